@@ -1,0 +1,48 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Libraries that do I/O or wrap hardware. Only the adapter files below may import them, so
+ * the domain, drivers and pipeline stay pure and testable (DESIGN.md, principle 6).
+ */
+const ioLibraries = ['serialport', '@serialport/*', 'johnny-five', 'firmata*', 'mqtt', 'cbor-x', 'aedes', 'better-sqlite3'];
+
+/** The adapter files: each wraps one library behind an interface of ours. */
+const adapterFiles = [
+  'src/transports/serial.ts',
+  'src/transports/line-framing.ts',
+  'src/codec/cbor.ts',
+  'src/uplink/mqtt-uplink.ts',
+  'src/uplink/subscriber.ts',
+  'src/uplink/embedded-broker.ts',
+  'simulators/transports/*.ts',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'types/**', 'schema/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'simulators/**/*.ts'],
+    ignores: adapterFiles,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ioLibraries,
+              message: 'Only adapter files (listed in eslint.config.js) may import I/O libraries; use the interface they implement.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

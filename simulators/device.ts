@@ -1,0 +1,27 @@
+import type { z } from 'zod';
+import type { Clock } from '../src/core/clock.js';
+
+/**
+ * The device's side of a wire. The same twin writes to an in-process mock port, a pty or
+ * stdout; `write` returns false when the reader is behind, as a Node stream does.
+ */
+export interface DeviceLink {
+  write(data: Buffer): boolean;
+}
+
+/** A software twin of a device: once started, it emits what the real device emits. */
+export interface SimulatedDevice {
+  start(): void;
+  /** Stops emitting; safe to call twice. */
+  stop(): void;
+}
+
+/** A simulator as the config and `fieldnode simulate` know it, keyed by device name. */
+export interface SimulatorDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
+  readonly device: string;
+  readonly summary: string;
+  /** The baud rate the real device's firmware uses, offered as the board's default. */
+  readonly defaultBaud: number;
+  readonly optionsShape: Shape;
+  create(options: z.infer<z.ZodObject<Shape>>, link: DeviceLink, clock: Clock): SimulatedDevice;
+}

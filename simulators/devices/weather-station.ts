@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { Clock, TimerHandle } from '../../src/core/clock.js';
+import type { DeviceLink, SimulatedDevice, SimulatorDefinition } from '../device.js';
+import { WeatherModel, type WeatherSample } from '../models/weather.js';
+
+/** Options of the simulated weather station (`boards[].simulator` with `device: weather-station`). */
+export const weatherStationOptionsShape = {
+  seed: z.number().int().default(1).describe('seed of the weather model; the same seed replays the same weather'),
+  intervalMs: z.number().int().min(1).default(1000).describe('milliseconds between printed lines'),
+  format: z.enum(['kv', 'csv', 'json']).default('kv').describe('line layout the sketch prints'),
+};
+
+export type WeatherStationOptions = z.infer<z.ZodObject<typeof weatherStationOptionsShape>>;
+
+/** The keys (kv, json) and the column order (csv) the sketch prints, and their units. */
+export const weatherStationFields = [
+  { key: 't', name: 'temperature', unit: 'Cel', sample: 'temperature' },
+  { key: 'h', name: 'humidity', unit: '%RH', sample: 'humidity' },
+  { key: 'p', name: 'pressure', unit: 'Pa', sample: 'pressure' },
+  { key: 'r', name: 'rain', unit: 'mm', sample: 'rain' },
+] as const satisfies readonly { key: string; name: string; unit: string; sample: keyof WeatherSample }[];
+
+/** A printed line and the model values it carries, for tests that compare both ends. */
+export interface EmittedSample {
+  readonly time: number;
+  readonly sample: WeatherSample;
+  readonly line: string;
+}
+
+/**
+ * Twin of an Arduino running the weather-station line sketch shipped in
+ * boards/arduino-uno/: it prints a `#` banner at reset, then one line per interval.
+ */
+export class WeatherStation implements SimulatedDevice {
+  private readonly model: WeatherModel;
+  private readonly listeners: ((emitted: EmittedSample) => void)[] = [];
+  private timer: TimerHandle | undefined;
+  private running = false;
+
+  constructor(
+    private readonly options: WeatherStationOptions,
+    private readonly link: DeviceLink,
+    private readonly clock: Clock,
+  ) {
+    this.model = new WeatherModel({ seed: options.seed });
+  }
+
+  /** Called with every line the station prints, after it is written. */
+  onSample(listener: (emitted: EmittedSample) => void): void {
+    this.listeners.push(listener);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.link.write(Buffer.from(`# fieldnode weather-station sketch, format ${this.options.format}, every ${this.options.intervalMs} ms\r\n`));
+    this.schedule();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Samples the model at `epochMs` and prints the line now; returns false under backpressure. */
+  emitAt(epochMs: number): boolean {
+    const emitted = this.lineAt(epochMs);
+    const accepted = this.link.write(Buffer.from(emitted.line));
+    for (const listener of this.listeners) listener(emitted);
+    return accepted;
+  }
+
+  /** Samples the model and renders the line without writing it, for bursts and benchmarks. */
+  lineAt(epochMs: number): EmittedSample {
+    const sample = this.model.sample(epochMs);
+    return { time: epochMs, sample, line: `${formatWeatherLine(sample, this.options.format)}\r\n` };
+  }
+
+  private schedule(): void {
+    this.timer = this.clock.setTimeout(() => {
+      if (!this.running) return;
+      this.emitAt(this.clock.now());
+      this.schedule();
+    }, this.options.intervalMs);
+  }
+}
+
+/** Renders a sample the way the sketch's `Serial.print` calls do (CRLF is added by println). */
+export function formatWeatherLine(sample: WeatherSample, format: WeatherStationOptions['format']): string {
+  switch (format) {
+    case 'kv':
+      return weatherStationFields.map((field) => `${field.key}=${sample[field.sample]}`).join(',');
+    case 'csv':
+      return weatherStationFields.map((field) => String(sample[field.sample])).join(',');
+    case 'json':
+      return JSON.stringify(Object.fromEntries(weatherStationFields.map((field) => [field.key, sample[field.sample]])));
+  }
+}
+
+/** The weather station as the simulator registry offers it. */
+export const weatherStationSimulator: SimulatorDefinition<typeof weatherStationOptionsShape> = {
+  device: 'weather-station',
+  summary: 'Arduino weather station printing temperature, humidity, pressure and rain as text lines',
+  defaultBaud: 9600,
+  optionsShape: weatherStationOptionsShape,
+  create: (options, link, clock) => new WeatherStation(options, link, clock),
+};

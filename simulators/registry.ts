@@ -1,0 +1,16 @@
+import type { SimulatorDefinition } from './device.js';
+import { weatherStationSimulator } from './devices/weather-station.js';
+
+/** Every simulated device, keyed by the name used in `boards[].simulator.device` and `fieldnode simulate`. */
+export const simulatorRegistry = {
+  'weather-station': weatherStationSimulator,
+} as const satisfies Record<string, SimulatorDefinition>;
+
+export type SimulatedDeviceName = keyof typeof simulatorRegistry;
+
+/** Looks a simulator up by the name a validated config or the command line gave. */
+export function simulatorFor(device: string): SimulatorDefinition {
+  const simulator = (simulatorRegistry as Record<string, SimulatorDefinition>)[device];
+  if (!simulator) throw new Error(`no simulated device "${device}"; known: ${Object.keys(simulatorRegistry).join(', ')}`);
+  return simulator;
+}

@@ -1,0 +1,66 @@
+/**
+ * A simulated device behind serialport's in-process mock binding: the runtime's own
+ * SerialTransport opens it exactly as it opens a real port, and the device twin writes
+ * into the binding's receive side.
+ */
+import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
+import type { Clock } from '../../src/core/clock.js';
+import type { Logger } from '../../src/core/logger.js';
+import { SerialTransport } from '../../src/transports/serial.js';
+import type { ByteTransport } from '../../src/transports/transport.js';
+import type { DeviceLink, SimulatedDevice } from '../device.js';
+
+let nextPortNumber = 0;
+
+export interface MockSerialOptions {
+  /** Names the mock port in logs; made unique, since the mock binding's ports are process-wide. */
+  readonly name: string;
+  readonly baudRate: number;
+  readonly clock: Clock;
+  readonly logger?: Logger;
+  /** Builds the device once the port is open, given the link into the port. */
+  readonly createDevice: (link: DeviceLink, clock: Clock) => SimulatedDevice;
+}
+
+/** A ByteTransport whose far end is a simulated device, in the same process. */
+export class MockSerialTransport implements ByteTransport {
+  readonly description: string;
+  private readonly serial: SerialTransport;
+  private device: SimulatedDevice | undefined;
+
+  constructor(private readonly options: MockSerialOptions) {
+    const path = `/dev/fieldnode-sim/${options.name}-${nextPortNumber++}`;
+    MockBinding.createPort(path, { echo: false, record: false });
+    this.serial = new SerialTransport({ path, baudRate: options.baudRate, binding: MockBinding, ...(options.logger ? { logger: options.logger } : {}) });
+    this.description = `simulated ${this.serial.description}`;
+  }
+
+  onData(listener: (chunk: Buffer) => void): void {
+    this.serial.onData(listener);
+  }
+
+  write(data: Buffer): Promise<void> {
+    return this.serial.write(data);
+  }
+
+  async start(): Promise<void> {
+    if (this.device) return;
+    await this.serial.start();
+    const binding = this.serial.openPort?.port as MockPortBinding | undefined;
+    if (!binding) throw new Error(`${this.description} did not open`);
+    const link: DeviceLink = {
+      write(data) {
+        if (binding.isOpen) binding.emitData(data);
+        return true;
+      },
+    };
+    this.device = this.options.createDevice(link, this.options.clock);
+    this.device.start();
+  }
+
+  async stop(): Promise<void> {
+    this.device?.stop();
+    this.device = undefined;
+    await this.serial.stop();
+  }
+}

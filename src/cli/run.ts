@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { loadConfigFile } from '../config/load.js';
+import type { NodeConfig } from '../config/schema.js';
+import type { Logger } from '../core/logger.js';
+import { FieldNode } from '../node.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../uplink/embedded-broker.js';
+import type { Subscription } from '../uplink/subscriber.js';
+import { failWith } from './exit.js';
+import { createLogger, type LogFormat } from './logger.js';
+import { demoConfigPath } from './package-root.js';
+import { onShutdown } from './shutdown.js';
+import { tailReadings } from './tail.js';
+
+interface RunFlags {
+  broker?: string;
+  embeddedBroker?: boolean;
+  tail?: boolean;
+  logLevel: string;
+  logFormat?: LogFormat;
+}
+
+/**
+ * Points the config at the embedded broker: its credentials are meant for another broker,
+ * and aedes speaks MQTT 3.1.1 only, so there is no point offering it version 5.
+ */
+function withEmbeddedBroker(config: NodeConfig, url: string): NodeConfig {
+  const { username: _username, password: _password, ...broker } = config.broker;
+  return { ...config, broker: { ...broker, url, protocol: '3.1.1' } };
+}
+
+async function runNode(configFile: string | undefined, flags: RunFlags, logger: Logger): Promise<void> {
+  let config = loadConfigFile(configFile ?? demoConfigPath());
+  // Without a config there is nothing else to talk to: run the demo against a broker of our own.
+  const embedded = flags.embeddedBroker ?? configFile === undefined;
+  let broker: EmbeddedBroker | undefined;
+  if (embedded) {
+    broker = await startEmbeddedBroker();
+    config = withEmbeddedBroker(config, broker.url);
+    logger.info({ broker: broker.url }, 'embedded MQTT broker listening');
+  } else if (flags.broker) {
+    config = { ...config, broker: { ...config.broker, url: flags.broker } };
+  }
+  let tail: Subscription | undefined;
+  const node = new FieldNode(config, { logger });
+  onShutdown(async () => {
+    logger.info({}, 'stopping');
+    await node.stop();
+    await tail?.close();
+    await broker?.close();
+  });
+  if (flags.tail ?? embedded) {
+    tail = await tailReadings(config.broker.url, config.broker.topicPrefix, (line) => process.stdout.write(`${line}\n`), logger);
+    if (embedded) process.stderr.write('fieldnode: readings below are decoded from the broker as they arrive; Ctrl-C stops\n');
+  }
+  await node.start();
+}
+
+/** `fieldnode run [config]`: the main job. */
+export function registerRun(program: Command): void {
+  program
+    .command('run', { isDefault: false })
+    .description('run a node; without a config, the bundled simulated weather station on an embedded broker, printing readings')
+    .argument('[config]', 'fieldnode.yaml (default: the bundled simulated demo)')
+    .option('--broker <url>', "override the config's broker URL")
+    .option('--embedded-broker', 'start an in-process MQTT broker on a free port and publish to it')
+    .option('--tail', 'print readings as they arrive at the broker (default with the embedded broker)')
+    .option('--no-tail', 'do not print readings')
+    .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
+    .option('--log-format <format>', 'pretty (default at a terminal) or json')
+    .action(async (configFile: string | undefined, flags: RunFlags) => {
+      const logger = createLogger({ level: flags.logLevel, ...(flags.logFormat ? { format: flags.logFormat } : {}) });
+      try {
+        await runNode(configFile, flags, logger);
+      } catch (error) {
+        failWith(error);
+      }
+    });
+}

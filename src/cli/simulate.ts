@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { parse as parseYamlScalar } from 'yaml';
+import { createDevice, hostOnPty, streamLink } from '../../simulators/host.js';
+import { simulatorRegistry } from '../../simulators/registry.js';
+import { FieldnodeError } from '../core/errors.js';
+import { failWith } from './exit.js';
+import { onShutdown } from './shutdown.js';
+
+function collectOption(value: string, previous: Record<string, unknown>): Record<string, unknown> {
+  const equals = value.indexOf('=');
+  if (equals <= 0) throw new FieldnodeError(`--option takes key=value, got "${value}"`, 'USAGE');
+  // Values are read as YAML scalars, so `seed=7` is a number and `format=csv` a string.
+  return { ...previous, [value.slice(0, equals)]: parseYamlScalar(value.slice(equals + 1)) as unknown };
+}
+
+/** `fieldnode simulate <device> [--pty PATH]`: a simulated device for people and CI. */
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('run a simulated device: on a pty that any serial program can open, or printing to stdout')
+    .argument('<device>', `simulated device: ${Object.keys(simulatorRegistry).join(', ')}`)
+    .option('--pty <path>', 'create a pty at this path (a symlink) and speak on it, as the device would on /dev/ttyUSB0')
+    .option('--seed <n>', 'seed of the physical model; the same seed replays the same readings', (value) => Number(value))
+    .option('-o, --option <key=value>', 'a device option, repeatable (e.g. -o intervalMs=200 -o format=csv)', collectOption, {})
+    .action(async (device: string, flags: { pty?: string; seed?: number; option: Record<string, unknown> }) => {
+      try {
+        const options = { ...flags.option, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) };
+        if (flags.pty) {
+          const hosted = await hostOnPty(device, options, { hostPath: flags.pty });
+          process.stderr.write(`fieldnode: simulated ${device} on ${hosted.pty.hostPath}; Ctrl-C stops it\n`);
+          onShutdown(() => hosted.stop());
+        } else {
+          const running = createDevice(device, options, streamLink(process.stdout));
+          running.start();
+          onShutdown(async () => running.stop());
+        }
+      } catch (error) {
+        failWith(error);
+      }
+    });
+}

@@ -1,0 +1,66 @@
+import type { ConfigProblem } from '../core/errors.js';
+import type { SensorBinding } from '../drivers/driver.js';
+import { driverFor } from '../drivers/registry.js';
+import { configSchema } from './schema.js';
+
+const sensorSchema = configSchema.shape.sensors.element;
+
+/**
+ * Rules that span entries (a sensor names a board that exists, ids are unique, a driver's
+ * sensors on one board agree). They run on the raw input even when other parts failed the
+ * schema, so that one `validate` shows every problem.
+ */
+export function crossCheck(raw: unknown): ConfigProblem[] {
+  const root = asRecord(raw);
+  const boards = asArray(root?.['boards']);
+  const sensors = asArray(root?.['sensors']);
+  const problems: ConfigProblem[] = [];
+
+  const boardIds = new Map<string, number>();
+  boards.forEach((board, index) => {
+    const id = asRecord(board)?.['id'];
+    if (typeof id !== 'string') return;
+    const first = boardIds.get(id);
+    if (first === undefined) boardIds.set(id, index);
+    else problems.push({ path: `boards[${index}].id`, message: `duplicate board id "${id}" (also boards[${first}])` });
+  });
+
+  const sensorNames = new Map<string, number>();
+  const groups = new Map<string, SensorBinding<unknown>[]>();
+  sensors.forEach((sensor, index) => {
+    const record = asRecord(sensor);
+    const board = record?.['board'];
+    const name = record?.['name'];
+    if (typeof board === 'string' && !boardIds.has(board)) {
+      const known = [...boardIds.keys()].join(', ') || 'none';
+      problems.push({ path: `sensors[${index}].board`, message: `no board with id "${board}" (boards: ${known})` });
+    }
+    if (typeof board === 'string' && typeof name === 'string') {
+      const key = `${board}/${name}`;
+      const first = sensorNames.get(key);
+      if (first === undefined) sensorNames.set(key, index);
+      else problems.push({ path: `sensors[${index}].name`, message: `duplicate sensor "${name}" on board "${board}" (also sensors[${first}])` });
+    }
+    const parsed = sensorSchema.safeParse(sensor);
+    if (!parsed.success) return;
+    const { type, ...options } = parsed.data.driver;
+    const groupKey = `${parsed.data.board}\u0000${type}`;
+    const group = groups.get(groupKey) ?? [];
+    group.push({ name: parsed.data.name, unit: parsed.data.unit, options, path: `sensors[${index}]` });
+    groups.set(groupKey, group);
+  });
+
+  for (const [key, group] of groups) {
+    const driver = driverFor(key.split('\u0000')[1] ?? '');
+    problems.push(...(driver.checkBoard?.(group as SensorBinding<never>[]) ?? []));
+  }
+  return problems;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}

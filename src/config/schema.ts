@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { DriverDefinition } from '../drivers/driver.js';
+import { driverRegistry } from '../drivers/registry.js';
+import type { SimulatorDefinition } from '../../simulators/device.js';
+import { simulatorRegistry } from '../../simulators/registry.js';
+import { identifier, unitName } from './identifiers.js';
+import { secretSource } from './secret.js';
+
+/** `sensors[].driver`: one variant per registered driver, told apart by `type`. */
+function driverOptionsSchema() {
+  const variants = Object.values(driverRegistry).map((driver: DriverDefinition) => {
+    const variant = z.strictObject({ type: z.literal(driver.type), ...driver.optionsShape });
+    const refine = driver.refineOptions;
+    return refine ? variant.superRefine((options, ctx) => refine(options, ctx)) : variant;
+  });
+  return z.discriminatedUnion('type', variants as unknown as [typeof variants[number], ...typeof variants]);
+}
+
+/** `boards[].simulator`: one variant per simulated device, told apart by `device`. */
+function simulatorOptionsSchema() {
+  const variants = Object.values(simulatorRegistry).map((simulator: SimulatorDefinition) =>
+    z.strictObject({ device: z.literal(simulator.device), ...simulator.optionsShape }),
+  );
+  return z.discriminatedUnion('device', variants as unknown as [typeof variants[number], ...typeof variants]);
+}
+
+const brokerSchema = z.strictObject({
+  url: z
+    .string()
+    .regex(/^(mqtts?|wss?|tcp|tls):\/\/[^\s]+$/, 'a broker URL such as mqtt://host:1883 or mqtts://host:8883')
+    .describe('MQTT broker to publish to'),
+  clientId: z.string().min(1).max(128).optional().describe('defaults to fieldnode-<node id>'),
+  username: z.string().min(1).optional(),
+  password: secretSource.optional().describe('{ env: NAME } or { file: PATH }; never inline'),
+  topicPrefix: identifier.default('fieldnode').describe('first topic level of everything this node publishes'),
+  keepaliveSeconds: z.number().int().min(5).max(3600).default(30),
+  protocol: z.enum(['auto', '5', '3.1.1']).default('auto').describe('MQTT version; auto tries 5 and falls back to 3.1.1'),
+});
+
+const boardSchema = z
+  .strictObject({
+    id: identifier.describe('names the board in topics and logs'),
+    transport: z.literal('serial').default('serial'),
+    port: z.string().min(1).optional().describe('device path; prefer /dev/serial/by-id/... which survives replugs'),
+    simulator: simulatorOptionsSchema().optional().describe('run a simulated device instead of opening a port'),
+    baud: z.number().int().positive().optional().describe("defaults to the device's own rate (9600 for most sketches)"),
+    hupcl: z.boolean().default(true).describe('false keeps DTR up on open, so an Arduino is not reset'),
+  })
+  .superRefine((board, ctx) => {
+    if ((board.port === undefined) === (board.simulator === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['port'], message: 'give exactly one of port (real hardware) or simulator' });
+    }
+  });
+
+const sensorSchema = z.strictObject({
+  name: identifier.describe('SenML name of the reading, unique within its board'),
+  board: identifier.describe('id of the board the sensor is attached to'),
+  unit: unitName.optional(),
+  driver: driverOptionsSchema(),
+});
+
+const batchingSchema = z.strictObject({
+  maxReadings: z.number().int().min(1).max(10_000).default(100).describe('a pack is sent when it holds this many readings'),
+  maxDelayMs: z.number().int().min(0).max(3_600_000).default(1000).describe('...or when its oldest reading is this old'),
+});
+
+/** The whole `fieldnode.yaml`, assembled from the drivers' and simulators' own schemas. */
+export const configSchema = z.strictObject({
+  node: z.strictObject({
+    id: identifier.describe('unique node id: topics and SenML names carry it'),
+    site: identifier.describe('deployment site, the topic level above the node'),
+  }),
+  broker: brokerSchema,
+  batching: batchingSchema.default({ maxReadings: 100, maxDelayMs: 1000 }),
+  boards: z.array(boardSchema).min(1, 'at least one board'),
+  sensors: z.array(sensorSchema).min(1, 'at least one sensor'),
+});
+
+/** A validated config, with every default filled in. */
+export type NodeConfig = z.infer<typeof configSchema>;
+export type BoardConfig = NodeConfig['boards'][number];
+export type SensorConfig = NodeConfig['sensors'][number];
+export type BrokerConfig = NodeConfig['broker'];

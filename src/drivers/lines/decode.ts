@@ -1,0 +1,186 @@
+/**
+ * Pure decoding of the text lines that Arduino-class sketches print over serial
+ * (`Serial.println`): `key=value` pairs, CSV columns or one JSON object per line.
+ * There is no datasheet; the formats are those of the common sketches, documented in
+ * this driver's README. Nothing here throws on bad input: it says what was wrong.
+ */
+import type { LineFormat, ValueKind } from './schema.js';
+
+/** One sensor's field within a line, with the conversion from text to value. */
+export interface FieldSpec {
+  readonly name: string;
+  readonly unit?: string | undefined;
+  readonly key?: string | undefined;
+  readonly column?: number | undefined;
+  readonly as: ValueKind;
+  readonly scale: number;
+  readonly offset: number;
+}
+
+/** The line layout shared by every sensor of one board. */
+export interface LineLayout {
+  readonly format: LineFormat;
+  readonly delimiter: string;
+}
+
+export interface DecodedValue {
+  readonly name: string;
+  readonly unit?: string | undefined;
+  readonly value: number | boolean | string;
+}
+
+/** A line whose fields were found, with the values that converted and the reasons for those that did not. */
+export interface DecodedLine {
+  readonly values: DecodedValue[];
+  readonly badFields: { readonly name: string; readonly reason: string }[];
+}
+
+/** Either the decoded fields or, when nothing in the line was usable, why the line is malformed. */
+export type LineOutcome = { readonly ok: true; readonly line: DecodedLine } | { readonly ok: false; readonly reason: string };
+
+type FieldLookup = (field: FieldSpec) => unknown;
+
+/** Decodes one line (without its line ending) for the given fields. */
+export function decodeLine(text: string, layout: LineLayout, fields: readonly FieldSpec[]): LineOutcome {
+  const lookup = lookupFor(text, layout);
+  if (typeof lookup === 'string') return { ok: false, reason: lookup };
+  const values: DecodedValue[] = [];
+  const badFields: { name: string; reason: string }[] = [];
+  for (const field of fields) {
+    const raw = lookup(field);
+    const converted = raw === undefined ? 'field missing' : convertValue(raw, field);
+    if (typeof converted === 'object') values.push({ name: field.name, unit: field.unit, value: converted.value });
+    else badFields.push({ name: field.name, reason: converted });
+  }
+  // A line in which no configured field is usable (a boot banner, a header row, noise)
+  // is one malformed line, not one error per sensor.
+  if (values.length === 0 && fields.length > 0) return { ok: false, reason: `no usable field (${badFields[0]?.reason})` };
+  return { ok: true, line: { values, badFields } };
+}
+
+function lookupFor(text: string, layout: LineLayout): FieldLookup | string {
+  switch (layout.format) {
+    case 'kv': {
+      const pairs = parseKeyValues(text);
+      return pairs ?? 'not key=value pairs';
+    }
+    case 'csv': {
+      const columns = text.split(layout.delimiter);
+      return (field) => (field.column === undefined ? undefined : columns[field.column]);
+    }
+    case 'json': {
+      const object = parseJsonObject(text);
+      return object ? (field) => (field.key === undefined ? undefined : pathGet(object, field.key)) : 'not a JSON object';
+    }
+  }
+}
+
+/**
+ * Splits `t=21.5,h=40 p:1013` into pairs. Pairs are separated by commas, semicolons or
+ * white space; a key is followed by `=` or `:`. Any token that is not a pair makes the
+ * whole line malformed, since a half-understood line is more likely noise than data.
+ */
+export function parseKeyValues(text: string): FieldLookup | undefined {
+  const pairs = new Map<string, string>();
+  for (const token of text.split(PAIR_SEPARATORS)) {
+    if (token === '') continue;
+    const separator = keySeparatorIndex(token);
+    if (separator <= 0) return undefined;
+    pairs.set(token.slice(0, separator), token.slice(separator + 1));
+  }
+  if (pairs.size === 0) return undefined;
+  return (field) => (field.key === undefined ? undefined : pairs.get(field.key));
+}
+
+const PAIR_SEPARATORS = /[\s,;]+/;
+
+function keySeparatorIndex(token: string): number {
+  const equals = token.indexOf('=');
+  const colon = token.indexOf(':');
+  if (equals < 0) return colon;
+  if (colon < 0) return equals;
+  return Math.min(equals, colon);
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function pathGet(object: Record<string, unknown>, path: string): unknown {
+  if (path in object) return object[path];
+  let current: unknown = object;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+const DECIMAL_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const TRUE_WORDS = new Set(['1', 'true', 'on', 'yes', 'high']);
+const FALSE_WORDS = new Set(['0', 'false', 'off', 'no', 'low']);
+
+/** Converts a raw field to its value, or returns why it cannot be. */
+export function convertValue(raw: unknown, field: Pick<FieldSpec, 'as' | 'scale' | 'offset'>): { value: number | boolean | string } | string {
+  switch (field.as) {
+    case 'string':
+      return typeof raw === 'string' ? { value: raw } : { value: JSON.stringify(raw) };
+    case 'boolean': {
+      if (typeof raw === 'boolean') return { value: raw };
+      const word = String(raw).trim().toLowerCase();
+      if (TRUE_WORDS.has(word)) return { value: true };
+      if (FALSE_WORDS.has(word)) return { value: false };
+      return `not a boolean: ${JSON.stringify(raw)}`;
+    }
+    case 'number':
+      return convertNumber(raw, field.scale, field.offset);
+  }
+}
+
+function convertNumber(raw: unknown, scale: number, offset: number): { value: number } | string {
+  let number: number;
+  let decimals: number;
+  if (typeof raw === 'number') {
+    if (!Number.isFinite(raw)) return `not a finite number: ${raw}`;
+    number = raw;
+    decimals = decimalPlaces(String(raw));
+  } else if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (!DECIMAL_NUMBER.test(text)) return `not a number: ${JSON.stringify(truncate(raw))}`;
+    number = Number(text);
+    if (!Number.isFinite(number)) return `out of range: ${truncate(raw)}`;
+    decimals = decimalPlaces(text);
+  } else {
+    return `not a number: ${JSON.stringify(raw)}`;
+  }
+  if (scale === 1 && offset === 0) return { value: number };
+  return { value: scaleExactly(number, decimals, scale, offset) };
+}
+
+/**
+ * Applies `× scale + offset` and rounds away binary noise: 2153 × 0.01 is 21.53, not
+ * 21.530000000000001, so the codec can send it as a compact float that decodes exactly.
+ */
+export function scaleExactly(raw: number, rawDecimals: number, scale: number, offset: number): number {
+  const result = raw * scale + offset;
+  const decimals = Math.max(rawDecimals + decimalPlaces(String(scale)), decimalPlaces(String(offset)));
+  return decimals <= 15 ? Number(result.toFixed(decimals)) : result;
+}
+
+function decimalPlaces(text: string): number {
+  const exponentAt = text.search(/[eE]/);
+  const mantissa = exponentAt < 0 ? text : text.slice(0, exponentAt);
+  const exponent = exponentAt < 0 ? 0 : Number(text.slice(exponentAt + 1));
+  const point = mantissa.indexOf('.');
+  const fraction = point < 0 ? 0 : mantissa.length - point - 1;
+  return Math.max(0, fraction - exponent);
+}
+
+function truncate(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

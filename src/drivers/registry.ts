@@ -1,0 +1,19 @@
+import type { DriverDefinition } from './driver.js';
+import { linesDriver } from './lines/index.js';
+
+/**
+ * Every driver the runtime knows, keyed by the config's `sensors[].driver.type`.
+ * An explicit literal, not import side effects: what is here is exactly what a config may name.
+ */
+export const driverRegistry = {
+  lines: linesDriver,
+} as const satisfies Record<string, DriverDefinition>;
+
+export type DriverType = keyof typeof driverRegistry;
+
+/** Looks a driver up by the type a validated config names. */
+export function driverFor(type: string): DriverDefinition {
+  const driver = (driverRegistry as Record<string, DriverDefinition>)[type];
+  if (!driver) throw new Error(`no driver of type "${type}"; known: ${Object.keys(driverRegistry).join(', ')}`);
+  return driver;
+}

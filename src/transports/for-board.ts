@@ -1,0 +1,31 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { BoardConfig } from '../config/schema.js';
+import { simulatorFor } from '../../simulators/registry.js';
+import { MockSerialTransport } from '../../simulators/transports/mock-serial.js';
+import { SerialTransport } from './serial.js';
+import type { ByteTransport } from './transport.js';
+
+/** The baud rate a board runs at: as configured, else its simulated device's own, else 9600. */
+export function boardBaudRate(board: BoardConfig): number {
+  if (board.baud !== undefined) return board.baud;
+  if (board.simulator) return simulatorFor(board.simulator.device).defaultBaud;
+  return 9600;
+}
+
+/** Builds the transport a board config describes: a real port, or a simulated device in-process. */
+export function transportForBoard(board: BoardConfig, clock: Clock, logger: Logger): ByteTransport {
+  const baudRate = boardBaudRate(board);
+  if (board.simulator) {
+    const { device, ...options } = board.simulator;
+    const simulator = simulatorFor(device);
+    return new MockSerialTransport({
+      name: board.id,
+      baudRate,
+      clock,
+      logger,
+      createDevice: (link, deviceClock) => simulator.create(options, link, deviceClock),
+    });
+  }
+  return new SerialTransport({ path: board.port ?? '', baudRate, hupcl: board.hupcl, logger });
+}

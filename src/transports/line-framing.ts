@@ -1,0 +1,38 @@
+/**
+ * Cuts a byte stream into lines with serialport's readline parser, bounded in length: a
+ * device that spews bytes without a newline (wrong baud rate, a crashed sketch) must not
+ * grow memory without limit.
+ */
+import { ReadlineParser } from '@serialport/parser-readline';
+
+export interface LineFramingOptions {
+  /** Longest line kept; longer runs without a newline are dropped and reported. */
+  readonly maxLineBytes?: number;
+  /** Called with the number of bytes thrown away each time the bound is hit. */
+  readonly onOverflow?: (droppedBytes: number) => void;
+}
+
+/** Feeds chunks in, calls `onLine` with each complete line (CR kept; drivers strip it). */
+export class LineFramer {
+  private readonly parser: ReadlineParser;
+  private readonly maxLineBytes: number;
+
+  constructor(
+    onLine: (line: string) => void,
+    private readonly options: LineFramingOptions = {},
+  ) {
+    this.maxLineBytes = options.maxLineBytes ?? 4096;
+    // latin1 maps every byte to one character, so line noise never throws a decoding error.
+    this.parser = new ReadlineParser({ delimiter: '\n', encoding: 'latin1' });
+    this.parser.on('data', onLine);
+  }
+
+  push(chunk: Buffer): void {
+    this.parser.write(chunk);
+    const pending = this.parser.buffer.length;
+    if (pending > this.maxLineBytes) {
+      this.parser.buffer = Buffer.alloc(0);
+      this.options.onOverflow?.(pending);
+    }
+  }
+}
