@@ -14,6 +14,8 @@ export interface SimulatedDevice {
   start(): void;
   /** Stops emitting; safe to call twice. */
   stop(): void;
+  /** Bytes the host sent to the device (requests, commands); devices that only talk ignore them. */
+  receive?(data: Buffer): void;
 }
 
 /** A simulator as the config and `fieldnode simulate` know it, keyed by device name. */

@@ -2,7 +2,6 @@
  * Runs a simulated device on a real wire: a pty pair (for the runtime's real serialport
  * binding, or any serial terminal) or any writable stream such as stdout.
  */
-import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import { formatPath } from '../src/config/load.js';
@@ -10,7 +9,7 @@ import { ConfigError } from '../src/core/errors.js';
 import { systemClock, type Clock } from '../src/core/clock.js';
 import type { DeviceLink, SimulatedDevice } from './device.js';
 import { simulatorFor } from './registry.js';
-import { createPtyPair, type PtyPair } from './transports/pty.js';
+import { createPtyPair, openDeviceEnd, type PtyPair } from './transports/pty.js';
 
 /** A link that writes into a Node stream and reports its backpressure. */
 export function streamLink(stream: Writable): DeviceLink {
@@ -39,20 +38,21 @@ export function createDevice(deviceName: string, rawOptions: Record<string, unkn
 /** Runs a device on the device end of a new pty pair; the runtime opens `pty.hostPath`. */
 export async function hostOnPty(deviceName: string, rawOptions: Record<string, unknown>, options: { hostPath?: string; clock?: Clock } = {}): Promise<PtyHostedDevice> {
   const pty = await createPtyPair(options.hostPath ? { hostPath: options.hostPath } : {});
-  const stream = createWriteStream(pty.devicePath, { flags: 'r+' });
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', reject);
-  });
-  const device = createDevice(deviceName, rawOptions, streamLink(stream), options.clock);
+  const end = await openDeviceEnd(pty.devicePath);
+  const device = createDevice(deviceName, rawOptions, end.link, options.clock);
+  end.onReceive((data) => device.receive?.(data));
   device.start();
+  let stopping: Promise<void> | undefined;
   return {
     device,
     pty,
-    async stop() {
-      device.stop();
-      await new Promise<void>((resolve) => stream.end(() => resolve()));
-      await pty.close();
+    stop() {
+      stopping ??= (async () => {
+        device.stop();
+        await end.close();
+        await pty.close();
+      })();
+      return stopping;
     },
   };
 }

@@ -16,6 +16,8 @@ import { Batcher } from './pipeline/batcher.js';
 import { LineFramer } from './transports/line-framing.js';
 import { transportForBoard } from './transports/for-board.js';
 import type { ByteTransport } from './transports/transport.js';
+import type { SimulatedDevice } from '../simulators/device.js';
+import { MockSerialTransport } from '../simulators/transports/mock-serial.js';
 import { MqttUplink, type UplinkStats } from './uplink/mqtt-uplink.js';
 import { baseName, dataTopic, statusTopic, type NodeAddress } from './uplink/topics.js';
 
@@ -126,6 +128,12 @@ export class FieldNode implements Lifecycle {
 
   async stop(): Promise<void> {
     await this.lifecycle.stop();
+  }
+
+  /** The simulated device behind a board, while running; lets tests compare both ends of the wire. */
+  simulatedDevice(boardId: string): SimulatedDevice | undefined {
+    const transport = this.boards.get(boardId)?.transport;
+    return transport instanceof MockSerialTransport ? transport.simulatedDevice : undefined;
   }
 
   /** Counters per board and of the uplink. */

@@ -54,9 +54,7 @@ export class WeatherModel {
     this.advanceRain(elapsedMs);
     this.pressure += this.random.gaussian(0, 1.5) + (SEA_LEVEL_PA - this.pressure) * 0.001;
     const hourOfDay = (((epochMs % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
-    // Minimum near 06:00, maximum near 15:00 local solar time.
-    const diurnal = Math.sin((2 * Math.PI * (hourOfDay - 9)) / 24);
-    const temperature = this.meanTemperature + this.amplitude * diurnal + this.random.gaussian(0, 0.05);
+    const temperature = this.meanTemperature + this.amplitude * diurnalShape(hourOfDay) + this.random.gaussian(0, 0.05);
     const humidity = Math.min(100, Math.max(5, 75 - 2.5 * (temperature - this.meanTemperature) + (this.raining ? 15 : 0) + this.random.gaussian(0, 0.3)));
     return {
       temperature: roundTo(temperature, 2),
@@ -82,4 +80,14 @@ export class WeatherModel {
       this.tips += 1;
     }
   }
+}
+
+/**
+ * The daily temperature curve, from -1 to 1: coldest at dawn (06:00 solar time), warming
+ * for nine hours to the peak at 15:00, then cooling for fifteen hours until the next dawn.
+ */
+export function diurnalShape(hourOfDay: number): number {
+  const sinceDawn = (((hourOfDay - 6) % 24) + 24) % 24;
+  if (sinceDawn <= 9) return -Math.cos((Math.PI * sinceDawn) / 9);
+  return Math.cos((Math.PI * (sinceDawn - 9)) / 15);
 }

@@ -54,8 +54,16 @@ export class MockSerialTransport implements ByteTransport {
         return true;
       },
     };
-    this.device = this.options.createDevice(link, this.options.clock);
-    this.device.start();
+    const device = this.options.createDevice(link, this.options.clock);
+    // What the runtime writes to the port goes to the device, as it would over the wire.
+    binding.write = async (data: Buffer) => device.receive?.(Buffer.from(data));
+    this.device = device;
+    device.start();
+  }
+
+  /** The simulated device while the port is open, so tests can watch what it emits. */
+  get simulatedDevice(): SimulatedDevice | undefined {
+    return this.device;
   }
 
   async stop(): Promise<void> {

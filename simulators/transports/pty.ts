@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SerialPort } from 'serialport';
+import type { DeviceLink } from '../device.js';
 
 export interface PtyPair {
   /** The end a device (simulator) writes to and reads from. */
@@ -65,4 +67,30 @@ function stopProcess(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** The device's end of a pty, opened with the real serialport binding. */
+export interface DeviceEnd {
+  readonly link: DeviceLink;
+  /** Called with bytes the host side wrote. */
+  onReceive(listener: (data: Buffer) => void): void;
+  /** Resolves when the reader has caught up with everything written so far. */
+  drained(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens the device end of a pty pair so a simulator can talk through it. */
+export async function openDeviceEnd(devicePath: string): Promise<DeviceEnd> {
+  const port = new SerialPort({ path: devicePath, baudRate: 115200, autoOpen: false });
+  await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+  return {
+    link: { write: (data) => port.write(data) },
+    onReceive: (listener) => port.on('data', listener),
+    drained: () => new Promise<void>((resolve) => port.drain(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!port.isOpen) return resolve();
+        port.close(() => resolve());
+      }),
+  };
 }

@@ -20,10 +20,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * YAML syntax, schema violations and cross-references, so one round of edits fixes them all.
  */
 export function parseConfig(text: string, source = 'config'): NodeConfig {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
-      document.errors.map((error) => ({ path: yamlPosition(error.linePos?.[0]), message: error.message.split('\n')[0] ?? error.code })),
+      document.errors.map((error) => ({ path: yamlPosition(error.linePos?.[0]), message: (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '') })),
       source,
     );
   }

@@ -136,9 +136,11 @@ export class MqttUplink implements Lifecycle {
     const client = this.client;
     if (!client) return;
     this.client = undefined;
+    // Give unacknowledged packs a bounded chance, even while reconnecting: MQTT.js holds them
+    // in memory only, so ending now would lose them.
+    const drained = await this.drained(this.options.drainTimeoutMs ?? 5000);
+    if (!drained) this.options.logger.warn({ unacknowledged: this.inFlight }, 'stopping with packs not acknowledged by the broker');
     if (client.connected) {
-      const drained = await this.drained(this.options.drainTimeoutMs ?? 5000);
-      if (!drained) this.options.logger.warn({ unacknowledged: this.inFlight }, 'stopping with packs not acknowledged by the broker');
       await client.publishAsync(this.options.statusTopic, statusPayload('offline'), { qos: 1, retain: true, properties: { contentType: 'application/json' } }).catch(() => undefined);
     }
     await client.endAsync(!client.connected);

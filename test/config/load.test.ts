@@ -1,0 +1,104 @@
+import { readFileSync, writeFileSync, mkdtempSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configJsonSchema } from '../../src/config/json-schema.js';
+import { loadConfigFile, parseConfig } from '../../src/config/load.js';
+import { readSecret } from '../../src/config/secret.js';
+import { ConfigError } from '../../src/core/errors.js';
+
+const valid = `
+node: { id: ws-01, site: harbour }
+broker: { url: "mqtt://127.0.0.1:1883", username: ws-01, password: { env: BROKER_PASSWORD } }
+boards:
+  - { id: station, port: /dev/serial/by-id/usb-Arduino-if00, baud: 115200, hupcl: false }
+sensors:
+  - { name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }
+  - { name: pressure, board: station, unit: Pa, driver: { type: lines, key: p, scale: 100 } }
+`;
+
+function problemsOf(text: string): string[] {
+  try {
+    parseConfig(text, 'test.yaml');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
+    throw error;
+  }
+  throw new Error('config was accepted');
+}
+
+describe('config loading', () => {
+  it('fills defaults into a valid config', () => {
+    const config = parseConfig(valid);
+    expect(config.batching).toEqual({ maxReadings: 100, maxDelayMs: 1000 });
+    expect(config.broker.topicPrefix).toBe('fieldnode');
+    expect(config.broker.protocol).toBe('auto');
+    expect(config.sensors[1]?.driver).toEqual({ type: 'lines', format: 'kv', key: 'p', delimiter: ',', as: 'number', scale: 100, offset: 0 });
+  });
+
+  it('lists every mistake at once, each with its path', () => {
+    const problems = problemsOf(`
+node: { id: "ws 01", site: harbour }
+broker: { url: "http://broker", password: "hunter2" }
+boards:
+  - { id: uno, port: /dev/ttyUSB0, baud: fast }
+  - { id: uno, port: /dev/ttyUSB1, simulator: { device: weather-station } }
+sensors:
+  - { name: temperature, board: uno, driver: { type: lines, key: t } }
+  - { name: humidity, board: nano, driver: { type: lines, format: csv } }
+  - { name: pressure, board: uno, driver: { type: modbus } }
+  - { name: rain, board: uno, driver: { type: lines, key: r, colour: red } }
+  - { name: temperature, board: uno, driver: { type: lines, format: json, key: t2 } }
+`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'node.id: use 1-64 letters, digits, "-", "_" or "." starting with a letter or digit',
+        'broker.url: a broker URL such as mqtt://host:1883 or mqtts://host:8883',
+        'broker.password: give { env: VARIABLE } or { file: PATH }; credentials are never written inline',
+        'boards[0].baud: expected number, got string "fast"',
+        'boards[1].port: give exactly one of port (real hardware) or simulator',
+        'boards[1].id: duplicate board id "uno" (also boards[0])',
+        'sensors[1].board: no board with id "nano" (boards: uno)',
+        'sensors[1].driver.column: required when format is csv',
+        'sensors[2].driver.type: expected one of "lines"; got string "modbus"',
+        'sensors[3].driver.colour: unknown key',
+        'sensors[4].name: duplicate sensor "temperature" on board "uno" (also sensors[0])',
+        expect.stringMatching(/^sensors\[4\]\.driver\.format: sensors of one board share one line layout/),
+      ]),
+    );
+    expect(problems).toHaveLength(12);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    expect(problemsOf('node: { id: a\nbroker: [')[0]).toMatch(/^line \d+, column \d+: /);
+  });
+
+  it('reports a missing file as a config problem', () => {
+    expect(() => loadConfigFile('/nonexistent/fieldnode.yaml')).toThrow(/cannot read \/nonexistent\/fieldnode.yaml: ENOENT/);
+  });
+
+  it('accepts the sample configs shipped with the boards', () => {
+    for (const file of ['boards/arduino-uno/weather-station.yaml', 'boards/arduino-uno/weather-station.demo.yaml']) {
+      expect(loadConfigFile(file).sensors.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('ships a JSON Schema that matches the code', () => {
+    const shipped = JSON.parse(readFileSync('schema/fieldnode.schema.json', 'utf8')) as unknown;
+    expect(shipped, 'regenerate with `npm run schema`').toEqual(configJsonSchema());
+    expect(JSON.stringify(shipped)).toContain('"weather-station"');
+  });
+});
+
+describe('secrets', () => {
+  it('reads from the environment and from a file, and says where it looked when missing', () => {
+    expect(readSecret({ env: 'FIELDNODE_TEST_SECRET' }, { FIELDNODE_TEST_SECRET: 's3cret' })).toBe('s3cret');
+    expect(() => readSecret({ env: 'FIELDNODE_TEST_SECRET' }, {})).toThrow('environment variable FIELDNODE_TEST_SECRET is not set');
+    const file = join(mkdtempSync(join(tmpdir(), 'fieldnode-secret-')), 'password');
+    writeFileSync(file, 'from-file\n');
+    chmodSync(file, 0o600);
+    expect(readSecret({ file })).toBe('from-file');
+    expect(() => readSecret({ file: `${file}.missing` })).toThrow(/cannot read credential file/);
+  });
+});
