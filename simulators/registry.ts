@@ -1,3 +1,4 @@
+import { FieldnodeError } from '../src/core/errors.js';
 import type { SimulatorDefinition } from './device.js';
 import { weatherStationSimulator } from './devices/weather-station.js';
 
@@ -11,6 +12,6 @@ export type SimulatedDeviceName = keyof typeof simulatorRegistry;
 /** Looks a simulator up by the name a validated config or the command line gave. */
 export function simulatorFor(device: string): SimulatorDefinition {
   const simulator = (simulatorRegistry as Record<string, SimulatorDefinition>)[device];
-  if (!simulator) throw new Error(`no simulated device "${device}"; known: ${Object.keys(simulatorRegistry).join(', ')}`);
+  if (!simulator) throw new FieldnodeError(`no simulated device "${device}"; known: ${Object.keys(simulatorRegistry).join(', ')}`, 'USAGE');
   return simulator;
 }

@@ -1,3 +1,4 @@
+import { FieldnodeError } from '../core/errors.js';
 import type { DriverDefinition } from './driver.js';
 import { linesDriver } from './lines/index.js';
 
@@ -14,6 +15,6 @@ export type DriverType = keyof typeof driverRegistry;
 /** Looks a driver up by the type a validated config names. */
 export function driverFor(type: string): DriverDefinition {
   const driver = (driverRegistry as Record<string, DriverDefinition>)[type];
-  if (!driver) throw new Error(`no driver of type "${type}"; known: ${Object.keys(driverRegistry).join(', ')}`);
+  if (!driver) throw new FieldnodeError(`no driver of type "${type}"; known: ${Object.keys(driverRegistry).join(', ')}`, 'USAGE');
   return driver;
 }

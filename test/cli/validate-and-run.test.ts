@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunningCli, runCli } from '../support/cli.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'fieldnode-cli-'));
+function configFile(name: string, text: string): string {
+  const path = join(directory, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const broken = configFile(
+  'broken.yaml',
+  `node: { id: ws-01, site: harbour }
+broker: { url: "mqtt://127.0.0.1:1" }
+boards:
+  - { id: station, port: /dev/ttyUSB0, baud: "9600" }
+sensors:
+  - { name: temperature, board: station, driver: { type: lines } }
+  - { name: humidity, board: missing, driver: { type: lines, key: h } }
+  - { name: pressure, board: station, driver: { type: lines, key: p, scale: "x" } }
+`,
+);
+
+describe('fieldnode validate', () => {
+  it('lists every problem with its path and exits 78', async () => {
+    const result = await runCli(['validate', broken]);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain(`${broken}: 4 problem(s)`);
+    expect(result.stderr).toContain('boards[0].baud: expected number, got string "9600"');
+    expect(result.stderr).toContain('sensors[0].driver.key: required when format is kv');
+    expect(result.stderr).toContain('sensors[1].board: no board with id "missing" (boards: station)');
+    expect(result.stderr).toContain('sensors[2].driver.scale: expected number, got string "x"');
+  });
+
+  it('accepts a good file and says what it holds', async () => {
+    const result = await runCli(['validate', 'boards/arduino-uno/weather-station.yaml']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('ok (node ws-01 at harbour-east, 1 board(s), 4 sensor(s))');
+  });
+});
+
+describe('fieldnode run', () => {
+  it('refuses a bad config with status 78 and starts nothing', async () => {
+    const result = await runCli(['run', broken, '--log-format', 'json']);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('sensors[1].board: no board with id "missing"');
+    expect(result.stderr).not.toContain('serial port open');
+    expect(result.stderr).not.toContain('node started');
+  });
+
+  it('says which port is missing and exits non-zero, without a stack trace', async () => {
+    const config = configFile(
+      'missing-port.yaml',
+      `node: { id: ws-01, site: harbour }
+broker: { url: "mqtt://127.0.0.1:1" }
+boards: [{ id: station, port: /dev/serial/by-id/usb-not-plugged-in }]
+sensors: [{ name: temperature, board: station, driver: { type: lines, key: t } }]
+`,
+    );
+    const result = await runCli(['run', config, '--log-format', 'json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('fieldnode: serial port /dev/serial/by-id/usb-not-plugged-in does not exist');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('runs the demo with no arguments: decoded readings within seconds, clean stop on Ctrl-C', async () => {
+    const run = new RunningCli(['run', '--log-format', 'json']);
+    const reading = /^\d\d:\d\d:\d\d\.\d{3} {2}demo\/demo-node\/station {2}(temperature|humidity|pressure|rain)\s+-?\d+(\.\d+)? (Cel|%RH|Pa|mm)$/;
+    await run.waitForStdout((lines) => lines.filter((line) => reading.test(line)).length >= 8, 10_000);
+    const names = new Set(run.stdoutLines().map((line) => line.split(/\s+/)[2]));
+    expect(names).toEqual(new Set(['temperature', 'humidity', 'pressure', 'rain']));
+    expect(run.stdoutLines().every((line) => reading.test(line))).toBe(true);
+    expect(await run.signal('SIGINT')).toBe(0);
+    expect(run.stderr).toContain('"msg":"stopping"');
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * The contract every serial ByteTransport keeps, run against each implementation:
+ * the in-process mock binding and a socat pty through the real serialport binding.
+ */
+import { chownSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/core/clock.js';
+import { LineFramer } from '../../src/transports/line-framing.js';
+import { SerialTransport } from '../../src/transports/serial.js';
+import { explainOpenError } from '../../src/transports/serial-errors.js';
+import type { ByteTransport } from '../../src/transports/transport.js';
+import type { DeviceLink } from '../../simulators/device.js';
+import { MockSerialTransport } from '../../simulators/transports/mock-serial.js';
+import { createPtyPair, openDeviceEnd } from '../../simulators/transports/pty.js';
+import { describeWithBinary } from '../support/binaries.js';
+import { waitUntil } from '../support/collector.js';
+
+/** A transport with a handle on the device's side of the wire. */
+interface Harness {
+  readonly transport: ByteTransport;
+  /** Available once the transport is started. */
+  device(): { link: DeviceLink; received: Buffer[] };
+  dispose(): Promise<void>;
+}
+
+function mockHarness(): Harness {
+  let device: { link: DeviceLink; received: Buffer[] } | undefined;
+  const transport = new MockSerialTransport({
+    name: 'contract',
+    baudRate: 9600,
+    clock: systemClock,
+    createDevice: (link) => {
+      const received: Buffer[] = [];
+      device = { link, received };
+      return { start() {}, stop() {}, receive: (data) => received.push(data) };
+    },
+  });
+  return { transport, device: () => device!, dispose: async () => undefined };
+}
+
+async function ptyHarness(): Promise<Harness> {
+  const pty = await createPtyPair();
+  const end = await openDeviceEnd(pty.devicePath);
+  const received: Buffer[] = [];
+  end.onReceive((data) => received.push(data));
+  const transport = new SerialTransport({ path: pty.hostPath, baudRate: 9600 });
+  return {
+    transport,
+    device: () => ({ link: end.link, received }),
+    dispose: async () => {
+      await end.close();
+      await pty.close();
+    },
+  };
+}
+
+function contract(makeHarness: () => Harness | Promise<Harness>): void {
+  let harness: Harness | undefined;
+  afterEach(async () => {
+    await harness?.transport.stop();
+    await harness?.dispose();
+    harness = undefined;
+  });
+
+  it('delivers every byte the device sends, in order, whatever the chunking', async () => {
+    harness = await makeHarness();
+    const chunks: Buffer[] = [];
+    harness.transport.onData((chunk) => chunks.push(chunk));
+    await harness.transport.start();
+    const sent = Buffer.from(Array.from({ length: 20_000 }, (_, index) => (index * 7) % 256));
+    for (let offset = 0; offset < sent.length; offset += 997) harness.device().link.write(sent.subarray(offset, offset + 997));
+    await waitUntil(() => Buffer.concat(chunks).length >= sent.length, 10_000, () => `${Buffer.concat(chunks).length} bytes`);
+    expect(Buffer.concat(chunks).equals(sent)).toBe(true);
+  });
+
+  it('carries lines intact through the line framer', async () => {
+    harness = await makeHarness();
+    const lines: string[] = [];
+    const framer = new LineFramer((line) => lines.push(line));
+    harness.transport.onData((chunk) => framer.push(chunk));
+    await harness.transport.start();
+    const sent = Array.from({ length: 500 }, (_, index) => `t=${index}.5,h=${index % 100}\r`);
+    harness.device().link.write(Buffer.from(sent.map((line) => `${line}\n`).join('')));
+    await waitUntil(() => lines.length >= sent.length);
+    expect(lines).toEqual(sent);
+  });
+
+  it('delivers what the runtime writes to the device', async () => {
+    harness = await makeHarness();
+    await harness.transport.start();
+    await harness.transport.write(Buffer.from([0xff, 0x01, 0x86, 0, 0, 0, 0, 0, 0x79]));
+    await waitUntil(() => Buffer.concat(harness!.device().received).length >= 9);
+    expect(Buffer.concat(harness.device().received).toString('hex')).toBe('ff0186000000000079');
+  });
+
+  it('stops twice safely and refuses writes once stopped', async () => {
+    harness = await makeHarness();
+    await harness.transport.start();
+    await harness.transport.stop();
+    await harness.transport.stop();
+    await expect(harness.transport.write(Buffer.from('x'))).rejects.toThrow(/not open/);
+  });
+}
+
+describe('serial transport contract: mock binding', () => contract(mockHarness));
+
+describeWithBinary('socat', 'socat', 'serial transport contract: socat pty, real binding', () => contract(ptyHarness));
+
+describe('serial port errors', () => {
+  it('names a missing port and how to find the right one', async () => {
+    const transport = new SerialTransport({ path: '/dev/serial/by-id/usb-nothing-here', baudRate: 9600 });
+    await expect(transport.start()).rejects.toThrow(/serial port \/dev\/serial\/by-id\/usb-nothing-here does not exist: .*\/dev\/serial\/by-id/);
+  });
+
+  it('bounds a line that never ends and reports what it dropped', () => {
+    const lines: string[] = [];
+    const dropped: number[] = [];
+    const framer = new LineFramer((line) => lines.push(line), { maxLineBytes: 100, onOverflow: (bytes) => dropped.push(bytes) });
+    framer.push(Buffer.alloc(150, 0x55));
+    framer.push(Buffer.from('ok\n'));
+    expect(dropped).toEqual([150]);
+    expect(lines).toEqual(['ok']);
+  });
+});
+
+describe('permission errors', () => {
+  it('name the group that owns the device', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fieldnode-perm-')), 'ttyUSB0');
+    writeFileSync(path, '');
+    const dialout = readFileSync('/etc/group', 'utf8').split('\n').find((line) => line.startsWith('dialout:'));
+    const gid = Number(dialout?.split(':')[2] ?? 20);
+    chownSync(path, 0, gid);
+    const error = explainOpenError(path, new Error('Error: Permission denied, cannot open ' + path));
+    expect(error.message).toBe(`permission denied opening ${path}: add the user to group "dialout" (sudo usermod -aG dialout $USER, then log in again)`);
+  });
+});
