@@ -56,6 +56,11 @@ export class MqttUplink implements Lifecycle {
     this.protocolVersion = initialProtocolVersion(options.protocol);
   }
 
+  /** Whether the broker connection is up right now. */
+  get isConnected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
   /** The MQTT version in use: 5, or 4 (3.1.1) after a fallback. */
   get mqttVersion(): ProtocolVersion {
     return this.protocolVersion;

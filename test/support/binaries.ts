@@ -1,12 +1,7 @@
-import { existsSync } from 'node:fs';
 import { describe, it } from 'vitest';
+import { findBinary } from './find-binary.js';
 
-const SEARCH_PATH = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/sbin', '/bin'];
-
-/** Full path of a system binary, or undefined when it is not installed. */
-export function findBinary(name: string): string | undefined {
-  return SEARCH_PATH.map((directory) => `${directory}/${name}`).find((path) => existsSync(path));
-}
+export { findBinary };
 
 /**
  * A describe block that needs a system binary. Without it, the block is skipped with the

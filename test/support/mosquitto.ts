@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBinary } from './binaries.js';
+import { findBinary } from './find-binary.js';
 import { freePort } from './free-port.js';
 
 export interface MosquittoBroker {
