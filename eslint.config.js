@@ -16,6 +16,7 @@ const adapterFiles = [
   'src/uplink/mqtt-uplink.ts',
   'src/uplink/subscriber.ts',
   'src/uplink/embedded-broker.ts',
+  'src/outbox/sqlite-outbox.ts',
   'simulators/transports/*.ts',
 ];
 

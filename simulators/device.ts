@@ -26,4 +26,9 @@ export interface SimulatorDefinition<Shape extends z.ZodRawShape = z.ZodRawShape
   readonly defaultBaud: number;
   readonly optionsShape: Shape;
   create(options: z.infer<z.ZodObject<Shape>>, link: DeviceLink, clock: Clock): SimulatedDevice;
+  /**
+   * Config rules between the device and the sensors read from it (a twin printing CSV cannot
+   * be read as key=value). Gets the raw sensor entries; returns problems by sensor path.
+   */
+  checkSensors?(options: Record<string, unknown>, sensors: readonly { path: string; driver: Record<string, unknown> }[]): { path: string; message: string }[];
 }

@@ -25,22 +25,36 @@ export interface PtyHostedDevice extends HostedDevice {
   readonly pty: PtyPair;
 }
 
-/** Starts `deviceName` with raw (unvalidated) options; the simulator's schema fills defaults. */
-export function createDevice(deviceName: string, rawOptions: Record<string, unknown>, link: DeviceLink, clock: Clock = systemClock): SimulatedDevice {
+/** Validates raw options against the device's schema, filling defaults; throws a ConfigError listing every problem. */
+function deviceOptions(deviceName: string, rawOptions: Record<string, unknown>): Record<string, unknown> {
   const simulator = simulatorFor(deviceName);
   const parsed = z.strictObject(simulator.optionsShape).safeParse(rawOptions);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })), `${deviceName} options`);
   }
-  return simulator.create(parsed.data, link, clock);
+  return parsed.data;
+}
+
+/** Builds `deviceName` with raw (unvalidated) options; the simulator's schema fills defaults. */
+export function createDevice(deviceName: string, rawOptions: Record<string, unknown>, link: DeviceLink, clock: Clock = systemClock): SimulatedDevice {
+  return simulatorFor(deviceName).create(deviceOptions(deviceName, rawOptions), link, clock);
 }
 
 /** Runs a device on the device end of a new pty pair; the runtime opens `pty.hostPath`. */
 export async function hostOnPty(deviceName: string, rawOptions: Record<string, unknown>, options: { hostPath?: string; clock?: Clock } = {}): Promise<PtyHostedDevice> {
+  // Check the options before socat starts, so a typo leaves no process or link behind.
+  const validOptions = deviceOptions(deviceName, rawOptions);
   const pty = await createPtyPair(options.hostPath ? { hostPath: options.hostPath } : {});
-  const end = await openDeviceEnd(pty.devicePath);
-  const device = createDevice(deviceName, rawOptions, end.link, options.clock);
-  end.onReceive((data) => device.receive?.(data));
+  let end: Awaited<ReturnType<typeof openDeviceEnd>> | undefined;
+  try {
+    end = await openDeviceEnd(pty.devicePath);
+  } catch (error) {
+    await pty.close();
+    throw error;
+  }
+  const deviceEnd = end;
+  const device = simulatorFor(deviceName).create(validOptions, deviceEnd.link, options.clock ?? systemClock);
+  deviceEnd.onReceive((data) => device.receive?.(data));
   device.start();
   let stopping: Promise<void> | undefined;
   return {
@@ -49,7 +63,7 @@ export async function hostOnPty(deviceName: string, rawOptions: Record<string, u
     stop() {
       stopping ??= (async () => {
         device.stop();
-        await end.close();
+        await deviceEnd.close();
         await pty.close();
       })();
       return stopping;

@@ -105,4 +105,12 @@ export const weatherStationSimulator: SimulatorDefinition<typeof weatherStationO
   defaultBaud: 9600,
   optionsShape: weatherStationOptionsShape,
   create: (options, link, clock) => new WeatherStation(options, link, clock),
+  checkSensors: (options, sensors) => {
+    const printed = typeof options['format'] === 'string' ? options['format'] : 'kv';
+    return sensors.flatMap((sensor) => {
+      if (sensor.driver['type'] !== 'lines') return [{ path: `${sensor.path}.driver.type`, message: 'the weather-station twin prints text lines: use the lines driver' }];
+      const read = typeof sensor.driver['format'] === 'string' ? sensor.driver['format'] : 'kv';
+      return read === printed ? [] : [{ path: `${sensor.path}.driver.format`, message: `the simulated weather station prints ${printed} lines, not ${read}` }];
+    });
+  },
 };

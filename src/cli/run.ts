@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfigFile, validateConfig } from '../config/load.js';
 import type { NodeConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import { FieldNode } from '../node.js';
@@ -38,21 +38,26 @@ async function runNode(configFile: string | undefined, flags: RunFlags, logger: 
     config = withEmbeddedBroker(config, broker.url);
     logger.info({ broker: broker.url }, 'embedded MQTT broker listening');
   } else if (flags.broker) {
-    config = { ...config, broker: { ...config.broker, url: flags.broker } };
+    // An override goes through the same checks as the file (no credentials in URLs).
+    config = validateConfig({ ...config, broker: { ...config.broker, url: flags.broker } }, '--broker');
   }
-  let tail: Subscription | undefined;
+  let tail: Promise<Subscription | undefined> | undefined;
   const node = new FieldNode(config, { logger });
   onShutdown(async () => {
     logger.info({}, 'stopping');
     await node.stop();
-    await tail?.close();
+    await (await tail)?.close();
     await broker?.close();
   });
+  await node.start();
   if (flags.tail ?? embedded) {
-    tail = await tailReadings(config.broker.url, config.broker.topicPrefix, (line) => process.stdout.write(`${line}\n`), logger);
+    // The tail is a convenience: a broker that is down must not keep the node from running.
+    tail = tailReadings(config.broker.url, config.broker.topicPrefix, (line) => process.stdout.write(`${line}\n`), logger).catch((error: unknown) => {
+      logger.warn({}, `cannot show the tail: ${(error as Error).message}`);
+      return undefined;
+    });
     if (embedded) process.stderr.write('fieldnode: readings below are decoded from the broker as they arrive; Ctrl-C stops\n');
   }
-  await node.start();
 }
 
 /** `fieldnode run [config]`: the main job. */

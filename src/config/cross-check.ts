@@ -1,6 +1,8 @@
 import type { ConfigProblem } from '../core/errors.js';
 import type { SensorBinding } from '../drivers/driver.js';
-import { driverFor } from '../drivers/registry.js';
+import { driverFor, isDriverType } from '../drivers/registry.js';
+import { simulatorRegistry } from '../../simulators/registry.js';
+import type { SimulatorDefinition } from '../../simulators/device.js';
 import { configSchema } from './schema.js';
 
 const sensorSchema = configSchema.shape.sensors.element;
@@ -17,8 +19,15 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
 
   const boardIds = new Map<string, number>();
+  const ports = new Map<string, number>();
   boards.forEach((board, index) => {
     const id = asRecord(board)?.['id'];
+    const port = asRecord(board)?.['port'];
+    if (typeof port === 'string') {
+      const first = ports.get(port);
+      if (first === undefined) ports.set(port, index);
+      else problems.push({ path: `boards[${index}].port`, message: `port ${port} is also used by boards[${first}]; one port carries one board` });
+    }
     if (typeof id !== 'string') return;
     const first = boardIds.get(id);
     if (first === undefined) boardIds.set(id, index);
@@ -50,10 +59,35 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
     groups.set(groupKey, group);
   });
 
+  problems.push(...checkBoardsAgainstSensors(boards, sensors));
+
   for (const [key, group] of groups) {
     const driver = driverFor(key.split('\u0000')[1] ?? '');
     problems.push(...(driver.checkBoard?.(group as SensorBinding<never>[]) ?? []));
   }
+  return problems;
+}
+
+/** Every board is read by some sensor, and a simulated board's sensors can read what it prints. */
+function checkBoardsAgainstSensors(boards: unknown[], sensors: unknown[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  boards.forEach((raw, index) => {
+    const board = asRecord(raw);
+    const id = board?.['id'];
+    if (typeof id !== 'string') return;
+    const attached = sensors
+      .map((sensor, sensorIndex) => ({ sensor: asRecord(sensor), path: `sensors[${sensorIndex}]` }))
+      .filter(({ sensor }) => sensor?.['board'] === id)
+      .map(({ sensor, path }) => ({ path, driver: asRecord(sensor?.['driver']) ?? {} }));
+    if (attached.length === 0) problems.push({ path: `boards[${index}]`, message: `no sensor reads board "${id}" (is a sensor's board misspelt?)` });
+    const simulator = asRecord(board?.['simulator']);
+    const device = simulator?.['device'];
+    if (typeof device !== 'string' || !(device in simulatorRegistry)) return;
+    const definition: SimulatorDefinition = simulatorRegistry[device as keyof typeof simulatorRegistry];
+    // Sensors naming an unknown driver are already reported; checking them again is noise.
+    const known = attached.filter((sensor) => typeof sensor.driver['type'] === 'string' && isDriverType(sensor.driver['type']));
+    problems.push(...(definition.checkSensors?.(simulator ?? {}, known) ?? []));
+  });
   return problems;
 }
 

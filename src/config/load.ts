@@ -21,13 +21,19 @@ export function formatPath(path: readonly PropertyKey[]): string {
  */
 export function parseConfig(text: string, source = 'config'): NodeConfig {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      document.errors.map((error) => ({ path: yamlPosition(error.linePos?.[0]), message: (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '') })),
-      source,
-    );
+  if (document.errors.length === 0) return validateConfig(document.toJS() as unknown, source);
+  const problems: ConfigProblem[] = document.errors.map((error) => ({
+    path: yamlPosition(error.linePos?.[0]),
+    message: (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, ''),
+  }));
+  // Some YAML errors (a repeated key) still leave a usable document: check it too, so the
+  // syntax error does not hide the other problems.
+  try {
+    validateConfig(document.toJS() as unknown, source);
+  } catch (error) {
+    if (error instanceof ConfigError) problems.push(...error.problems);
   }
-  return validateConfig(document.toJS() as unknown, source);
+  throw new ConfigError(problems, source);
 }
 
 /** Validates an already parsed config object (from YAML, JSON or code). */

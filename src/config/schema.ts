@@ -11,7 +11,8 @@ function driverOptionsSchema() {
   const variants = Object.values(driverRegistry).map((driver: DriverDefinition) => {
     const variant = z.strictObject({ type: z.literal(driver.type), ...driver.optionsShape });
     const refine = driver.refineOptions;
-    return refine ? variant.superRefine((options, ctx) => refine(options, ctx)) : variant;
+    // `when`: run even if a sibling option failed, so one validation shows every problem.
+    return refine ? variant.superRefine((options, ctx) => refine(options, ctx), { when: () => true }) : variant;
   });
   return z.discriminatedUnion('type', variants as unknown as [typeof variants[number], ...typeof variants]);
 }
@@ -28,6 +29,8 @@ const brokerSchema = z.strictObject({
   url: z
     .string()
     .regex(/^(mqtts?|wss?|tcp|tls):\/\/[^\s]+$/, 'a broker URL such as mqtt://host:1883 or mqtts://host:8883')
+    // Credentials in a URL end up in logs and process lists; they have their own fields.
+    .refine((url) => !/^[a-z]+:\/\/[^/]*@/.test(url), 'no user or password in the URL: use broker.username and broker.password')
     .describe('MQTT broker to publish to'),
   clientId: z.string().min(1).max(128).optional().describe('defaults to fieldnode-<node id>'),
   username: z.string().min(1).optional(),
@@ -46,11 +49,14 @@ const boardSchema = z
     baud: z.number().int().positive().optional().describe("defaults to the device's own rate (9600 for most sketches)"),
     hupcl: z.boolean().default(true).describe('false keeps DTR up on open, so an Arduino is not reset'),
   })
-  .superRefine((board, ctx) => {
-    if ((board.port === undefined) === (board.simulator === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['port'], message: 'give exactly one of port (real hardware) or simulator' });
-    }
-  });
+  .superRefine(
+    (board, ctx) => {
+      if ((board.port === undefined) === (board.simulator === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['port'], message: 'give exactly one of port (real hardware) or simulator' });
+      }
+    },
+    { when: () => true },
+  );
 
 const sensorSchema = z.strictObject({
   name: identifier.describe('SenML name of the reading, unique within its board'),

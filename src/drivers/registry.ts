@@ -18,3 +18,8 @@ export function driverFor(type: string): DriverDefinition {
   if (!driver) throw new FieldnodeError(`no driver of type "${type}"; known: ${Object.keys(driverRegistry).join(', ')}`, 'USAGE');
   return driver;
 }
+
+/** Whether a config may name this driver type. */
+export function isDriverType(type: string): type is DriverType {
+  return Object.hasOwn(driverRegistry, type);
+}

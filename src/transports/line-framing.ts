@@ -16,15 +16,18 @@ export interface LineFramingOptions {
 export class LineFramer {
   private readonly parser: ReadlineParser;
   private readonly maxLineBytes: number;
+  /** Set after an overflow: the rest of that line, up to its newline, is noise too. */
+  private discarding = false;
+  private discardedBytes = 0;
 
   constructor(
-    onLine: (line: string) => void,
+    private readonly onLine: (line: string) => void,
     private readonly options: LineFramingOptions = {},
   ) {
     this.maxLineBytes = options.maxLineBytes ?? 4096;
     // latin1 maps every byte to one character, so line noise never throws a decoding error.
     this.parser = new ReadlineParser({ delimiter: '\n', encoding: 'latin1' });
-    this.parser.on('data', onLine);
+    this.parser.on('data', (line: string) => this.emit(line));
   }
 
   push(chunk: Buffer): void {
@@ -32,7 +35,27 @@ export class LineFramer {
     const pending = this.parser.buffer.length;
     if (pending > this.maxLineBytes) {
       this.parser.buffer = Buffer.alloc(0);
-      this.options.onOverflow?.(pending);
+      this.discarding = true;
+      this.discardedBytes += pending;
     }
+  }
+
+  private emit(line: string): void {
+    if (this.discarding) {
+      // The tail of an over-long line arrives as a line of its own; it is not data.
+      this.discarding = false;
+      this.overflow(this.discardedBytes + line.length + 1);
+      return;
+    }
+    if (line.length > this.maxLineBytes) {
+      this.overflow(line.length + 1);
+      return;
+    }
+    this.onLine(line);
+  }
+
+  private overflow(bytes: number): void {
+    this.discardedBytes = 0;
+    this.options.onOverflow?.(bytes);
   }
 }

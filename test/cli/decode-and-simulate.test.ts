@@ -84,6 +84,13 @@ describeWithBinary('socat', 'socat', 'fieldnode simulate --pty', () => {
     expect(await run.signal('SIGINT')).toBe(0);
     expect(existsSync(path)).toBe(false);
   });
+
+  it('checks the options before making the pty, so a typo leaves nothing behind', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fieldnode-sim-')), 'ttyTYPO');
+    const result = await runCli(['simulate', 'weather-station', '--pty', path, '-o', 'intervalMs=-5']);
+    expect(result.code).toBe(78);
+    expect(existsSync(path)).toBe(false);
+  });
 });
 
 describeWithBinary('mosquitto', 'mosquitto', 'node status on a real broker', () => {

@@ -66,6 +66,29 @@ sensors: [{ name: temperature, board: station, driver: { type: lines, key: t } }
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('runs the node even when --tail cannot reach the broker', async () => {
+    const config = configFile(
+      'no-broker.yaml',
+      `node: { id: lonely, site: harbour }
+broker: { url: "mqtt://127.0.0.1:1" }
+boards: [{ id: station, simulator: { device: weather-station, intervalMs: 20 } }]
+sensors: [{ name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }]
+`,
+    );
+    const run = new RunningCli(['run', config, '--tail', '--log-format', 'json']);
+    await run.waitForStderr(/"msg":"node started"/);
+    await run.waitForStderr(/cannot show the tail/);
+    await run.waitForStderr(/refused the connection: is it running, and is the port right\?/);
+    const exit = run.signal('SIGINT');
+    expect(await exit).toBe(0);
+  });
+
+  it('refuses a --broker override with credentials in it', async () => {
+    const result = await runCli(['run', 'boards/arduino-uno/weather-station.demo.yaml', '--broker', 'mqtt://user:pw@127.0.0.1:1']);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('broker.url: no user or password in the URL');
+  });
+
   it('runs the demo with no arguments: decoded readings within seconds, clean stop on Ctrl-C', async () => {
     const run = new RunningCli(['run', '--log-format', 'json']);
     const reading = /^\d\d:\d\d:\d\d\.\d{3} {2}demo\/demo-node\/station {2}(temperature|humidity|pressure|rain)\s+-?\d+(\.\d+)? (Cel|%RH|Pa|mm)$/;

@@ -64,14 +64,51 @@ sensors:
         'sensors[3].driver.colour: unknown key',
         'sensors[4].name: duplicate sensor "temperature" on board "uno" (also sensors[0])',
         expect.stringMatching(/^sensors\[4\]\.driver\.format: sensors of one board share one line layout/),
+        'sensors[4].driver.format: the simulated weather station prints kv lines, not json',
       ]),
     );
-    expect(problems).toHaveLength(12);
+    expect(problems).toHaveLength(13);
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 
   it('reports YAML syntax errors with their position', () => {
     expect(problemsOf('node: { id: a\nbroker: [')[0]).toMatch(/^line \d+, column \d+: /);
+  });
+
+  it('still checks the rest of a document whose only YAML error is a repeated key', () => {
+    const problems = problemsOf(valid.replace('broker: {', 'node: { id: again, site: x }\nbroker: { clientId: 3,'));
+    expect(problems[0]).toMatch(/^line 3, column 1: Map keys must be unique/);
+    expect(problems).toContain('broker.clientId: expected string, got number 3');
+  });
+
+  it('reports refinements hidden behind type errors in the same object, and cross-entry rules', () => {
+    const problems = problemsOf(`
+node: { id: n, site: s }
+broker: { url: "mqtt://user:secret@broker:1883" }
+boards:
+  - { id: a, baud: "9600" }
+  - { id: b, port: /dev/ttyUSB0 }
+  - { id: c, port: /dev/ttyUSB0 }
+  - { id: sim, simulator: { device: weather-station, format: csv } }
+sensors:
+  - { name: t, board: a, driver: { type: lines, scale: "x" } }
+  - { name: u, board: b, driver: { type: lines, key: u, as: string, scale: 10 } }
+  - { name: v, board: sim, driver: { type: lines, key: v } }
+`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'broker.url: no user or password in the URL: use broker.username and broker.password',
+        'boards[0].baud: expected number, got string "9600"',
+        'boards[0].port: give exactly one of port (real hardware) or simulator',
+        'sensors[0].driver.scale: expected number, got string "x"',
+        'sensors[0].driver.key: required when format is kv',
+        'sensors[1].driver.scale: scale and offset apply to numbers, not to as: string',
+        'boards[2].port: port /dev/ttyUSB0 is also used by boards[1]; one port carries one board',
+        'boards[2]: no sensor reads board "c" (is a sensor\'s board misspelt?)',
+        'sensors[2].driver.format: the simulated weather station prints csv lines, not kv',
+      ]),
+    );
+    expect(problems.join('\n')).not.toContain('secret');
   });
 
   it('reports a missing file as a config problem', () => {

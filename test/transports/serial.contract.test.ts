@@ -2,7 +2,7 @@
  * The contract every serial ByteTransport keeps, run against each implementation:
  * the in-process mock binding and a socat pty through the real serialport binding.
  */
-import { chownSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -114,14 +114,25 @@ describe('serial port errors', () => {
     await expect(transport.start()).rejects.toThrow(/serial port \/dev\/serial\/by-id\/usb-nothing-here does not exist: .*\/dev\/serial\/by-id/);
   });
 
-  it('bounds a line that never ends and reports what it dropped', () => {
+  it('drops a line that grows past the bound, tail included, and reports its size', () => {
     const lines: string[] = [];
     const dropped: number[] = [];
     const framer = new LineFramer((line) => lines.push(line), { maxLineBytes: 100, onOverflow: (bytes) => dropped.push(bytes) });
-    framer.push(Buffer.alloc(150, 0x55));
-    framer.push(Buffer.from('ok\n'));
-    expect(dropped).toEqual([150]);
-    expect(lines).toEqual(['ok']);
+    framer.push(Buffer.from('t=1\n'));
+    framer.push(Buffer.from(`dbg=${'x'.repeat(150)}`));
+    framer.push(Buffer.from(`${'x'.repeat(50)},t=99.9\r\n`));
+    framer.push(Buffer.from('t=2\n'));
+    expect(lines).toEqual(['t=1', 't=2']);
+    expect(dropped).toEqual([4 + 150 + 50 + 9]); // the whole line, ',t=99.9\r\n' included
+  });
+
+  it('drops an over-long line that arrives in one chunk with its newline', () => {
+    const lines: string[] = [];
+    const dropped: number[] = [];
+    const framer = new LineFramer((line) => lines.push(line), { maxLineBytes: 100, onOverflow: (bytes) => dropped.push(bytes) });
+    framer.push(Buffer.from(`${'y'.repeat(99)}\n${'z'.repeat(101)}\nok\n`));
+    expect(lines).toEqual(['y'.repeat(99), 'ok']);
+    expect(dropped).toEqual([102]);
   });
 });
 
@@ -129,10 +140,10 @@ describe('permission errors', () => {
   it('name the group that owns the device', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'fieldnode-perm-')), 'ttyUSB0');
     writeFileSync(path, '');
-    const dialout = readFileSync('/etc/group', 'utf8').split('\n').find((line) => line.startsWith('dialout:'));
-    const gid = Number(dialout?.split(':')[2] ?? 20);
-    chownSync(path, 0, gid);
+    const gid = statSync(path).gid;
+    const group = readFileSync('/etc/group', 'utf8').split('\n').find((line) => line.split(':')[2] === String(gid))?.split(':')[0];
+    expect(group, 'the test file belongs to a named group').toBeDefined();
     const error = explainOpenError(path, new Error('Error: Permission denied, cannot open ' + path));
-    expect(error.message).toBe(`permission denied opening ${path}: add the user to group "dialout" (sudo usermod -aG dialout $USER, then log in again)`);
+    expect(error.message).toBe(`permission denied opening ${path}: add the user to group "${group}" (sudo usermod -aG ${group} $USER, then log in again)`);
   });
 });

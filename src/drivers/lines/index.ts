@@ -13,7 +13,7 @@ export const linesDriver: DriverDefinition<typeof linesOptionsShape> = {
     const first = sensors[0];
     if (!first) return [];
     return sensors
-      .filter((sensor) => sensor.options.format !== first.options.format || sensor.options.delimiter !== first.options.delimiter)
+      .filter((sensor) => sensor.options.format !== first.options.format || (first.options.format === 'csv' && sensor.options.delimiter !== first.options.delimiter))
       .map((sensor) => ({
         path: `${sensor.path}.driver.format`,
         message: `sensors of one board share one line layout: ${first.path} uses ${describeLayout(first.options)}, this one ${describeLayout(sensor.options)}`,

@@ -21,12 +21,19 @@ export const linesOptionsShape = {
 
 export type LinesOptions = z.infer<z.ZodObject<typeof linesOptionsShape>>;
 
-/** A kv or json sensor names its key; a csv sensor names its column. */
+/**
+ * A kv or json sensor names its key; a csv sensor names its column; only numbers scale.
+ * Runs even when other options are invalid, so it must not trust their types.
+ */
 export function refineLinesOptions(options: LinesOptions, ctx: z.RefinementCtx): void {
-  if (options.format === 'csv' && options.column === undefined) {
+  const format = (lineFormats as readonly unknown[]).includes(options.format) ? options.format : undefined;
+  if (format === 'csv' && options.column === undefined) {
     ctx.addIssue({ code: 'custom', path: ['column'], message: 'required when format is csv' });
   }
-  if (options.format !== 'csv' && options.key === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['key'], message: `required when format is ${options.format}` });
+  if (format !== undefined && format !== 'csv' && options.key === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['key'], message: `required when format is ${format}` });
+  }
+  if (options.as !== undefined && options.as !== 'number' && (options.scale !== 1 || options.offset !== 0)) {
+    ctx.addIssue({ code: 'custom', path: ['scale'], message: `scale and offset apply to numbers, not to as: ${String(options.as)}` });
   }
 }
