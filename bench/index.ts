@@ -4,6 +4,9 @@
  * to a mosquitto broker. Prints figures; asserts nothing.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeSenmlCbor, toJsonSenml } from '../src/codec/index.js';
 import { resolvePack } from '../src/codec/senml.js';
@@ -30,7 +33,10 @@ async function main(): Promise<void> {
   const useMosquitto = findBinary('mosquitto') !== undefined;
   const broker = useMosquitto ? await startMosquitto() : await startEmbeddedBroker();
   const pty = await createPtyPair();
+  const dataDir = mkdtempSync(join(tmpdir(), 'fieldnode-bench-'));
   const config = validateConfig({
+    dataDir,
+    outbox: { drainReadingsPerSecond: 1_000_000, maxInFlight: 64 },
     node: { id: 'bench-node', site: 'bench' },
     broker: { url: broker.url, protocol: useMosquitto ? '5' : '3.1.1' },
     batching: { maxReadings: 500, maxDelayMs: 50 },
@@ -39,9 +45,9 @@ async function main(): Promise<void> {
   });
   const node = new FieldNode(config);
   const payloads: Buffer[] = [];
-  node.uplink.onAck((pack) => payloads.push(pack.payload));
   await node.start();
-  await waitFor(() => node.uplink.isConnected, 10_000, 'the broker connection');
+  node.forwarder?.onAck((payload) => payloads.push(payload));
+  await waitFor(() => node.uplink?.isConnected ?? false, 10_000, 'the broker connection');
 
   const writerPath = fileURLToPath(new URL('./burst-writer.js', import.meta.url));
   const writer = spawn(process.execPath, [writerPath, pty.devicePath, String(LINES), '7'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -50,7 +56,7 @@ async function main(): Promise<void> {
   await waitFor(() => writerOutput.includes('writing'), 60_000, 'the writer to render its lines');
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
-  await waitFor(() => node.stats().uplink.readingsAcked >= READINGS, 300_000, `${READINGS} acknowledged readings (have ${node.stats().uplink.readingsAcked})`);
+  await waitFor(() => node.stats().forwarder.readingsAcked >= READINGS, 300_000, `${READINGS} acknowledged readings (have ${node.stats().forwarder.readingsAcked})`);
   const elapsedMs = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuBefore);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -59,6 +65,7 @@ async function main(): Promise<void> {
   await node.stop();
   await pty.close();
   await broker.close();
+  rmSync(dataDir, { recursive: true, force: true });
 
   const cborBytes = payloads.reduce((sum, payload) => sum + payload.length, 0);
   let jsonBytes = 0;
@@ -72,7 +79,7 @@ async function main(): Promise<void> {
   const cpuMicros = cpu.user + cpu.system;
   const rows: [string, string, string][] = [
     ['broker', useMosquitto ? 'mosquitto (MQTT 5, QoS 1)' : 'embedded aedes (MQTT 3.1.1, QoS 1): mosquitto not installed', ''],
-    ['readings', String(READINGS), `${LINES} lines over a socat pty, ${stats.uplink.packsAcked} packs`],
+    ['readings', String(READINGS), `${LINES} lines over a socat pty, ${stats.forwarder.packsAcked} packs`],
     ['problems', JSON.stringify(stats.boards['station']?.problems ?? {}), 'expected {}'],
     ['readings/s acknowledged', (READINGS / (elapsedMs / 1000)).toFixed(0), 'target ≥ 100000'],
     ['CPU µs per reading', (cpuMicros / READINGS).toFixed(2), 'target ≤ 10 (runtime process: serial, decode, encode, MQTT)'],

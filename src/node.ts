@@ -1,30 +1,39 @@
 /**
  * The composition root: builds a running node from a validated config.
- * transport → line framing → driver → batcher → SenML-CBOR → MQTT.
+ * transport → line framing → driver → batcher → SenML-CBOR → outbox → MQTT.
  */
-import { encodePack, SENML_CBOR_CONTENT_TYPE } from './codec/index.js';
+import { join } from 'node:path';
+import { encodePack } from './codec/index.js';
 import type { BoardConfig, NodeConfig } from './config/schema.js';
 import { readSecret } from './config/secret.js';
+import { readTlsMaterial } from './config/tls-files.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { FieldnodeError } from './core/errors.js';
 import { LifecycleGroup, type Lifecycle } from './core/lifecycle.js';
 import { silentLogger, type Logger } from './core/logger.js';
 import { ProblemCounter } from './core/problems.js';
 import type { Reading } from './core/reading.js';
 import type { DriverDefinition, DriverInstance, SensorBinding } from './drivers/driver.js';
 import { driverFor } from './drivers/registry.js';
+import { Forwarder, type ForwarderStats } from './outbox/forwarder.js';
+import type { Outbox } from './outbox/outbox.js';
+import { openSqliteOutbox } from './outbox/sqlite-outbox.js';
 import { Batcher } from './pipeline/batcher.js';
 import { LineFramer } from './transports/line-framing.js';
 import { transportForBoard } from './transports/for-board.js';
 import type { ByteTransport } from './transports/transport.js';
+import { MqttUplink } from './uplink/mqtt-uplink.js';
+import { offlineStatusPayload, Session } from './uplink/session.js';
+import { baseName, dataTopic, statusTopic, type NodeAddress } from './uplink/topics.js';
 import type { SimulatedDevice } from '../simulators/device.js';
 import { MockSerialTransport } from '../simulators/transports/mock-serial.js';
-import { MqttUplink, type UplinkStats } from './uplink/mqtt-uplink.js';
-import { baseName, dataTopic, statusTopic, type NodeAddress } from './uplink/topics.js';
 
 export interface NodeDependencies {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly environment?: NodeJS.ProcessEnv;
+  /** Reported in the birth message. */
+  readonly version?: string;
 }
 
 /** Per-board counters. */
@@ -33,6 +42,9 @@ export interface BoardStats {
   readonly problems: Record<string, number>;
 }
 
+/** A pack ready for the outbox: its topic, its readings, and how to encode it once numbered. */
+type PackSink = (topic: string, readings: Reading[], packBaseName: string) => void;
+
 /** One board at run time: its transport, its drivers and its batcher. */
 class BoardRuntime implements Lifecycle {
   readings = 0;
@@ -40,7 +52,7 @@ class BoardRuntime implements Lifecycle {
   readonly transport: ByteTransport;
   private readonly batcher: Batcher<Reading>;
 
-  constructor(board: BoardConfig, config: NodeConfig, address: NodeAddress, uplink: MqttUplink, clock: Clock, logger: Logger) {
+  constructor(board: BoardConfig, config: NodeConfig, address: NodeAddress, sink: PackSink, clock: Clock, logger: Logger) {
     const boardLogger = logger.child({ board: board.id });
     this.problems = new ProblemCounter(boardLogger, clock);
     this.transport = transportForBoard(board, clock, boardLogger);
@@ -50,8 +62,7 @@ class BoardRuntime implements Lifecycle {
       maxItems: config.batching.maxReadings,
       maxDelayMs: config.batching.maxDelayMs,
       clock,
-      onBatch: (readings) =>
-        uplink.publish({ topic, payload: encodePack(readings, packBaseName), readings: readings.length, contentType: SENML_CBOR_CONTENT_TYPE }),
+      onBatch: (readings) => sink(topic, readings, packBaseName),
     });
     const drivers = createDrivers(board, config, {
       clock,
@@ -62,9 +73,12 @@ class BoardRuntime implements Lifecycle {
         this.batcher.add(reading);
       },
     });
-    const framer = new LineFramer((line) => {
-      for (const driver of drivers) driver.onLine(line);
-    }, { onOverflow: (bytes) => this.problems.count('line-too-long', `${bytes} bytes without a newline dropped`) });
+    const framer = new LineFramer(
+      (line) => {
+        for (const driver of drivers) driver.onLine(line);
+      },
+      { onOverflow: (bytes) => this.problems.count('line-too-long', `${bytes} bytes without a newline dropped`) },
+    );
     this.transport.onData((chunk) => framer.push(chunk));
   }
 
@@ -87,47 +101,129 @@ function createDrivers(board: BoardConfig, config: NodeConfig, context: Paramete
     group.push({ name: sensor.name, unit: sensor.unit, options, path: `sensors[${index}]` });
     byType.set(type, group);
   });
-  return [...byType].map(([type, sensors]) => {
-    return driverFor(type).create(sensors as SensorBinding<never>[], context);
-  });
+  return [...byType].map(([type, sensors]) => driverFor(type).create(sensors as SensorBinding<never>[], context));
+}
+
+/** Where a node keeps its outbox: one database per node id, so two nodes never share one. */
+export function outboxPath(config: NodeConfig): string {
+  return join(config.dataDir, config.node.id, 'outbox.db');
+}
+
+function openOutbox(config: NodeConfig): Outbox {
+  const path = outboxPath(config);
+  try {
+    return openSqliteOutbox(path, { maxBytes: config.outbox.maxBytes, maxAgeMs: config.outbox.maxAgeHours * 3_600_000, overflow: config.outbox.overflow });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new FieldnodeError(`cannot open the outbox at ${path} (${code}): make dataDir (${config.dataDir}) a directory the node may write`, 'OUTBOX', { cause: error });
+  }
 }
 
 /** A running sensor node. */
 export class FieldNode implements Lifecycle {
-  readonly uplink: MqttUplink;
   private readonly boards = new Map<string, BoardRuntime>();
-  private readonly lifecycle: LifecycleGroup;
+  private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly address: NodeAddress;
+  private running: { forwarder: Forwarder; uplink: MqttUplink; session: Session; lifecycle: LifecycleGroup; boot: number } | undefined;
 
-  constructor(readonly config: NodeConfig, dependencies: NodeDependencies = {}) {
-    const clock = dependencies.clock ?? systemClock;
+  constructor(
+    readonly config: NodeConfig,
+    private readonly dependencies: NodeDependencies = {},
+  ) {
+    this.clock = dependencies.clock ?? systemClock;
     this.logger = dependencies.logger ?? silentLogger;
-    const address: NodeAddress = { prefix: config.broker.topicPrefix, site: config.node.site, node: config.node.id };
-    const { password } = config.broker;
-    this.uplink = new MqttUplink({
+    this.address = { prefix: config.broker.topicPrefix, site: config.node.site, node: config.node.id };
+    const sink: PackSink = (topic, readings, packBaseName) => {
+      const forwarder = this.running?.forwarder;
+      if (!forwarder) throw new Error('a board produced readings while the node was not running');
+      forwarder.submit(topic, readings.length, (session) => encodePack(readings, packBaseName, session));
+    };
+    for (const board of config.boards) {
+      this.boards.set(board.id, new BoardRuntime(board, config, this.address, sink, this.clock, this.logger));
+    }
+  }
+
+  /** Opens the outbox, takes the next boot epoch, connects, and opens the boards. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    const { config, clock, logger } = this;
+    const password = config.broker.password ? readSecret(config.broker.password, this.dependencies.environment) : undefined;
+    const tls = config.broker.tls ? readTlsMaterial(config.broker.tls) : undefined;
+    const outbox = openOutbox(config);
+    const boot = outbox.nextBootEpoch();
+    const uplink = new MqttUplink({
       url: config.broker.url,
       clientId: config.broker.clientId ?? `fieldnode-${config.node.id}`,
       username: config.broker.username,
-      password: password ? readSecret(password, dependencies.environment) : undefined,
+      password,
       keepaliveSeconds: config.broker.keepaliveSeconds,
       protocol: config.broker.protocol,
-      statusTopic: statusTopic(address),
-      logger: this.logger.child({ component: 'uplink' }),
+      tls,
+      will: { topic: statusTopic(this.address), payload: () => offlineStatusPayload(boot, clock), delaySeconds: config.broker.willDelaySeconds },
+      reconnect: config.broker.reconnect,
+      clock,
+      logger: logger.child({ component: 'uplink' }),
     });
-    for (const board of config.boards) {
-      this.boards.set(board.id, new BoardRuntime(board, config, address, this.uplink, clock, this.logger));
+    const forwarder = new Forwarder({
+      outbox,
+      uplink,
+      clock,
+      logger: logger.child({ component: 'outbox' }),
+      boot,
+      maxInFlight: config.outbox.maxInFlight,
+      drainReadingsPerSecond: config.outbox.drainReadingsPerSecond,
+    });
+    const session = new Session({
+      uplink,
+      config,
+      address: this.address,
+      boot,
+      version: this.dependencies.version ?? 'unknown',
+      clock,
+      logger: logger.child({ component: 'session' }),
+      counters: () => ({ outbox: forwarder.backlogTotals(), dropped: forwarder.stats.dropped, problems: this.problemCounts() }),
+    });
+    forwarder.onDrop(() => session.statusChanged());
+    for (const [id, board] of this.boards) {
+      board.transport.onStatus((state, reason) => session.setBoardState(id, state === 'open' ? 'online' : 'offline', reason));
     }
-    // The uplink starts first and stops last, so the final packs of every board reach it.
-    this.lifecycle = new LifecycleGroup([this.uplink, ...this.boards.values()]);
-  }
-
-  async start(): Promise<void> {
-    await this.lifecycle.start();
-    this.logger.info({ node: this.config.node.id, boards: this.boards.size, sensors: this.config.sensors.length }, 'node started');
+    // Start order: connection, outbox forwarding, session, boards; stop runs it backwards, so
+    // the last packs of every board reach the outbox and the board deaths reach the broker.
+    const uplinkLifecycle: Lifecycle = { start: () => uplink.start(), stop: () => uplink.stop(session.farewell()) };
+    const lifecycle = new LifecycleGroup([uplinkLifecycle, forwarder, session, ...this.boards.values()]);
+    this.running = { forwarder, uplink, session, lifecycle, boot };
+    try {
+      await lifecycle.start();
+    } catch (error) {
+      this.running = undefined;
+      outbox.close();
+      throw error;
+    }
+    logger.info({ node: config.node.id, boot, boards: this.boards.size, sensors: config.sensors.length, backlog: outbox.totals() }, 'node started');
   }
 
   async stop(): Promise<void> {
-    await this.lifecycle.stop();
+    const running = this.running;
+    if (!running) return;
+    await running.lifecycle.stop();
+    this.running = undefined;
+    this.lastStats = { forwarder: { ...running.forwarder.stats }, boot: running.boot };
+  }
+
+  /** The boot epoch of the current (or last) run. */
+  get boot(): number | undefined {
+    return this.running?.boot ?? this.lastStats?.boot;
+  }
+
+  /** The MQTT connection, while running. */
+  get uplink(): MqttUplink | undefined {
+    return this.running?.uplink;
+  }
+
+  /** The store-and-forward engine, while running. */
+  get forwarder(): Forwarder | undefined {
+    return this.running?.forwarder;
   }
 
   /** The simulated device behind a board, while running; lets tests compare both ends of the wire. */
@@ -136,10 +232,29 @@ export class FieldNode implements Lifecycle {
     return transport instanceof MockSerialTransport ? transport.simulatedDevice : undefined;
   }
 
-  /** Counters per board and of the uplink. */
-  stats(): { boards: Record<string, BoardStats>; uplink: UplinkStats } {
+  /** Counters per board and of the store-and-forward path (kept after stop). */
+  stats(): { boards: Record<string, BoardStats>; forwarder: ForwarderStats } {
     const boards: Record<string, BoardStats> = {};
     for (const [id, board] of this.boards) boards[id] = { readings: board.readings, problems: board.problems.snapshot() };
-    return { boards, uplink: { ...this.uplink.stats } };
+    const forwarder = this.running ? { ...this.running.forwarder.stats } : (this.lastStats?.forwarder ?? emptyForwarderStats());
+    return { boards, forwarder };
   }
+
+  private lastStats: { forwarder: ForwarderStats; boot: number } | undefined;
+
+  private problemCounts(): Record<string, Record<string, number>> {
+    return Object.fromEntries([...this.boards].map(([id, board]) => [id, board.problems.snapshot()]));
+  }
+}
+
+function emptyForwarderStats(): ForwarderStats {
+  return {
+    packsSubmitted: 0,
+    readingsSubmitted: 0,
+    packsAcked: 0,
+    readingsAcked: 0,
+    payloadBytesAcked: 0,
+    historicalReadingsAcked: 0,
+    dropped: { full: { packs: 0, readings: 0 }, expired: { packs: 0, readings: 0 }, denied: { packs: 0, readings: 0 } },
+  };
 }

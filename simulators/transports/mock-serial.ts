@@ -7,7 +7,7 @@ import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
 import type { Clock } from '../../src/core/clock.js';
 import type { Logger } from '../../src/core/logger.js';
 import { SerialTransport } from '../../src/transports/serial.js';
-import type { ByteTransport } from '../../src/transports/transport.js';
+import type { ByteTransport, TransportState } from '../../src/transports/transport.js';
 import type { DeviceLink, SimulatedDevice } from '../device.js';
 
 let nextPortNumber = 0;
@@ -41,6 +41,10 @@ export class MockSerialTransport implements ByteTransport {
 
   write(data: Buffer): Promise<void> {
     return this.serial.write(data);
+  }
+
+  onStatus(listener: (state: TransportState, reason?: string) => void): void {
+    this.serial.onStatus(listener);
   }
 
   async start(): Promise<void> {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfigFile, validateConfig } from '../config/load.js';
 import type { NodeConfig } from '../config/schema.js';
@@ -7,7 +10,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../uplink/embedded-bro
 import type { Subscription } from '../uplink/subscriber.js';
 import { failWith } from './exit.js';
 import { createLogger, type LogFormat } from './logger.js';
-import { demoConfigPath } from './package-root.js';
+import { demoConfigPath, packageVersion } from './package-root.js';
 import { onShutdown } from './shutdown.js';
 import { tailReadings } from './tail.js';
 
@@ -30,6 +33,12 @@ function withEmbeddedBroker(config: NodeConfig, url: string): NodeConfig {
 
 async function runNode(configFile: string | undefined, flags: RunFlags, logger: Logger): Promise<void> {
   let config = loadConfigFile(configFile ?? demoConfigPath());
+  let demoDataDir: string | undefined;
+  if (configFile === undefined) {
+    // The demo must run anywhere without root: its outbox lives in a temporary directory.
+    demoDataDir = mkdtempSync(join(tmpdir(), 'fieldnode-demo-'));
+    config = { ...config, dataDir: demoDataDir };
+  }
   // Without a config there is nothing else to talk to: run the demo against a broker of our own.
   const embedded = flags.embeddedBroker ?? configFile === undefined;
   let broker: EmbeddedBroker | undefined;
@@ -42,12 +51,13 @@ async function runNode(configFile: string | undefined, flags: RunFlags, logger: 
     config = validateConfig({ ...config, broker: { ...config.broker, url: flags.broker } }, '--broker');
   }
   let tail: Promise<Subscription | undefined> | undefined;
-  const node = new FieldNode(config, { logger });
+  const node = new FieldNode(config, { logger, version: packageVersion() });
   onShutdown(async () => {
     logger.info({}, 'stopping');
     await node.stop();
     await (await tail)?.close();
     await broker?.close();
+    if (demoDataDir) rmSync(demoDataDir, { recursive: true, force: true });
   });
   await node.start();
   if (flags.tail ?? embedded) {

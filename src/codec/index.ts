@@ -1,14 +1,36 @@
 import type { Reading } from '../core/reading.js';
 import { decodeSenmlCbor, encodeSenmlCbor } from './cbor.js';
-import { packFromReadings, resolvePack, type ResolvedRecord } from './senml.js';
+import { HISTORICAL_FIELD, markHistorical, packFromReadings, packSession, resolvePack, type PackSession, type ResolvedRecord } from './senml.js';
 
 export { SENML_CBOR_CONTENT_TYPE } from './cbor.js';
-export { senmlLabels, SenmlError, toJsonSenml, type ResolvedRecord, type SenmlRecord } from './senml.js';
+export { HISTORICAL_FIELD, senmlLabels, SenmlError, toJsonSenml, type PackSession, type ResolvedRecord, type SenmlRecord } from './senml.js';
 export { decodeSenmlCbor, encodeSenmlCbor };
 
-/** Encodes readings of one board as one SenML-CBOR pack under `baseName`. */
-export function encodePack(readings: readonly Reading[], baseName: string): Buffer {
-  return encodeSenmlCbor(packFromReadings(readings, baseName));
+/** Encodes readings of one board as one SenML-CBOR pack under `baseName`, with its session fields. */
+export function encodePack(readings: readonly Reading[], baseName: string, session?: PackSession): Buffer {
+  return encodeSenmlCbor(packFromReadings(readings, baseName, session));
+}
+
+/** Re-encodes a stored pack with every record marked historical (`hist_`). */
+export function encodeHistorical(payload: Uint8Array): Buffer {
+  return encodeSenmlCbor(markHistorical(decodeSenmlCbor(payload)));
+}
+
+/** A data message as a consumer sees it: session fields, whether it is historical, and the resolved records. */
+export interface DecodedMessage {
+  readonly session: PackSession | undefined;
+  readonly historical: boolean;
+  readonly records: ResolvedRecord[];
+}
+
+/** Decodes a data message, understanding fieldnode's own must-understand marker. */
+export function decodeMessage(bytes: Uint8Array, options: { nowSeconds?: number } = {}): DecodedMessage {
+  const raw = decodeSenmlCbor(bytes);
+  return {
+    session: packSession(raw),
+    historical: raw.some((record) => record[HISTORICAL_FIELD] === true),
+    records: resolvePack(raw, { ...options, understood: new Set([HISTORICAL_FIELD]) }),
+  };
 }
 
 /**
@@ -16,5 +38,5 @@ export function encodePack(readings: readonly Reading[], baseName: string): Buff
  * the function consumers call on every data message.
  */
 export function decodePack(bytes: Uint8Array, options: { nowSeconds?: number; understood?: ReadonlySet<string> } = {}): ResolvedRecord[] {
-  return resolvePack(decodeSenmlCbor(bytes), options);
+  return resolvePack(decodeSenmlCbor(bytes), { ...options, understood: new Set([HISTORICAL_FIELD, ...(options.understood ?? [])]) });
 }

@@ -59,10 +59,24 @@ export interface ResolvedRecord {
 export const RELATIVE_TIME_LIMIT = 2 ** 28;
 
 /**
+ * Where a pack sits in its node's session: the boot epoch and the message's sequence number
+ * within it. Carried in the first record as the extension fields `boot` and `seq`, so that
+ * consumers can deduplicate by (node, boot, seq) and see gaps. Receivers that do not know
+ * them may ignore them (they do not end in `_`).
+ */
+export interface PackSession {
+  readonly boot: number;
+  readonly seq: number;
+}
+
+/** Must-understand marker of packs sent late (after an outage or a restart): not live values. */
+export const HISTORICAL_FIELD = 'hist_';
+
+/**
  * Builds one pack for readings of one board: the base name once, the base time of the
  * first reading once, then each record with its short name and its offset in seconds.
  */
-export function packFromReadings(readings: readonly Reading[], baseName: string): SenmlRecord[] {
+export function packFromReadings(readings: readonly Reading[], baseName: string, session?: PackSession): SenmlRecord[] {
   const first = readings[0];
   if (!first) return [];
   const baseTimeMs = first.time;
@@ -70,6 +84,10 @@ export function packFromReadings(readings: readonly Reading[], baseName: string)
   for (let index = 0; index < readings.length; index++) {
     const reading = readings[index]!;
     const record: SenmlRecord = index === 0 ? { bn: baseName, bt: baseTimeMs / 1000, n: reading.name } : { n: reading.name };
+    if (index === 0 && session) {
+      record['boot'] = session.boot;
+      record['seq'] = session.seq;
+    }
     if (reading.unit !== undefined) record.u = reading.unit;
     setValue(record, reading.value);
     const offsetMs = reading.time - baseTimeMs;
@@ -117,6 +135,19 @@ export function resolvePack(records: readonly SenmlRecord[], options: { nowSecon
     if (value === undefined && sum === undefined) throw new SenmlError(`record ${index} (${name}): no value and no sum`);
     return { name, unit: record.u ?? baseUnit, value, sum, time };
   });
+}
+
+/** The session fields of a pack, if it carries them. */
+export function packSession(records: readonly SenmlRecord[]): PackSession | undefined {
+  const first = records[0];
+  const boot = first?.['boot'];
+  const seq = first?.['seq'];
+  return typeof boot === 'number' && typeof seq === 'number' ? { boot, seq } : undefined;
+}
+
+/** Marks every record historical, so that consumers that cannot tell reject them instead of taking them for live values. */
+export function markHistorical(records: readonly SenmlRecord[]): SenmlRecord[] {
+  return records.map((record) => ({ ...record, [HISTORICAL_FIELD]: true }));
 }
 
 /** The same pack as JSON SenML (RFC 8428 §5), for comparison and for JSON consumers. */

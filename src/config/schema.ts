@@ -4,7 +4,7 @@ import { driverRegistry } from '../drivers/registry.js';
 import type { SimulatorDefinition } from '../../simulators/device.js';
 import { simulatorRegistry } from '../../simulators/registry.js';
 import { identifier, unitName } from './identifiers.js';
-import { secretSource } from './secret.js';
+import { secretPath, secretSource } from './secret.js';
 
 /** `sensors[].driver`: one variant per registered driver, told apart by `type`. */
 function driverOptionsSchema() {
@@ -25,6 +25,21 @@ function simulatorOptionsSchema() {
   return z.discriminatedUnion('device', variants as unknown as [typeof variants[number], ...typeof variants]);
 }
 
+const tlsSchema = z
+  .strictObject({
+    ca: z.string().min(1).optional().describe('PEM file of the CA that signed the broker certificate (default: the system CAs)'),
+    cert: z.string().min(1).optional().describe('PEM file of this node\'s client certificate'),
+    key: secretPath.optional().describe('PEM file of the client key; must not be readable by group or others'),
+    verifyServer: z.boolean().default(true).describe('false disables broker certificate checks: for lab use only'),
+    serverName: z.string().min(1).optional().describe('name expected in the broker certificate, when it differs from the URL host'),
+  })
+  .superRefine(
+    (tls, ctx) => {
+      if ((tls.cert === undefined) !== (tls.key === undefined)) ctx.addIssue({ code: 'custom', path: [tls.cert === undefined ? 'cert' : 'key'], message: 'a client certificate needs both cert and key' });
+    },
+    { when: () => true },
+  );
+
 const brokerSchema = z.strictObject({
   url: z
     .string()
@@ -38,6 +53,16 @@ const brokerSchema = z.strictObject({
   topicPrefix: identifier.default('fieldnode').describe('first topic level of everything this node publishes'),
   keepaliveSeconds: z.number().int().min(5).max(3600).default(30),
   protocol: z.enum(['auto', '5', '3.1.1']).default('auto').describe('MQTT version; auto tries 5 and falls back to 3.1.1'),
+  tls: tlsSchema.optional().describe('TLS for mqtts:// and wss:// brokers'),
+  willDelaySeconds: z.number().int().min(0).max(3600).default(15).describe('MQTT 5: the broker waits this long before announcing the node offline, riding out short blips'),
+  statusIntervalSeconds: z.number().int().min(5).max(86_400).default(60).describe('how often the node status (counters) is republished'),
+  reconnect: z
+    .strictObject({
+      initialDelayMs: z.number().int().min(10).max(600_000).default(1000),
+      maxDelayMs: z.number().int().min(100).max(3_600_000).default(60_000),
+    })
+    .default({ initialDelayMs: 1000, maxDelayMs: 60_000 })
+    .describe('exponential backoff with jitter between connection attempts'),
 });
 
 const boardSchema = z
@@ -70,8 +95,20 @@ const batchingSchema = z.strictObject({
   maxDelayMs: z.number().int().min(0).max(3_600_000).default(1000).describe('...or when its oldest reading is this old'),
 });
 
+const outboxSchema = z.strictObject({
+  maxBytes: z.number().int().min(65_536).default(64 * 1024 * 1024).describe('disk the backlog may use (default 64 MiB)'),
+  maxAgeHours: z.number().positive().max(24 * 365).default(168).describe('readings older than this are dropped (default 7 days)'),
+  overflow: z.enum(['drop-oldest', 'reject-new']).default('drop-oldest').describe('what gives when the outbox is full'),
+  drainReadingsPerSecond: z.number().int().min(1).default(20_000).describe('rate at which a backlog is sent after an outage; fresh readings are not limited'),
+  maxInFlight: z.number().int().min(1).max(1000).default(32).describe('packs sent and not yet acknowledged, at most'),
+});
+
+const outboxDefaults = { maxBytes: 64 * 1024 * 1024, maxAgeHours: 168, overflow: 'drop-oldest' as const, drainReadingsPerSecond: 20_000, maxInFlight: 32 };
+
 /** The whole `fieldnode.yaml`, assembled from the drivers' and simulators' own schemas. */
 export const configSchema = z.strictObject({
+  dataDir: z.string().min(1).default('/var/lib/fieldnode').describe('where the outbox database and the boot epoch live'),
+  outbox: outboxSchema.default(outboxDefaults).describe('durable store-and-forward of packs through outages and restarts'),
   node: z.strictObject({
     id: identifier.describe('unique node id: topics and SenML names carry it'),
     site: identifier.describe('deployment site, the topic level above the node'),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { FieldnodeError } from '../core/errors.js';
 
@@ -13,6 +13,26 @@ export const secretSource = z.union([
 
 export type SecretSource = z.infer<typeof secretSource>;
 
+/** A path to a file holding a secret (a password, a private key). */
+export const secretPath = z.string().min(1);
+
+/**
+ * Reads a file holding a secret, refusing one that other users can read: a key or password
+ * that anyone on the gateway can copy is not a secret any more (ssh refuses such keys too).
+ */
+export function readSecretFile(path: string): Buffer {
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch (error) {
+    throw new FieldnodeError(`cannot read credential file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'SECRET', { cause: error });
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new FieldnodeError(`credential file ${path} can be read by other users (mode ${(mode & 0o777).toString(8)}): chmod 600 ${path}`, 'SECRET');
+  }
+  return readFileSync(path);
+}
+
 /** Reads a secret at start-up, with an error that says where it was looked for (never its value). */
 export function readSecret(source: SecretSource, environment: NodeJS.ProcessEnv = process.env): string {
   if ('env' in source) {
@@ -22,9 +42,5 @@ export function readSecret(source: SecretSource, environment: NodeJS.ProcessEnv 
     }
     return value;
   }
-  try {
-    return readFileSync(source.file, 'utf8').replace(/\r?\n$/, '');
-  } catch (error) {
-    throw new FieldnodeError(`cannot read credential file ${source.file}: ${(error as Error).message}`, 'SECRET', { cause: error });
-  }
+  return readSecretFile(source.file).toString('utf8').replace(/\r?\n$/, '');
 }

@@ -19,6 +19,8 @@ export type NewPack = Omit<StoredPack, 'id'>;
 export interface Dropped {
   packs: number;
   readings: number;
+  /** Ids of dropped stored packs, so copies held in memory are forgotten too. */
+  ids: number[];
 }
 
 /** Why packs were dropped: the outbox was full, or they grew older than the age bound. */

@@ -67,7 +67,7 @@ class SqliteOutbox implements Outbox {
   }
 
   append(packs: readonly NewPack[], inFlight: ReadonlySet<number>): { ids: (number | undefined)[]; dropped: Dropped; reason?: DropReason } {
-    const dropped: Dropped = { packs: 0, readings: 0 };
+    const dropped: Dropped = { packs: 0, readings: 0, ids: [] };
     const ids: (number | undefined)[] = [];
     this.db.transaction(() => {
       for (const pack of packs) {
@@ -115,7 +115,7 @@ class SqliteOutbox implements Outbox {
   }
 
   expire(nowMs: number, inFlight: ReadonlySet<number>): Dropped {
-    const dropped: Dropped = { packs: 0, readings: 0 };
+    const dropped: Dropped = { packs: 0, readings: 0, ids: [] };
     this.db.transaction(() => {
       const rows = this.selectExpired.all(nowMs - this.bounds.maxAgeMs) as { id: number; readings: number; bytes: number }[];
       this.deleteRows(rows.filter((row) => !inFlight.has(row.id)), dropped);
@@ -164,6 +164,7 @@ class SqliteOutbox implements Outbox {
       this.account(row, -1);
       dropped.packs++;
       dropped.readings += row.readings;
+      dropped.ids.push(row.id);
     }
   }
 

@@ -10,7 +10,7 @@ import { explainOpenError } from './serial-errors.js';
 
 /** Any serialport binding: the native one, the mock one, or a future one (TCP, RFC 2217). */
 export type SerialBinding = ConstructorParameters<typeof SerialPortStream>[0]['binding'];
-import type { ByteTransport } from './transport.js';
+import type { ByteTransport, TransportState } from './transport.js';
 
 export interface SerialTransportOptions {
   readonly path: string;
@@ -27,6 +27,7 @@ export class SerialTransport implements ByteTransport {
   readonly description: string;
   private port: SerialPortStream | undefined;
   private readonly listeners: ((chunk: Buffer) => void)[] = [];
+  private readonly statusListeners: ((state: TransportState, reason?: string) => void)[] = [];
   private readonly logger: Logger;
 
   constructor(private readonly options: SerialTransportOptions) {
@@ -36,6 +37,10 @@ export class SerialTransport implements ByteTransport {
 
   onData(listener: (chunk: Buffer) => void): void {
     this.listeners.push(listener);
+  }
+
+  onStatus(listener: (state: TransportState, reason?: string) => void): void {
+    this.statusListeners.push(listener);
   }
 
   /** The open port, for simulators that drive the mock binding's device side. */
@@ -54,10 +59,14 @@ export class SerialTransport implements ByteTransport {
     });
     port.on('error', (error: Error) => this.logger.error({ port: path, err: error.message }, 'serial port error'));
     port.on('close', (error: (Error & { disconnected?: boolean }) | null) => {
-      if (error?.disconnected) this.logger.error({ port: path }, 'serial port disconnected (device unplugged?)');
+      if (error?.disconnected) {
+        this.logger.error({ port: path }, 'serial port disconnected (device unplugged?)');
+        this.emitStatus('closed', 'disconnected');
+      }
     });
     this.port = port;
     this.logger.info({ port: path, baudRate }, 'serial port open');
+    this.emitStatus('open');
   }
 
   async stop(): Promise<void> {
@@ -65,6 +74,11 @@ export class SerialTransport implements ByteTransport {
     this.port = undefined;
     if (!port?.isOpen) return;
     await new Promise<void>((resolve) => port.close(() => resolve()));
+    this.emitStatus('closed', 'stopped');
+  }
+
+  private emitStatus(state: TransportState, reason?: string): void {
+    for (const listener of this.statusListeners) listener(state, reason);
   }
 
   async write(data: Buffer): Promise<void> {

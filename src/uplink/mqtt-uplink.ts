@@ -1,13 +1,25 @@
 /**
- * The MQTT session of a node through MQTT.js 5: connection with a retained status and its
- * will, QoS 1 publishing of packs and counting of what the broker acknowledged.
- * The only runtime file that imports mqtt.
+ * The node's MQTT connection through MQTT.js 5: connect with a will, reconnect with our own
+ * backoff (MQTT.js retries at a fixed period), publish at QoS 1 with acknowledgements,
+ * subscribe to commands. What to publish and when is decided by the outbox forwarder and
+ * the session; durability lives in the outbox, not here. The only runtime file importing mqtt.
  */
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
 import { explainBrokerError } from './broker-errors.js';
 import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice, type ProtocolVersion } from './protocol.js';
+
+/** TLS material, already read from disk. */
+export interface TlsMaterial {
+  readonly ca?: Buffer | undefined;
+  readonly cert?: Buffer | undefined;
+  readonly key?: Buffer | undefined;
+  readonly verifyServer: boolean;
+  readonly serverName?: string | undefined;
+}
 
 export interface UplinkOptions {
   readonly url: string;
@@ -16,44 +28,58 @@ export interface UplinkOptions {
   readonly password?: string | undefined;
   readonly keepaliveSeconds: number;
   readonly protocol: ProtocolChoice;
-  /** Retained topic that carries online/offline; offline is registered as the will. */
-  readonly statusTopic: string;
+  readonly tls?: TlsMaterial | undefined;
+  /** The will: published by the broker when the node vanishes (the node's death). */
+  readonly will: { readonly topic: string; readonly payload: () => Buffer; readonly delaySeconds: number };
+  readonly reconnect: BackoffOptions;
+  readonly clock: Clock;
   readonly logger: Logger;
-  /** How long stop() waits for unacknowledged packs before giving up on them. */
-  readonly drainTimeoutMs?: number;
 }
 
-/** Counts since start, for logs, the benchmark and tests. */
-export interface UplinkStats {
-  packsPublished: number;
-  packsAcked: number;
-  readingsAcked: number;
-  payloadBytesAcked: number;
-  publishErrors: number;
-}
-
-/** A pack on its way to the broker: the bytes, its topic and how many readings it holds. */
-export interface OutgoingPack {
+/** A message for the broker at QoS 1. */
+export interface OutgoingMessage {
   readonly topic: string;
   readonly payload: Buffer;
-  readonly readings: number;
   readonly contentType: string;
+  readonly retain?: boolean;
+  /** MQTT 5 correlation data, for command responses. */
+  readonly correlationData?: Buffer | undefined;
+}
+
+/** Called once per published message: without an error when the broker acknowledged it. */
+export type PublishDone = (error?: Error & { code?: string | number }) => void;
+
+/** A command received on a subscribed topic, with the MQTT 5 request/response properties. */
+export interface IncomingMessage {
+  readonly topic: string;
+  readonly payload: Buffer;
+  readonly responseTopic?: string | undefined;
+  readonly correlationData?: Buffer | undefined;
+}
+
+/** MQTT 5 PUBACK reason 135, 3.1.1 has none: the broker's ACL refused this topic. */
+export function isNotAuthorized(error: { code?: string | number } | undefined): boolean {
+  return error?.code === 135;
 }
 
 /** The node's MQTT connection. */
 export class MqttUplink implements Lifecycle {
-  readonly stats: UplinkStats = { packsPublished: 0, packsAcked: 0, readingsAcked: 0, payloadBytesAcked: 0, publishErrors: 0 };
   private client: MqttClient | undefined;
-  private inFlight = 0;
-  private idleWaiters: (() => void)[] = [];
-  private lastError: string | undefined;
-  private readonly ackListeners: ((pack: OutgoingPack) => void)[] = [];
   private protocolVersion: ProtocolVersion;
-  /** Between a protocol refusal and the retry: the disconnect then is expected, not news. */
-  private negotiating = false;
+  private generation = 0;
+  private stopping = false;
+  private reconnectTimer: TimerHandle | undefined;
+  private lastError: string | undefined;
+  /** Set by a protocol fallback: the retry with the other version need not wait. */
+  private retryAtOnce = false;
+  private readonly backoff: Backoff;
+  private readonly connectListeners: ((generation: number) => void)[] = [];
+  private readonly disconnectListeners: (() => void)[] = [];
+  private readonly subscriptions = new Map<string, (message: IncomingMessage) => void>();
 
   constructor(private readonly options: UplinkOptions) {
     this.protocolVersion = initialProtocolVersion(options.protocol);
+    this.backoff = new Backoff(options.reconnect);
   }
 
   /** Whether the broker connection is up right now. */
@@ -61,127 +87,176 @@ export class MqttUplink implements Lifecycle {
     return this.client?.connected ?? false;
   }
 
+  /** Counts connections: a pack made during generation N and sent during N was sent live. */
+  get connectionGeneration(): number {
+    return this.generation;
+  }
+
   /** The MQTT version in use: 5, or 4 (3.1.1) after a fallback. */
   get mqttVersion(): ProtocolVersion {
     return this.protocolVersion;
   }
 
-  /** Called when the broker has acknowledged a pack (PUBACK). */
-  onAck(listener: (pack: OutgoingPack) => void): void {
-    this.ackListeners.push(listener);
+  onConnect(listener: (generation: number) => void): void {
+    this.connectListeners.push(listener);
+  }
+
+  /** Called when an established connection is lost; unacknowledged publishes are then void. */
+  onDisconnect(listener: () => void): void {
+    this.disconnectListeners.push(listener);
+  }
+
+  /** Subscribes now and after every reconnect. */
+  subscribe(filter: string, handler: (message: IncomingMessage) => void): void {
+    this.subscriptions.set(filter, handler);
+    if (this.client?.connected) this.client.subscribe(filter, { qos: 1 });
   }
 
   /** Connects in the background: a node must start and buffer even while the broker is away. */
   async start(): Promise<void> {
-    if (!this.client) this.client = this.connect();
+    if (this.client) return;
+    this.stopping = false;
+    this.client = this.connect();
+  }
+
+  /** Publishes at QoS 1; `done` runs on PUBACK or on failure. Only call while connected. */
+  publish(message: OutgoingMessage, done: PublishDone): void {
+    const client = this.client;
+    if (!client) {
+      done(new Error('uplink is not started'));
+      return;
+    }
+    const properties: IClientPublishOptions['properties'] = { contentType: message.contentType };
+    if (message.correlationData) properties.correlationData = message.correlationData;
+    client.publish(message.topic, message.payload, { qos: 1, retain: message.retain ?? false, properties }, (error) => done(error as Parameters<PublishDone>[0]));
+  }
+
+  /** Disconnects cleanly after publishing `farewell` (the offline status) if connected. */
+  async stop(farewell?: OutgoingMessage): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.stopping = true;
+    this.options.clock.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.client = undefined;
+    if (client.connected && farewell) {
+      await new Promise<void>((resolve) => this.publishOn(client, farewell, () => resolve()));
+    }
+    await client.endAsync(!client.connected);
+  }
+
+  private publishOn(client: MqttClient, message: OutgoingMessage, done: PublishDone): void {
+    client.publish(message.topic, message.payload, { qos: 1, retain: message.retain ?? false, properties: { contentType: message.contentType } }, (error) => done(error as Parameters<PublishDone>[0]));
   }
 
   private connect(): MqttClient {
     const { url, logger } = this.options;
     const client = mqtt.connect(url, this.clientOptions());
+    let wasConnected = false;
     client.on('connect', () => {
+      wasConnected = true;
+      this.generation++;
       this.lastError = undefined;
-      this.negotiating = false;
+      this.backoff.reset();
       logger.info({ broker: url, mqtt: this.protocolVersion === 5 ? '5' : '3.1.1' }, 'connected to broker');
-      client.publish(this.options.statusTopic, statusPayload('online'), { qos: 1, retain: true, properties: { contentType: 'application/json' } });
+      for (const filter of this.subscriptions.keys()) client.subscribe(filter, { qos: 1 });
+      for (const listener of this.connectListeners) listener(this.generation);
+    });
+    client.on('message', (topic, payload, packet) => {
+      for (const [filter, handler] of this.subscriptions) {
+        if (topicMatches(filter, topic)) {
+          handler({ topic, payload, responseTopic: packet.properties?.responseTopic, correlationData: packet.properties?.correlationData });
+        }
+      }
     });
     client.on('error', (error: Error & { code?: string | number }) => {
       const fallback = isProtocolRefusal(error) ? fallbackVersion(this.options.protocol, this.protocolVersion) : undefined;
       if (fallback) {
-        logger.warn({ broker: url }, 'broker refused MQTT 5; falling back to MQTT 3.1.1 (no content type or will delay)');
+        logger.warn({ broker: url }, 'broker refused MQTT 5; falling back to MQTT 3.1.1 (no content type, no will delay)');
         this.protocolVersion = fallback;
-        // The same client reconnects with the new version, keeping every queued publish.
-        client.options.protocolVersion = fallback;
-        this.negotiating = true;
+        Object.assign(client.options, this.versionOptions());
+        this.retryAtOnce = true;
         return;
       }
       this.logBrokerError(error);
     });
-    client.on('offline', () => {
-      if (!this.negotiating) logger.warn({ broker: url }, 'broker connection lost; reconnecting');
+    client.on('close', () => {
+      if (wasConnected) {
+        wasConnected = false;
+        if (!this.stopping) logger.warn({ broker: url }, 'broker connection lost; reconnecting');
+        for (const listener of this.disconnectListeners) listener();
+      }
+      this.scheduleReconnect(client);
     });
     return client;
   }
 
-  /** Publishes a pack at QoS 1; the broker's PUBACK is counted. */
-  publish(pack: OutgoingPack): void {
-    const client = this.client;
-    if (!client) throw new Error('uplink is not started');
-    this.stats.packsPublished++;
-    this.inFlight++;
-    client.publish(pack.topic, pack.payload, { qos: 1, properties: { contentType: pack.contentType } }, (error) => {
-      this.inFlight--;
-      if (error) {
-        this.stats.publishErrors++;
-        this.options.logger.error({ topic: pack.topic, err: error.message }, 'publish failed');
-      } else {
-        this.stats.packsAcked++;
-        this.stats.readingsAcked += pack.readings;
-        this.stats.payloadBytesAcked += pack.payload.length;
-        for (const listener of this.ackListeners) listener(pack);
-      }
-      if (this.inFlight === 0) this.wakeIdleWaiters();
-    });
-  }
-
-  /** Resolves when every published pack is acknowledged or `timeoutMs` has passed. */
-  async drained(timeoutMs: number): Promise<boolean> {
-    if (this.inFlight === 0) return true;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.idleWaiters.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-  }
-
-  /** Waits for outstanding acknowledgements, marks the node offline and disconnects. */
-  async stop(): Promise<void> {
-    const client = this.client;
-    if (!client) return;
-    this.client = undefined;
-    // Give unacknowledged packs a bounded chance, even while reconnecting: MQTT.js holds them
-    // in memory only, so ending now would lose them.
-    const drained = await this.drained(this.options.drainTimeoutMs ?? 5000);
-    if (!drained) this.options.logger.warn({ unacknowledged: this.inFlight }, 'stopping with packs not acknowledged by the broker');
-    if (client.connected) {
-      await client.publishAsync(this.options.statusTopic, statusPayload('offline'), { qos: 1, retain: true, properties: { contentType: 'application/json' } }).catch(() => undefined);
-    }
-    await client.endAsync(!client.connected);
+  private scheduleReconnect(client: MqttClient): void {
+    if (this.stopping || this.reconnectTimer || this.client !== client) return;
+    const delay = this.retryAtOnce ? 0 : this.backoff.next();
+    this.retryAtOnce = false;
+    this.reconnectTimer = this.options.clock.setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.stopping || this.client !== client) return;
+      client.reconnect();
+    }, delay);
   }
 
   private clientOptions(): IClientOptions {
-    const { clientId, username, password, keepaliveSeconds, statusTopic } = this.options;
+    const { clientId, username, password, keepaliveSeconds, tls } = this.options;
     return {
-      protocolVersion: this.protocolVersion,
       clientId,
       keepalive: keepaliveSeconds,
-      reconnectPeriod: 1000,
-      // Keep trying after a refusal (bad password, ACL): the fix is usually made on the broker.
-      reconnectOnConnackError: true,
+      // Reconnection is ours (backoff with jitter); MQTT.js would retry at a fixed period.
+      reconnectPeriod: 0,
       connectTimeout: 10_000,
+      resubscribe: false,
       ...(username !== undefined ? { username } : {}),
       ...(password !== undefined ? { password } : {}),
-      will: { topic: statusTopic, payload: statusPayload('offline'), qos: 1, retain: true, properties: { contentType: 'application/json' } },
+      ...(tls
+        ? {
+            ...(tls.ca ? { ca: tls.ca } : {}),
+            ...(tls.cert ? { cert: tls.cert } : {}),
+            ...(tls.key ? { key: tls.key } : {}),
+            rejectUnauthorized: tls.verifyServer,
+            ...(tls.serverName ? { servername: tls.serverName } : {}),
+          }
+        : {}),
+      ...this.versionOptions(),
     };
   }
 
-  private logBrokerError(error: Error): void {
+  /** What depends on the protocol version: MQTT 5 keeps the session across short blips so the will's delay can apply. */
+  private versionOptions(): Pick<IClientOptions, 'protocolVersion' | 'clean' | 'properties' | 'will'> {
+    const { will } = this.options;
+    const base = { topic: will.topic, payload: will.payload(), qos: 1 as const, retain: true };
+    if (this.protocolVersion === 4) return { protocolVersion: 4, clean: true, properties: undefined, will: base };
+    return {
+      protocolVersion: 5,
+      clean: false,
+      properties: { sessionExpiryInterval: Math.max(will.delaySeconds, 1) },
+      will: { ...base, properties: { willDelayInterval: will.delaySeconds, contentType: 'application/json' } },
+    };
+  }
+
+  private logBrokerError(error: Error & { code?: string | number }): void {
     const explained = explainBrokerError(error, this.options.url);
-    // MQTT.js reports the same failure on every retry; say it once until something changes.
+    // A broker that stays away reports the same failure on every retry; say it once until something changes.
     if (explained === this.lastError) return;
     this.lastError = explained;
     this.options.logger.error({ broker: this.options.url }, explained);
   }
-
-  private wakeIdleWaiters(): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const wake of waiters) wake();
-  }
 }
 
-function statusPayload(state: 'online' | 'offline'): Buffer {
-  return Buffer.from(JSON.stringify({ state }));
+/** MQTT topic filter matching (`+` one level, `#` the rest). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const filterLevels = filter.split('/');
+  const topicLevels = topic.split('/');
+  for (let index = 0; index < filterLevels.length; index++) {
+    const level = filterLevels[index];
+    if (level === '#') return true;
+    if (index >= topicLevels.length) return false;
+    if (level !== '+' && level !== topicLevels[index]) return false;
+  }
+  return filterLevels.length === topicLevels.length;
 }

@@ -1,7 +1,11 @@
 /**
  * The MQTT topic layout, in one place. Documented in the README under "Topics".
  *
- *   {prefix}/{site}/{node}/status          retained JSON, online/offline (offline is the will)
+ *   {prefix}/{site}/{node}/birth           retained JSON: the node, its boards and sensors, boot epoch
+ *   {prefix}/{site}/{node}/status          retained JSON: online (with counters) / offline (the will)
+ *   {prefix}/{site}/{node}/cmd/{verb}      commands to the node (MQTT 5 request/response)
+ *   {prefix}/{site}/{node}/{board}/birth   retained JSON: one board (device) and its sensors
+ *   {prefix}/{site}/{node}/{board}/status  retained JSON: the board online / offline
  *   {prefix}/{site}/{node}/{board}/data    SenML-CBOR packs, QoS 1
  */
 export interface NodeAddress {
@@ -10,12 +14,44 @@ export interface NodeAddress {
   readonly node: string;
 }
 
+function nodeBase(address: NodeAddress): string {
+  return `${address.prefix}/${address.site}/${address.node}`;
+}
+
+export function birthTopic(address: NodeAddress): string {
+  return `${nodeBase(address)}/birth`;
+}
+
 export function statusTopic(address: NodeAddress): string {
-  return `${address.prefix}/${address.site}/${address.node}/status`;
+  return `${nodeBase(address)}/status`;
+}
+
+/** Filter for every command verb addressed to this node. */
+export function commandFilter(address: NodeAddress): string {
+  return `${nodeBase(address)}/cmd/+`;
+}
+
+/** The verb of a command topic of this node, or undefined for any other topic. */
+export function commandVerb(address: NodeAddress, topic: string): string | undefined {
+  const prefix = `${nodeBase(address)}/cmd/`;
+  return topic.startsWith(prefix) ? topic.slice(prefix.length) : undefined;
+}
+
+/** Everything below this node: what its ACL grants it, and what command responses may target. */
+export function nodeTree(address: NodeAddress): string {
+  return `${nodeBase(address)}/`;
+}
+
+export function boardBirthTopic(address: NodeAddress, board: string): string {
+  return `${nodeBase(address)}/${board}/birth`;
+}
+
+export function boardStatusTopic(address: NodeAddress, board: string): string {
+  return `${nodeBase(address)}/${board}/status`;
 }
 
 export function dataTopic(address: NodeAddress, board: string): string {
-  return `${address.prefix}/${address.site}/${address.node}/${board}/data`;
+  return `${nodeBase(address)}/${board}/data`;
 }
 
 /** Subscription for every node's data under a prefix (`fieldnode/+/+/+/data`). */

@@ -105,14 +105,15 @@ describeWithBinary('mosquitto', 'mosquitto', 'node status on a real broker', () 
     writeFileSync(
       file,
       `node: { id: will-node, site: test-site }
-broker: { url: "${broker.url}" }
+dataDir: ${mkdtempSync(join(tmpdir(), 'fieldnode-will-data-'))}
+broker: { url: "${broker.url}", willDelaySeconds: 1 }
 boards: [{ id: station, simulator: { device: weather-station, intervalMs: 50 } }]
 sensors: [{ name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }]
 `,
     );
     const collector = await Collector.connect(broker.url, 'fieldnode/test-site/will-node/#');
     const run = new RunningCli(['run', file, '--log-format', 'json']);
-    const states = () => collector.messages.filter((message) => message.topic.endsWith('/status')).map((message) => (JSON.parse(message.payload.toString()) as { state: string }).state);
+    const states = () => collector.messages.filter((message) => message.topic === 'fieldnode/test-site/will-node/status').map((message) => (JSON.parse(message.payload.toString()) as { state: string }).state);
     await waitUntil(() => states().includes('online') && collector.records.length > 0, 10_000, () => `online status and data; stderr: ${run.stderr}`);
     expect(await run.signal('SIGKILL')).toBe(-1);
     await waitUntil(() => states().at(-1) === 'offline', 10_000, () => `offline will, got ${states().join(',')}`);

@@ -55,6 +55,7 @@ describe('fieldnode run', () => {
     const config = configFile(
       'missing-port.yaml',
       `node: { id: ws-01, site: harbour }
+dataDir: ${directory}/data
 broker: { url: "mqtt://127.0.0.1:1" }
 boards: [{ id: station, port: /dev/serial/by-id/usb-not-plugged-in }]
 sensors: [{ name: temperature, board: station, driver: { type: lines, key: t } }]
@@ -70,6 +71,7 @@ sensors: [{ name: temperature, board: station, driver: { type: lines, key: t } }
     const config = configFile(
       'no-broker.yaml',
       `node: { id: lonely, site: harbour }
+dataDir: ${directory}/data
 broker: { url: "mqtt://127.0.0.1:1" }
 boards: [{ id: station, simulator: { device: weather-station, intervalMs: 20 } }]
 sensors: [{ name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }]

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { ResolvedRecord } from '../../src/codec/index.js';
 import { validateConfig } from '../../src/config/load.js';
@@ -5,10 +8,22 @@ import type { NodeConfig } from '../../src/config/schema.js';
 import { weatherStationFields, type EmittedSample } from '../../simulators/devices/weather-station.js';
 
 /** A config with one weather-station board, either simulated in-process or on a port. */
-export function weatherStationConfig(options: { brokerUrl: string; nodeId: string; board: Record<string, unknown>; maxReadings?: number; maxDelayMs?: number; protocol?: string }): NodeConfig {
+export function weatherStationConfig(options: {
+  brokerUrl: string;
+  nodeId: string;
+  board: Record<string, unknown>;
+  maxReadings?: number;
+  maxDelayMs?: number;
+  protocol?: string;
+  dataDir?: string;
+  outbox?: Record<string, unknown>;
+  broker?: Record<string, unknown>;
+}): NodeConfig {
   return validateConfig({
+    dataDir: options.dataDir ?? mkdtempSync(join(tmpdir(), 'fieldnode-test-')),
+    ...(options.outbox ? { outbox: options.outbox } : {}),
     node: { id: options.nodeId, site: 'test-site' },
-    broker: { url: options.brokerUrl, ...(options.protocol ? { protocol: options.protocol } : {}) },
+    broker: { url: options.brokerUrl, ...(options.protocol ? { protocol: options.protocol } : {}), ...options.broker },
     batching: { maxReadings: options.maxReadings ?? 12, maxDelayMs: options.maxDelayMs ?? 200 },
     boards: [{ id: 'station', ...options.board }],
     sensors: weatherStationFields.map((field) => ({ name: field.name, board: 'station', unit: field.unit, driver: { type: 'lines', key: field.key } })),

@@ -36,7 +36,7 @@ async function simulatedStationReachesSubscriber(brokerUrl: string, nodeId: stri
   expectSameReadings(nodeId, emitted, records);
   // Each reading carries the time it was read, in virtual time.
   expect(records.filter((_, index) => index % 4 === 0).map((record) => Math.round(record.time * 1000))).toEqual(emitted.map((entry) => entry.time));
-  expect(node.stats().uplink.readingsAcked).toBe(LINES * 4);
+  expect(node.stats().forwarder.readingsAcked).toBe(LINES * 4);
   return collector;
 }
 
@@ -49,8 +49,10 @@ describe('weather station end to end, embedded aedes broker', () => {
 
   it('delivers every emitted value, in order (MQTT 3.1.1 after the automatic fallback)', async () => {
     const collector = await simulatedStationReachesSubscriber(broker.url, 'aedes-node', 'auto', 4);
-    const status = collector.messages.filter((message) => message.topic.endsWith('/status')).map((message) => JSON.parse(message.payload.toString()) as unknown);
-    expect(status).toEqual([{ state: 'online' }, { state: 'offline' }]);
+    const states = (topic: string) => collector.messages.filter((message) => message.topic === topic).map((message) => (JSON.parse(message.payload.toString()) as { state: string }).state);
+    // Online at connect and every statusIntervalSeconds (60 s of the 200 s run), offline at the end.
+    expect(states('fieldnode/test-site/aedes-node/status')).toEqual(['online', 'online', 'online', 'online', 'offline']);
+    expect(states('fieldnode/test-site/aedes-node/station/status')).toEqual(['online', 'offline']);
   });
 });
 
@@ -67,15 +69,15 @@ describeWithBinary('mosquitto', 'mosquitto', 'weather station end to end, mosqui
     // Packs fill by count (12 readings = 3 lines) within the 5 s window of virtual time.
     expect(data.length).toBe(Math.ceil((LINES * 4) / 12));
     expect(new Set(data.map((message) => message.contentType))).toEqual(new Set(['application/senml+cbor']));
-    const status = collector.messages.filter((message) => message.topic.endsWith('/status'));
-    expect(status.map((message) => message.contentType)).toEqual(['application/json', 'application/json']);
+    const session = collector.messages.filter((message) => !message.topic.endsWith('/data'));
+    expect(new Set(session.map((message) => message.contentType))).toEqual(new Set(['application/json']));
   });
 
   it('leaves a retained status that a later subscriber sees', async () => {
     const late = await Collector.connect(broker.url, 'fieldnode/test-site/mosquitto-node/status');
     await waitUntil(() => late.messages.length > 0);
     expect(late.messages[0]).toMatchObject({ retain: true });
-    expect(JSON.parse(late.messages[0]!.payload.toString())).toEqual({ state: 'offline' });
+    expect(JSON.parse(late.messages[0]!.payload.toString())).toMatchObject({ state: 'offline', boot: 1 });
     await late.close();
   });
 });

@@ -1,0 +1,299 @@
+/**
+ * Store and forward: every pack is written to the outbox before it is offered to MQTT and
+ * removed only when the broker acknowledges it. Fresh packs go first; the backlog left by an
+ * outage or a restart drains behind them at a bounded rate, marked historical. Only a small
+ * window of packs is ever held in memory, however long the backlog on disk.
+ */
+import { encodeHistorical, SENML_CBOR_CONTENT_TYPE, type PackSession } from '../codec/index.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import type { Logger } from '../core/logger.js';
+import { isNotAuthorized, type MqttUplink } from '../uplink/mqtt-uplink.js';
+import type { Dropped, NewPack, Outbox, StoredPack } from './outbox.js';
+
+/** Why readings were dropped: the outbox was full, they outlived the age bound, or the broker's ACL refused them. */
+export type DropCause = 'full' | 'expired' | 'denied';
+
+export interface ForwarderOptions {
+  readonly outbox: Outbox;
+  readonly uplink: Pick<MqttUplink, 'isConnected' | 'connectionGeneration' | 'publish' | 'onConnect' | 'onDisconnect'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** This run's boot epoch: packs of earlier boots are historical by definition. */
+  readonly boot: number;
+  /** Packs handed to MQTT and not yet acknowledged, at most. */
+  readonly maxInFlight: number;
+  /** Rate at which the backlog drains, in readings per second; fresh packs are not limited. */
+  readonly drainReadingsPerSecond: number;
+  /** How often packs older than the age bound are dropped. */
+  readonly expiryCheckMs?: number;
+  /** How long stop() waits for acknowledgements before leaving the rest on disk. */
+  readonly stopTimeoutMs?: number;
+}
+
+/** Counters since start. */
+export interface ForwarderStats {
+  packsSubmitted: number;
+  readingsSubmitted: number;
+  packsAcked: number;
+  readingsAcked: number;
+  payloadBytesAcked: number;
+  historicalReadingsAcked: number;
+  dropped: Record<DropCause, { packs: number; readings: number }>;
+}
+
+/** Fresh packs kept in memory for sending first; beyond this they wait on disk like the backlog. */
+const LIVE_QUEUE_LIMIT = 256;
+const BACKLOG_WINDOW = 128;
+
+export class Forwarder implements Lifecycle {
+  readonly stats: ForwarderStats = {
+    packsSubmitted: 0,
+    readingsSubmitted: 0,
+    packsAcked: 0,
+    readingsAcked: 0,
+    payloadBytesAcked: 0,
+    historicalReadingsAcked: 0,
+    dropped: { full: { packs: 0, readings: 0 }, expired: { packs: 0, readings: 0 }, denied: { packs: 0, readings: 0 } },
+  };
+  private seq = 0;
+  private pendingAppend: NewPack[] = [];
+  private commitScheduled = false;
+  private readonly inFlight = new Map<number, { readonly pack: StoredPack; readonly generation: number }>();
+  private liveQueue: StoredPack[] = [];
+  private backlog: StoredPack[] = [];
+  /** Highest outbox id read into the backlog window; rewound when packs must be resent. */
+  private backlogCursor = 0;
+  private readonly ackedAwaitingRemoval = new Set<number>();
+  private removalScheduled = false;
+  private tokens = 0;
+  private tokensAt: number;
+  private pumpTimer: TimerHandle | undefined;
+  private expiryTimer: TimerHandle | undefined;
+  private running = false;
+  private readonly dropListeners: ((cause: DropCause, dropped: { packs: number; readings: number }) => void)[] = [];
+  private lastDropLogAt = Number.NEGATIVE_INFINITY;
+  private readonly ackListeners: ((payload: Buffer, readings: number) => void)[] = [];
+
+  constructor(private readonly options: ForwarderOptions) {
+    this.tokensAt = options.clock.monotonic();
+    options.uplink.onConnect(() => this.pump());
+    options.uplink.onDisconnect(() => this.rewindAll());
+  }
+
+  /** Called with every pack the broker acknowledged, as sent (for measurements and tests). */
+  onAck(listener: (payload: Buffer, readings: number) => void): void {
+    this.ackListeners.push(listener);
+  }
+
+  /** Called after readings were dropped, to publish the counters. */
+  onDrop(listener: (cause: DropCause, dropped: { packs: number; readings: number }) => void): void {
+    this.dropListeners.push(listener);
+  }
+
+  /** Packs and readings waiting on disk. */
+  backlogTotals(): { packs: number; readings: number; bytes: number } {
+    return this.options.outbox.totals();
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.scheduleExpiry();
+    this.pump();
+  }
+
+  /**
+   * Numbers a pack, encodes it with `encode` and queues it for the outbox; packs submitted in
+   * the same turn of the event loop are written in one transaction (one fsync).
+   */
+  submit(topic: string, readings: number, encode: (session: PackSession) => Buffer): void {
+    const seq = ++this.seq;
+    const { uplink, clock, boot } = this.options;
+    this.pendingAppend.push({
+      topic,
+      payload: encode({ boot, seq }),
+      readings,
+      boot,
+      seq,
+      createdAt: clock.now(),
+      liveGeneration: uplink.isConnected ? uplink.connectionGeneration : 0,
+    });
+    this.stats.packsSubmitted++;
+    this.stats.readingsSubmitted += readings;
+    if (!this.commitScheduled) {
+      this.commitScheduled = true;
+      setImmediate(() => this.commit());
+    }
+  }
+
+  /** Writes what is pending, waits a bounded time for acknowledgements, and keeps the rest on disk. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.commit();
+    const deadline = Date.now() + (this.options.stopTimeoutMs ?? 5000);
+    while ((this.inFlight.size > 0 || (this.liveQueue.length > 0 && this.options.uplink.isConnected)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    this.running = false;
+    this.options.clock.clearTimeout(this.pumpTimer);
+    this.options.clock.clearTimeout(this.expiryTimer);
+    this.pumpTimer = this.expiryTimer = undefined;
+    this.removeAcknowledged();
+    const left = this.options.outbox.totals();
+    if (left.packs > 0) this.options.logger.info({ packs: left.packs, readings: left.readings }, 'unsent packs stay in the outbox for the next start');
+    this.options.outbox.close();
+  }
+
+  private commit(): void {
+    this.commitScheduled = false;
+    if (this.pendingAppend.length === 0) return;
+    const packs = this.pendingAppend;
+    this.pendingAppend = [];
+    const result = this.options.outbox.append(packs, new Set(this.inFlight.keys()));
+    if (result.dropped.packs > 0) this.dropped('full', result.dropped);
+    const generation = this.options.uplink.connectionGeneration;
+    packs.forEach((pack, index) => {
+      const id = result.ids[index];
+      if (id === undefined || pack.liveGeneration !== generation || this.liveQueue.length >= LIVE_QUEUE_LIMIT) return;
+      this.liveQueue.push({ ...pack, id });
+    });
+    this.pump();
+  }
+
+  /** Hands packs to MQTT while there is room in the window: fresh ones first, then the backlog as the rate allows. */
+  private pump(): void {
+    if (!this.running || !this.options.uplink.isConnected) return;
+    this.refillTokens();
+    while (this.inFlight.size < this.options.maxInFlight) {
+      const live = this.liveQueue.shift();
+      if (live) {
+        this.send(live);
+        continue;
+      }
+      const next = this.peekBacklog();
+      if (!next) break;
+      if (this.tokens <= 0) {
+        this.schedulePump(((1 - this.tokens) / this.options.drainReadingsPerSecond) * 1000);
+        break;
+      }
+      this.backlog.shift();
+      this.tokens -= next.readings;
+      this.send(next);
+    }
+  }
+
+  private send(pack: StoredPack): void {
+    const { uplink, boot } = this.options;
+    const generation = uplink.connectionGeneration;
+    const historical = pack.boot !== boot || pack.liveGeneration !== generation;
+    const payload = historical ? encodeHistorical(pack.payload) : pack.payload;
+    this.inFlight.set(pack.id, { pack, generation });
+    uplink.publish({ topic: pack.topic, payload, contentType: SENML_CBOR_CONTENT_TYPE }, (error) => this.published(pack, generation, historical, payload, error));
+  }
+
+  private published(pack: StoredPack, generation: number, historical: boolean, payload: Buffer, error?: Error & { code?: string | number }): void {
+    const entry = this.inFlight.get(pack.id);
+    // After a disconnect every pack in flight was rewound for resending; late news about them is stale.
+    if (!entry || entry.generation !== generation) return;
+    this.inFlight.delete(pack.id);
+    if (!error) {
+      this.stats.packsAcked++;
+      this.stats.readingsAcked += pack.readings;
+      this.stats.payloadBytesAcked += payload.length;
+      if (historical) this.stats.historicalReadingsAcked += pack.readings;
+      this.markForRemoval(pack.id);
+      for (const listener of this.ackListeners) listener(payload, pack.readings);
+    } else if (isNotAuthorized(error)) {
+      // Resending what the ACL refuses would loop forever: drop it, count it, say why.
+      this.markForRemoval(pack.id);
+      this.dropped('denied', { packs: 1, readings: pack.readings, ids: [] }, `the broker refused publishing to ${pack.topic} (not authorized): check its ACL for this node`);
+    } else {
+      this.options.logger.warn({ topic: pack.topic, err: error.message }, 'publish failed; the pack will be resent');
+      this.rewindTo(pack.id);
+    }
+    this.pump();
+  }
+
+  private peekBacklog(): StoredPack | undefined {
+    if (this.backlog.length === 0) {
+      const rows = this.options.outbox.after(this.backlogCursor, BACKLOG_WINDOW);
+      if (rows.length === 0) return undefined;
+      this.backlogCursor = rows[rows.length - 1]!.id;
+      const queued = new Set(this.liveQueue.map((pack) => pack.id));
+      this.backlog = rows.filter((row) => !this.inFlight.has(row.id) && !this.ackedAwaitingRemoval.has(row.id) && !queued.has(row.id));
+      if (this.backlog.length === 0) return this.peekBacklog();
+    }
+    return this.backlog[0];
+  }
+
+  /** Forgets everything in flight or queued: it is all on disk and will be read again in order. */
+  private rewindAll(): void {
+    const ids = [...this.inFlight.keys(), ...this.liveQueue.map((pack) => pack.id), ...this.backlog.map((pack) => pack.id)];
+    this.inFlight.clear();
+    this.liveQueue = [];
+    this.backlog = [];
+    if (ids.length > 0) this.backlogCursor = Math.min(this.backlogCursor, Math.min(...ids) - 1);
+  }
+
+  private rewindTo(id: number): void {
+    this.backlog = [];
+    this.backlogCursor = Math.min(this.backlogCursor, id - 1);
+  }
+
+  private markForRemoval(id: number): void {
+    this.ackedAwaitingRemoval.add(id);
+    if (this.removalScheduled) return;
+    this.removalScheduled = true;
+    // Acknowledgements of one turn of the event loop are removed in one transaction.
+    setImmediate(() => this.removeAcknowledged());
+  }
+
+  private removeAcknowledged(): void {
+    this.removalScheduled = false;
+    if (this.ackedAwaitingRemoval.size === 0) return;
+    this.options.outbox.remove([...this.ackedAwaitingRemoval]);
+    this.ackedAwaitingRemoval.clear();
+  }
+
+  private refillTokens(): void {
+    const now = this.options.clock.monotonic();
+    const rate = this.options.drainReadingsPerSecond;
+    // A fifth of a second's worth of burst: enough to keep the window full, small enough to stay fair to live data.
+    this.tokens = Math.min(Math.max(rate / 5, 1), this.tokens + ((now - this.tokensAt) / 1000) * rate);
+    this.tokensAt = now;
+  }
+
+  private schedulePump(delayMs: number): void {
+    if (this.pumpTimer) return;
+    this.pumpTimer = this.options.clock.setTimeout(() => {
+      this.pumpTimer = undefined;
+      this.pump();
+    }, Math.max(1, Math.ceil(delayMs)));
+  }
+
+  private scheduleExpiry(): void {
+    this.expiryTimer = this.options.clock.setTimeout(() => {
+      const dropped = this.options.outbox.expire(this.options.clock.now(), new Set(this.inFlight.keys()));
+      if (dropped.packs > 0) this.dropped('expired', dropped);
+      if (this.running) this.scheduleExpiry();
+    }, this.options.expiryCheckMs ?? 60_000);
+  }
+
+  private dropped(cause: DropCause, dropped: Dropped, reason?: string): void {
+    const forgotten = new Set(dropped.ids);
+    if (forgotten.size > 0) {
+      this.liveQueue = this.liveQueue.filter((pack) => !forgotten.has(pack.id));
+      this.backlog = this.backlog.filter((pack) => !forgotten.has(pack.id));
+    }
+    const totals = this.stats.dropped[cause];
+    totals.packs += dropped.packs;
+    totals.readings += dropped.readings;
+    const now = this.options.clock.monotonic();
+    if (now - this.lastDropLogAt >= 10_000) {
+      this.lastDropLogAt = now;
+      this.options.logger.warn({ cause, dropped: this.stats.dropped }, reason ?? `readings dropped (${cause === 'full' ? 'outbox full' : 'older than the age bound'})`);
+    }
+    for (const listener of this.dropListeners) listener(cause, { packs: dropped.packs, readings: dropped.readings });
+  }
+}
