@@ -79,6 +79,7 @@ export class Session implements Lifecycle {
 
   /** A board's port opened or closed: its device status follows (an unplugged board shows offline). */
   setBoardState(boardId: string, state: 'online' | 'offline', reason?: string): void {
+    if (this.boardStates.get(boardId)?.state === state) return;
     this.boardStates.set(boardId, { state, reason });
     this.publishJson(boardStatusTopic(this.options.address, boardId), boardStatus(state, this.options.boot, this.options.clock.now(), reason));
   }
