@@ -9,3 +9,6 @@ export { ConfigError, FieldnodeError, TransportError } from './core/errors.js';
 export type { Reading } from './core/reading.js';
 export { FieldNode } from './node.js';
 export { allDataTopics, allStatusTopics, dataTopic, parseDataTopic, statusTopic } from './uplink/topics.js';
+export { FieldnodeConsumer, type ConsumedPack, type ConsumerOptions, type SessionMessage } from './consumer/consumer.js';
+export { SequenceTracker, type SequenceGap } from './consumer/sequence.js';
+export { decodeMessage, encodeHistorical, HISTORICAL_FIELD, type DecodedMessage, type PackSession } from './codec/index.js';

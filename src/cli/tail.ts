@@ -19,7 +19,7 @@ export function tailReadings(url: string, prefix: string, write: (line: string) 
   return subscribe(
     url,
     allDataTopics(prefix),
-    (topic, payload) => {
+    ({ topic, payload }) => {
       const address = parseDataTopic(topic);
       const source = address ? `${address.site}/${address.node}/${address.board}` : topic;
       try {

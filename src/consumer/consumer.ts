@@ -1,0 +1,126 @@
+/**
+ * The consumer helper: subscribes to fieldnode topics, decodes SenML-CBOR packs, drops
+ * duplicates by (node, boot epoch, sequence) and reports gaps. Delivery is at least once;
+ * this turns it into exactly once per pack for the application.
+ */
+import { decodeMessage, type ResolvedRecord } from '../codec/index.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { subscribe, type SubscribeOptions, type Subscription } from '../uplink/subscriber.js';
+import { SequenceTracker, type SequenceGap } from './sequence.js';
+
+/** A data pack, once, with where it came from. */
+export interface ConsumedPack {
+  readonly site: string;
+  readonly node: string;
+  readonly board: string;
+  readonly boot: number;
+  readonly seq: number;
+  /** Sent late (after an outage or a restart), not as it happened. */
+  readonly historical: boolean;
+  readonly records: ResolvedRecord[];
+}
+
+/** A birth or status message (JSON), of a node (`board` undefined) or of a board. */
+export interface SessionMessage {
+  readonly kind: 'birth' | 'status';
+  readonly site: string;
+  readonly node: string;
+  readonly board?: string | undefined;
+  readonly body: Record<string, unknown>;
+  readonly retained: boolean;
+}
+
+export interface ConsumerOptions extends SubscribeOptions {
+  readonly prefix?: string;
+  readonly logger?: Logger;
+  readonly onPack: (pack: ConsumedPack) => void;
+  /** A hole opened in a node's sequence: packs missing so far (they may still arrive late). */
+  readonly onGap?: (gap: SequenceGap & { site: string; node: string; boot: number }) => void;
+  readonly onSession?: (message: SessionMessage) => void;
+}
+
+export interface ConsumerStats {
+  packs: number;
+  duplicates: number;
+  undecodable: number;
+}
+
+/** Subscribes to every fieldnode node under a prefix. */
+export class FieldnodeConsumer {
+  readonly stats: ConsumerStats = { packs: 0, duplicates: 0, undecodable: 0 };
+  private readonly trackers = new Map<string, SequenceTracker>();
+  private subscription: Subscription | undefined;
+  private readonly logger: Logger;
+
+  private constructor(private readonly options: ConsumerOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  static async connect(url: string, options: ConsumerOptions): Promise<FieldnodeConsumer> {
+    const consumer = new FieldnodeConsumer(options);
+    const prefix = options.prefix ?? 'fieldnode';
+    const filters = [`${prefix}/+/+/+/data`, `${prefix}/+/+/birth`, `${prefix}/+/+/status`, `${prefix}/+/+/+/birth`, `${prefix}/+/+/+/status`];
+    consumer.subscription = await subscribe(url, filters, ({ topic, payload, retained }) => consumer.receive(topic, payload, retained), consumer.logger, options);
+    return consumer;
+  }
+
+  /** Sequence numbers missing so far, per node and boot. */
+  missing(): { site: string; node: string; boot: number; gaps: SequenceGap[] }[] {
+    return [...this.trackers].map(([key, tracker]) => {
+      const [site, node, boot] = key.split('\u0000') as [string, string, string];
+      return { site, node, boot: Number(boot), gaps: tracker.missing() };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  private receive(topic: string, payload: Buffer, retained: boolean): void {
+    const levels = topic.split('/');
+    const kind = levels.at(-1);
+    if (kind === 'data' && levels.length === 5) this.receiveData(levels[1]!, levels[2]!, levels[3]!, payload);
+    else if ((kind === 'birth' || kind === 'status') && (levels.length === 4 || levels.length === 5)) this.receiveSession(kind, levels, payload, retained);
+  }
+
+  private receiveData(site: string, node: string, board: string, payload: Buffer): void {
+    let message: ReturnType<typeof decodeMessage>;
+    try {
+      message = decodeMessage(payload);
+    } catch (error) {
+      this.stats.undecodable++;
+      this.logger.warn({ site, node, board }, `undecodable pack: ${(error as Error).message}`);
+      return;
+    }
+    if (!message.session) {
+      // Without session fields there is nothing to deduplicate by: deliver as it comes.
+      this.stats.packs++;
+      this.options.onPack({ site, node, board, boot: 0, seq: 0, historical: message.historical, records: message.records });
+      return;
+    }
+    const { boot, seq } = message.session;
+    const key = `${site}\u0000${node}\u0000${boot}`;
+    let tracker = this.trackers.get(key);
+    if (!tracker) this.trackers.set(key, (tracker = new SequenceTracker()));
+    const outcome = tracker.accept(seq);
+    if (!outcome.fresh) {
+      this.stats.duplicates++;
+      return;
+    }
+    if (outcome.opened) this.options.onGap?.({ site, node, boot, ...outcome.opened });
+    this.stats.packs++;
+    this.options.onPack({ site, node, board, boot, seq, historical: message.historical, records: message.records });
+  }
+
+  private receiveSession(kind: 'birth' | 'status', levels: string[], payload: Buffer, retained: boolean): void {
+    let body: unknown;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch {
+      this.stats.undecodable++;
+      return;
+    }
+    if (body === null || typeof body !== 'object') return;
+    this.options.onSession?.({ kind, site: levels[1]!, node: levels[2]!, board: levels.length === 5 ? levels[3] : undefined, body: body as Record<string, unknown>, retained });
+  }
+}
