@@ -28,7 +28,20 @@ export function explainBrokerError(error: Error & { code?: string | number }, ur
     case 133:
     case 2:
       return `broker ${url} rejected the client id`;
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return `broker ${url} presented a certificate this node does not trust (${code}): set broker.tls.ca to the CA that signed it`;
+    case 'CERT_HAS_EXPIRED':
+    case 'CERT_NOT_YET_VALID':
+      return `broker ${url} presented a certificate outside its validity (${code}): check the broker certificate, and the gateway clock`;
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `broker ${url} presented a certificate for another name: use the name in its certificate, or set broker.tls.serverName`;
     default:
+      if (/alert (unknown ca|bad certificate|certificate required|certificate unknown)|handshake failure/i.test(error.message)) {
+        return `broker ${url} rejected this node's client certificate (${error.message.trim()}): check broker.tls.cert and key`;
+      }
       return `broker ${url}: ${error.message}`;
   }
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ import { freePort } from './free-port.js';
 export interface MosquittoBroker {
   readonly url: string;
   readonly port: number;
+  /** Where its config (and persistence file) live. */
+  readonly directory: string;
   /** Stops the broker process (SIGTERM), keeping its port for a restart. */
   stop(): Promise<void>;
   /** Starts it again on the same port. */
@@ -21,7 +23,14 @@ export interface MosquittoBroker {
  * Starts a private mosquitto on a free loopback port with its own config. The default
  * max_queued_messages (1000) drops QoS 1 messages under a flood; a test broker must not.
  */
-export async function startMosquitto(extraConfig: string[] = []): Promise<MosquittoBroker> {
+export interface MosquittoOptions {
+  /** Keep sessions and queued messages across a restart (written on SIGTERM). */
+  readonly persistence?: boolean;
+  /** Listener and authentication lines; the default is one anonymous listener on `port`. */
+  readonly listeners?: (port: number, directory: string) => string[];
+}
+
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<MosquittoBroker> {
   const binary = findBinary('mosquitto');
   if (!binary) throw new Error('mosquitto is not installed (apt-get install mosquitto)');
   const port = await freePort();
@@ -30,15 +39,13 @@ export async function startMosquitto(extraConfig: string[] = []): Promise<Mosqui
   writeFileSync(
     configPath,
     [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      'persistence false',
+      ...(options.listeners?.(port, directory) ?? [`listener ${port} 127.0.0.1`, 'allow_anonymous true']),
+      options.persistence ? `persistence true\npersistence_location ${persistenceDirectory(directory)}/\nautosave_interval 0` : 'persistence false',
       'max_queued_messages 0',
       'max_inflight_messages 0',
       'log_dest stderr',
       'log_type error',
       'log_type warning',
-      ...extraConfig,
     ].join('\n') + '\n',
   );
   let child: ChildProcess | undefined;
@@ -61,6 +68,7 @@ export async function startMosquitto(extraConfig: string[] = []): Promise<Mosqui
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    directory,
     start,
     stop,
     async close() {
@@ -68,6 +76,18 @@ export async function startMosquitto(extraConfig: string[] = []): Promise<Mosqui
       rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Started as root, mosquitto drops to its own user before writing its database: the
+ * directory must be writable by that user too.
+ */
+function persistenceDirectory(directory: string): string {
+  const path = join(directory, 'persist');
+  chmodSync(directory, 0o711);
+  mkdirSync(path);
+  chmodSync(path, 0o777);
+  return path;
 }
 
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
