@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { ConsumedPack } from '../../src/consumer/consumer.js';
 import { FieldnodeConsumer, type SessionMessage } from '../../src/consumer/consumer.js';
 import { VirtualClock } from '../../src/core/clock.js';
