@@ -41,6 +41,8 @@ export function openSqliteOutbox(path: string, bounds: OutboxBounds): Outbox {
   db.pragma('journal_mode = WAL');
   // FULL: a committed batch survives a power cut, at the price of one fsync per commit.
   db.pragma('synchronous = FULL');
+  // A fixed, small page cache: the backlog lives on disk, and memory must not grow with it.
+  db.pragma('cache_size = -1024');
   db.exec(SCHEMA);
   return new SqliteOutbox(db, bounds);
 }
