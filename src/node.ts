@@ -15,7 +15,7 @@ import { ProblemCounter } from './core/problems.js';
 import type { Reading } from './core/reading.js';
 import type { DriverDefinition, DriverInstance, SensorBinding } from './drivers/driver.js';
 import { driverFor } from './drivers/registry.js';
-import { Forwarder, type ForwarderStats } from './outbox/forwarder.js';
+import { emptyForwarderStats, Forwarder, type ForwarderStats } from './outbox/forwarder.js';
 import type { Outbox } from './outbox/outbox.js';
 import { openSqliteOutbox } from './outbox/sqlite-outbox.js';
 import { Batcher } from './pipeline/batcher.js';
@@ -245,16 +245,4 @@ export class FieldNode implements Lifecycle {
   private problemCounts(): Record<string, Record<string, number>> {
     return Object.fromEntries([...this.boards].map(([id, board]) => [id, board.problems.snapshot()]));
   }
-}
-
-function emptyForwarderStats(): ForwarderStats {
-  return {
-    packsSubmitted: 0,
-    readingsSubmitted: 0,
-    packsAcked: 0,
-    readingsAcked: 0,
-    payloadBytesAcked: 0,
-    historicalReadingsAcked: 0,
-    dropped: { full: { packs: 0, readings: 0 }, expired: { packs: 0, readings: 0 }, denied: { packs: 0, readings: 0 } },
-  };
 }

@@ -46,8 +46,9 @@ export interface ForwarderStats {
 const LIVE_QUEUE_LIMIT = 256;
 const BACKLOG_WINDOW = 128;
 
-export class Forwarder implements Lifecycle {
-  readonly stats: ForwarderStats = {
+/** Counters before anything happened. */
+export function emptyForwarderStats(): ForwarderStats {
+  return {
     packsSubmitted: 0,
     readingsSubmitted: 0,
     packsAcked: 0,
@@ -56,6 +57,10 @@ export class Forwarder implements Lifecycle {
     historicalReadingsAcked: 0,
     dropped: { full: { packs: 0, readings: 0 }, expired: { packs: 0, readings: 0 }, denied: { packs: 0, readings: 0 } },
   };
+}
+
+export class Forwarder implements Lifecycle {
+  readonly stats: ForwarderStats = emptyForwarderStats();
   private seq = 0;
   private pendingAppend: NewPack[] = [];
   private commitScheduled = false;
