@@ -161,6 +161,35 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
     await node.stop();
   });
 
+  it('subscribes to its commands again after the broker restarts without memory of it', async () => {
+    broker = await startMosquitto();
+    const node = new FieldNode(
+      weatherStationConfig({
+        brokerUrl: broker.url,
+        nodeId: 'resub-node',
+        board: { simulator: { device: 'weather-station', intervalMs: 1000 } },
+        broker: { reconnect: { initialDelayMs: 100, maxDelayMs: 200 } },
+      }),
+    );
+    await node.start();
+    await waitUntil(() => node.uplink?.isConnected ?? false);
+    const firstGeneration = node.uplink!.connectionGeneration;
+    await broker.stop();
+    await broker.start();
+    await waitUntil(() => (node.uplink?.isConnected ?? false) && node.uplink!.connectionGeneration > firstGeneration, 10_000);
+    const client = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
+    const replies: string[] = [];
+    client.on('message', (_topic, payload) => replies.push(payload.toString()));
+    await client.subscribeAsync('fieldnode/test-site/resub-node/reply/#', { qos: 1 });
+    await waitUntil(() => {
+      if (replies.length === 0) void client.publishAsync('fieldnode/test-site/resub-node/cmd/rebirth', '', { qos: 1, properties: { responseTopic: 'fieldnode/test-site/resub-node/reply/x' } });
+      return replies.length > 0;
+    }, 10_000);
+    expect(JSON.parse(replies[0]!)).toEqual({ command: 'rebirth', ok: true, result: { boot: 1 } });
+    await client.endAsync();
+    await node.stop();
+  });
+
   it('numbers boots across restarts and resends what the last run left in the outbox, marked historical', async () => {
     broker = await startMosquitto();
     const dataDir = mkdtempSync(join(tmpdir(), 'fieldnode-boots-'));
