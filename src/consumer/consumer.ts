@@ -36,6 +36,8 @@ export interface ConsumerOptions extends SubscribeOptions {
   readonly onPack: (pack: ConsumedPack) => void;
   /** A hole opened in a node's sequence: packs missing so far (they may still arrive late). */
   readonly onGap?: (gap: SequenceGap & { site: string; node: string; boot: number }) => void;
+  /** A hole given up on: too many later packs arrived while it stayed open (dropped at the node). */
+  readonly onLost?: (gap: SequenceGap & { site: string; node: string; boot: number }) => void;
   readonly onSession?: (message: SessionMessage) => void;
 }
 
@@ -43,11 +45,15 @@ export interface ConsumerStats {
   packs: number;
   duplicates: number;
   undecodable: number;
+  lost: number;
 }
+
+/** Boots tracked per node; older ones are forgotten (their late packs then count as new). */
+const BOOTS_PER_NODE = 8;
 
 /** Subscribes to every fieldnode node under a prefix. */
 export class FieldnodeConsumer {
-  readonly stats: ConsumerStats = { packs: 0, duplicates: 0, undecodable: 0 };
+  readonly stats: ConsumerStats = { packs: 0, duplicates: 0, undecodable: 0, lost: 0 };
   private readonly trackers = new Map<string, SequenceTracker>();
   private subscription: Subscription | undefined;
   private readonly logger: Logger;
@@ -99,17 +105,32 @@ export class FieldnodeConsumer {
       return;
     }
     const { boot, seq } = message.session;
-    const key = `${site}\u0000${node}\u0000${boot}`;
-    let tracker = this.trackers.get(key);
-    if (!tracker) this.trackers.set(key, (tracker = new SequenceTracker()));
+    const tracker = this.trackerFor(site, node, boot);
     const outcome = tracker.accept(seq);
     if (!outcome.fresh) {
       this.stats.duplicates++;
       return;
     }
     if (outcome.opened) this.options.onGap?.({ site, node, boot, ...outcome.opened });
+    for (const gap of outcome.lost ?? []) {
+      this.stats.lost += gap.to - gap.from + 1;
+      this.options.onLost?.({ site, node, boot, ...gap });
+    }
     this.stats.packs++;
     this.options.onPack({ site, node, board, boot, seq, historical: message.historical, records: message.records });
+  }
+
+  private trackerFor(site: string, node: string, boot: number): SequenceTracker {
+    const key = `${site}\u0000${node}\u0000${boot}`;
+    const existing = this.trackers.get(key);
+    if (existing) return existing;
+    const tracker = new SequenceTracker();
+    this.trackers.set(key, tracker);
+    // A node that reboots every day must not leave a tracker per boot behind forever.
+    const nodePrefix = `${site}\u0000${node}\u0000`;
+    const boots = [...this.trackers.keys()].filter((other) => other.startsWith(nodePrefix)).map((other) => Number(other.slice(nodePrefix.length)));
+    if (boots.length > BOOTS_PER_NODE) this.trackers.delete(`${nodePrefix}${Math.min(...boots)}`);
+    return tracker;
   }
 
   private receiveSession(kind: 'birth' | 'status', levels: string[], payload: Buffer, retained: boolean): void {

@@ -11,12 +11,15 @@ import type { Logger } from '../core/logger.js';
 import { isNotAuthorized, type MqttUplink } from '../uplink/mqtt-uplink.js';
 import type { Dropped, NewPack, Outbox, StoredPack } from './outbox.js';
 
-/** Why readings were dropped: the outbox was full, they outlived the age bound, or the broker's ACL refused them. */
-export type DropCause = 'full' | 'expired' | 'denied';
+/**
+ * Why readings were dropped: the outbox was full, they outlived the age bound, the broker's
+ * ACL refused them, or the broker refused the pack itself (too large, invalid) for good.
+ */
+export type DropCause = 'full' | 'expired' | 'denied' | 'refused';
 
 export interface ForwarderOptions {
   readonly outbox: Outbox;
-  readonly uplink: Pick<MqttUplink, 'isConnected' | 'connectionGeneration' | 'publish' | 'onConnect' | 'onDisconnect'>;
+  readonly uplink: Pick<MqttUplink, 'isConnected' | 'connectionGeneration' | 'maximumPacketSize' | 'publish' | 'onConnect' | 'onDisconnect'>;
   readonly clock: Clock;
   readonly logger: Logger;
   /** This run's boot epoch: packs of earlier boots are historical by definition. */
@@ -55,8 +58,24 @@ export function emptyForwarderStats(): ForwarderStats {
     readingsAcked: 0,
     payloadBytesAcked: 0,
     historicalReadingsAcked: 0,
-    dropped: { full: { packs: 0, readings: 0 }, expired: { packs: 0, readings: 0 }, denied: { packs: 0, readings: 0 } },
+    dropped: { full: { packs: 0, readings: 0 }, expired: { packs: 0, readings: 0 }, denied: { packs: 0, readings: 0 }, refused: { packs: 0, readings: 0 } },
   };
+}
+
+/** MQTT 5 PUBACK reasons that will not change on a resend: topic name invalid, packet too large, payload format invalid. */
+const PERMANENT_REFUSALS = new Set([0x90, 0x95, 0x99]);
+/** Wait after a transient refusal (quota exceeded, unspecified error) before resending. */
+const RETRY_AFTER_REFUSAL_MS = 1000;
+/** After a failed database write, wait this long before trying again. */
+const RETRY_AFTER_DISK_ERROR_MS = 1000;
+/** Packs kept in memory while the database cannot be written (a full SD card); older ones are dropped beyond it. */
+const PENDING_LIMIT = 10_000;
+/** Fixed header, topic length and properties of a publish, on top of the payload. */
+const PUBLISH_OVERHEAD_BYTES = 512;
+
+/** A fifth of a second's worth of drain: enough to keep the window full, small enough to stay fair to live data. */
+function burstReadings(readingsPerSecond: number): number {
+  return Math.max(readingsPerSecond / 5, 1);
 }
 
 export class Forwarder implements Lifecycle {
@@ -76,12 +95,18 @@ export class Forwarder implements Lifecycle {
   private pumpTimer: TimerHandle | undefined;
   private expiryTimer: TimerHandle | undefined;
   private running = false;
+  /** Set by stop(): the outbox is closed, late acknowledgements are ignored. */
+  private closed = false;
+  /** Monotonic time before which nothing is resent after a transient refusal. */
+  private holdUntil = 0;
+  private retryTimer: TimerHandle | undefined;
   private readonly dropListeners: ((cause: DropCause, dropped: { packs: number; readings: number }) => void)[] = [];
   private lastDropLogAt = Number.NEGATIVE_INFINITY;
   private readonly ackListeners: ((payload: Buffer, readings: number) => void)[] = [];
 
   constructor(private readonly options: ForwarderOptions) {
     this.tokensAt = options.clock.monotonic();
+    this.tokens = burstReadings(options.drainReadingsPerSecond);
     options.uplink.onConnect(() => this.pump());
     options.uplink.onDisconnect(() => this.rewindAll());
   }
@@ -104,6 +129,7 @@ export class Forwarder implements Lifecycle {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.closed = false;
     this.scheduleExpiry();
     this.pump();
   }
@@ -143,19 +169,34 @@ export class Forwarder implements Lifecycle {
     this.running = false;
     this.options.clock.clearTimeout(this.pumpTimer);
     this.options.clock.clearTimeout(this.expiryTimer);
-    this.pumpTimer = this.expiryTimer = undefined;
+    this.options.clock.clearTimeout(this.retryTimer);
+    this.pumpTimer = this.expiryTimer = this.retryTimer = undefined;
+    this.commit();
     this.removeAcknowledged();
+    // Whatever is still in flight stays on disk and is resent at the next start.
+    this.inFlight.clear();
+    this.closed = true;
     const left = this.options.outbox.totals();
     if (left.packs > 0) this.options.logger.info({ packs: left.packs, readings: left.readings }, 'unsent packs stay in the outbox for the next start');
+    if (this.pendingAppend.length > 0) this.options.logger.error({ packs: this.pendingAppend.length }, 'packs that could not be written to the outbox are lost at stop');
     this.options.outbox.close();
   }
 
   private commit(): void {
     this.commitScheduled = false;
-    if (this.pendingAppend.length === 0) return;
+    // While a failed write waits for its retry, new packs just queue up behind it.
+    if (this.closed || this.pendingAppend.length === 0 || (this.retryTimer && this.running)) return;
+    // Acknowledged rows go first, so that making room never counts a delivered pack as dropped.
+    this.removeAcknowledged();
     const packs = this.pendingAppend;
+    let result: ReturnType<Outbox['append']>;
+    try {
+      result = this.options.outbox.append(packs, new Set(this.inFlight.keys()));
+    } catch (error) {
+      this.diskFailed('cannot write to the outbox', error);
+      return;
+    }
     this.pendingAppend = [];
-    const result = this.options.outbox.append(packs, new Set(this.inFlight.keys()));
     if (result.dropped.packs > 0) this.dropped('full', result.dropped);
     const generation = this.options.uplink.connectionGeneration;
     packs.forEach((pack, index) => {
@@ -166,9 +207,32 @@ export class Forwarder implements Lifecycle {
     this.pump();
   }
 
+  /**
+   * A write failed (a full or failing SD card): keep the packs in memory, within a bound,
+   * and try again; the process must not die of it.
+   */
+  private diskFailed(what: string, error: unknown): void {
+    if (!this.retryTimer) this.options.logger.error({ err: (error as Error).message, pending: this.pendingAppend.length }, `${what}; retrying`);
+    if (this.pendingAppend.length > PENDING_LIMIT) {
+      const excess = this.pendingAppend.splice(0, this.pendingAppend.length - PENDING_LIMIT);
+      this.dropped('full', { packs: excess.length, readings: excess.reduce((sum, pack) => sum + pack.readings, 0), ids: [] });
+    }
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = this.options.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.commit();
+      this.removeAcknowledged();
+    }, RETRY_AFTER_DISK_ERROR_MS);
+  }
+
   /** Hands packs to MQTT while there is room in the window: fresh ones first, then the backlog as the rate allows. */
   private pump(): void {
     if (!this.running || !this.options.uplink.isConnected) return;
+    const now = this.options.clock.monotonic();
+    if (now < this.holdUntil) {
+      this.schedulePump(this.holdUntil - now);
+      return;
+    }
     this.refillTokens();
     while (this.inFlight.size < this.options.maxInFlight) {
       const live = this.liveQueue.shift();
@@ -193,14 +257,21 @@ export class Forwarder implements Lifecycle {
     const generation = uplink.connectionGeneration;
     const historical = pack.boot !== boot || pack.liveGeneration !== generation;
     const payload = historical ? encodeHistorical(pack.payload) : pack.payload;
+    const limit = uplink.maximumPacketSize;
+    if (limit !== undefined && payload.length + PUBLISH_OVERHEAD_BYTES > limit) {
+      // The broker would drop the connection over it, again and again: never send it.
+      this.markForRemoval(pack.id);
+      this.dropped('refused', { packs: 1, readings: pack.readings, ids: [] }, `a pack of ${payload.length} bytes exceeds the broker's maximum packet size (${limit}): lower batching.maxReadings`);
+      return;
+    }
     this.inFlight.set(pack.id, { pack, generation });
     uplink.publish({ topic: pack.topic, payload, contentType: SENML_CBOR_CONTENT_TYPE }, (error) => this.published(pack, generation, historical, payload, error));
   }
 
   private published(pack: StoredPack, generation: number, historical: boolean, payload: Buffer, error?: Error & { code?: string | number }): void {
     const entry = this.inFlight.get(pack.id);
-    // After a disconnect every pack in flight was rewound for resending; late news about them is stale.
-    if (!entry || entry.generation !== generation) return;
+    // After a disconnect or stop every pack in flight was taken back; late news about them is stale.
+    if (this.closed || !entry || entry.generation !== generation) return;
     this.inFlight.delete(pack.id);
     if (!error) {
       this.stats.packsAcked++;
@@ -213,8 +284,12 @@ export class Forwarder implements Lifecycle {
       // Resending what the ACL refuses would loop forever: drop it, count it, say why.
       this.markForRemoval(pack.id);
       this.dropped('denied', { packs: 1, readings: pack.readings, ids: [] }, `the broker refused publishing to ${pack.topic} (not authorized): check its ACL for this node`);
+    } else if (typeof error.code === 'number' && PERMANENT_REFUSALS.has(error.code)) {
+      this.markForRemoval(pack.id);
+      this.dropped('refused', { packs: 1, readings: pack.readings, ids: [] }, `the broker refused a pack on ${pack.topic} for good (reason ${error.code}: ${error.message})`);
     } else {
-      this.options.logger.warn({ topic: pack.topic, err: error.message }, 'publish failed; the pack will be resent');
+      this.options.logger.warn({ topic: pack.topic, err: error.message }, 'publish refused; resending shortly');
+      this.holdUntil = this.options.clock.monotonic() + RETRY_AFTER_REFUSAL_MS;
       this.rewindTo(pack.id);
     }
     this.pump();
@@ -256,16 +331,20 @@ export class Forwarder implements Lifecycle {
 
   private removeAcknowledged(): void {
     this.removalScheduled = false;
-    if (this.ackedAwaitingRemoval.size === 0) return;
-    this.options.outbox.remove([...this.ackedAwaitingRemoval]);
-    this.ackedAwaitingRemoval.clear();
+    if (this.closed || this.ackedAwaitingRemoval.size === 0) return;
+    try {
+      this.options.outbox.remove([...this.ackedAwaitingRemoval]);
+      this.ackedAwaitingRemoval.clear();
+    } catch (error) {
+      // Kept for the next attempt; at worst they are resent after a restart (consumers deduplicate).
+      this.diskFailed('cannot remove acknowledged packs from the outbox', error);
+    }
   }
 
   private refillTokens(): void {
     const now = this.options.clock.monotonic();
     const rate = this.options.drainReadingsPerSecond;
-    // A fifth of a second's worth of burst: enough to keep the window full, small enough to stay fair to live data.
-    this.tokens = Math.min(Math.max(rate / 5, 1), this.tokens + ((now - this.tokensAt) / 1000) * rate);
+    this.tokens = Math.min(burstReadings(rate), this.tokens + ((now - this.tokensAt) / 1000) * rate);
     this.tokensAt = now;
   }
 
@@ -279,8 +358,12 @@ export class Forwarder implements Lifecycle {
 
   private scheduleExpiry(): void {
     this.expiryTimer = this.options.clock.setTimeout(() => {
-      const dropped = this.options.outbox.expire(this.options.clock.now(), new Set(this.inFlight.keys()));
-      if (dropped.packs > 0) this.dropped('expired', dropped);
+      try {
+        const dropped = this.options.outbox.expire(this.options.clock.now(), new Set(this.inFlight.keys()));
+        if (dropped.packs > 0) this.dropped('expired', dropped);
+      } catch (error) {
+        this.options.logger.error({ err: (error as Error).message }, 'cannot expire old packs; trying again later');
+      }
       if (this.running) this.scheduleExpiry();
     }, this.options.expiryCheckMs ?? 60_000);
   }
@@ -297,7 +380,7 @@ export class Forwarder implements Lifecycle {
     const now = this.options.clock.monotonic();
     if (now - this.lastDropLogAt >= 10_000) {
       this.lastDropLogAt = now;
-      this.options.logger.warn({ cause, dropped: this.stats.dropped }, reason ?? `readings dropped (${cause === 'full' ? 'outbox full' : 'older than the age bound'})`);
+      this.options.logger.warn({ cause, dropped: this.stats.dropped }, reason ?? `readings dropped (${cause === 'full' ? 'outbox full' : cause === 'expired' ? 'older than the age bound' : cause})`);
     }
     for (const listener of this.dropListeners) listener(cause, { packs: dropped.packs, readings: dropped.readings });
   }

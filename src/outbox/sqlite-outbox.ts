@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Dropped, DropReason, NewPack, Outbox, OutboxBounds, OutboxTotals, StoredPack } from './outbox.js';
+import { SANE_CLOCK_FLOOR_MS, type Dropped, type DropReason, type NewPack, type Outbox, type OutboxBounds, type OutboxTotals, type StoredPack } from './outbox.js';
 
 interface PackRow {
   id: number;
@@ -63,7 +63,7 @@ class SqliteOutbox implements Outbox {
     this.selectAfter = db.prepare('SELECT * FROM packs WHERE id > ? ORDER BY id LIMIT ?');
     this.deleteById = db.prepare('DELETE FROM packs WHERE id = ? RETURNING readings, length(payload) AS bytes');
     this.selectOldest = db.prepare('SELECT id, readings, length(payload) AS bytes FROM packs WHERE id > ? ORDER BY id LIMIT 256');
-    this.selectExpired = db.prepare('SELECT id, readings, length(payload) AS bytes FROM packs WHERE created_at < ? ORDER BY id');
+    this.selectExpired = db.prepare('SELECT id, readings, length(payload) AS bytes FROM packs WHERE created_at < ? AND created_at >= ? ORDER BY id');
     const totals = db.prepare('SELECT count(*) AS packs, coalesce(sum(readings), 0) AS readings, coalesce(sum(length(payload)), 0) AS bytes FROM packs').get() as OutboxTotals;
     this.current = { ...totals };
   }
@@ -119,7 +119,7 @@ class SqliteOutbox implements Outbox {
   expire(nowMs: number, inFlight: ReadonlySet<number>): Dropped {
     const dropped: Dropped = { packs: 0, readings: 0, ids: [] };
     this.db.transaction(() => {
-      const rows = this.selectExpired.all(nowMs - this.bounds.maxAgeMs) as { id: number; readings: number; bytes: number }[];
+      const rows = this.selectExpired.all(nowMs - this.bounds.maxAgeMs, SANE_CLOCK_FLOOR_MS) as { id: number; readings: number; bytes: number }[];
       this.deleteRows(rows.filter((row) => !inFlight.has(row.id)), dropped);
     })();
     return dropped;

@@ -23,7 +23,7 @@ const MAX_PAYLOAD_BYTES = 4096;
 export function runCommand(request: CommandRequest, handlers: Readonly<Record<string, CommandHandler>>, responseTree: string): CommandOutcome {
   if (!Object.hasOwn(handlers, request.verb)) return { ok: false, error: `unknown command "${truncate(request.verb)}"; known: ${Object.keys(handlers).join(', ')}` };
   if (request.responseTopic !== undefined && !isSafeResponseTopic(request.responseTopic, responseTree)) {
-    return { ok: false, error: `response topic must be a plain topic under ${responseTree}, outside ${responseTree}cmd/` };
+    return { ok: false, error: `response topic must be a plain topic under ${responseTree}reply/` };
   }
   if (request.payload.length > MAX_PAYLOAD_BYTES) return { ok: false, error: `payload of ${request.payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
   let argument: Record<string, unknown> = {};
@@ -45,9 +45,12 @@ export function runCommand(request: CommandRequest, handlers: Readonly<Record<st
   }
 }
 
-/** A response may only target a concrete topic inside the given tree, and never a command topic (a loop). */
+/**
+ * A response may only target a concrete topic under the node's `reply/` subtree: never its
+ * data, status or command topics, and nothing outside its tree.
+ */
 export function isSafeResponseTopic(topic: string, tree: string): boolean {
-  return topic.startsWith(tree) && !topic.startsWith(`${tree}cmd/`) && !/[+#]/.test(topic) && !topic.includes('\u0000') && topic.length <= 512;
+  return topic.startsWith(`${tree}reply/`) && topic.length > `${tree}reply/`.length && !/[+#]/.test(topic) && !topic.includes('\u0000') && topic.length <= 512;
 }
 
 function truncate(text: string): string {

@@ -72,6 +72,10 @@ export class MqttUplink implements Lifecycle {
   private lastError: string | undefined;
   /** Set by a protocol fallback: the retry with the other version need not wait. */
   private retryAtOnce = false;
+  /** Armed at each connect: only a connection that lasts counts as recovered (resets the backoff). */
+  private stableTimer: TimerHandle | undefined;
+  /** The broker's limit from CONNACK (MQTT 5), if it announced one. */
+  private brokerMaximumPacketSize: number | undefined;
   private readonly backoff: Backoff;
   private readonly connectListeners: ((generation: number) => void)[] = [];
   private readonly disconnectListeners: (() => void)[] = [];
@@ -90,6 +94,11 @@ export class MqttUplink implements Lifecycle {
   /** Counts connections: a pack made during generation N and sent during N was sent live. */
   get connectionGeneration(): number {
     return this.generation;
+  }
+
+  /** The largest packet the broker accepts, when it said so (MQTT 5 CONNACK). */
+  get maximumPacketSize(): number | undefined {
+    return this.brokerMaximumPacketSize;
   }
 
   /** The MQTT version in use: 5, or 4 (3.1.1) after a fallback. */
@@ -137,12 +146,15 @@ export class MqttUplink implements Lifecycle {
     if (!client) return;
     this.stopping = true;
     this.options.clock.clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
+    this.options.clock.clearTimeout(this.stableTimer);
+    this.reconnectTimer = this.stableTimer = undefined;
     this.client = undefined;
     if (client.connected && farewell) {
-      await new Promise<void>((resolve) => this.publishOn(client, farewell, () => resolve()));
+      await withTimeout(new Promise<void>((resolve) => this.publishOn(client, farewell, () => resolve())), STOP_STEP_MS);
     }
-    await client.endAsync(!client.connected);
+    // A clean DISCONNECT when the broker is there (no will); forced when it does not answer.
+    const ended = await withTimeout(client.endAsync(!client.connected).then(() => true), STOP_STEP_MS);
+    if (!ended) await client.endAsync(true);
   }
 
   private publishOn(client: MqttClient, message: OutgoingMessage, done: PublishDone): void {
@@ -153,11 +165,18 @@ export class MqttUplink implements Lifecycle {
     const { url, logger } = this.options;
     const client = mqtt.connect(url, this.clientOptions());
     let wasConnected = false;
-    client.on('connect', () => {
+    client.on('connect', (connack) => {
       wasConnected = true;
       this.generation++;
-      this.lastError = undefined;
-      this.backoff.reset();
+      this.brokerMaximumPacketSize = connack.properties?.maximumPacketSize;
+      // A connection that the broker drops at once (a refused pack, a clientId taken over)
+      // must not reset the backoff, or the node reconnects in a tight loop.
+      this.options.clock.clearTimeout(this.stableTimer);
+      this.stableTimer = this.options.clock.setTimeout(() => {
+        this.stableTimer = undefined;
+        this.lastError = undefined;
+        this.backoff.reset();
+      }, STABLE_CONNECTION_MS);
       logger.info({ broker: url, mqtt: this.protocolVersion === 5 ? '5' : '3.1.1' }, 'connected to broker');
       for (const filter of this.subscriptions.keys()) client.subscribe(filter, { qos: 1 });
       for (const listener of this.connectListeners) listener(this.generation);
@@ -181,11 +200,17 @@ export class MqttUplink implements Lifecycle {
       this.logBrokerError(error);
     });
     client.on('close', () => {
+      this.options.clock.clearTimeout(this.stableTimer);
+      this.stableTimer = undefined;
       if (wasConnected) {
         wasConnected = false;
         if (!this.stopping) logger.warn({ broker: url }, 'broker connection lost; reconnecting');
         for (const listener of this.disconnectListeners) listener();
       }
+      // With reconnectPeriod 0 and a kept session, MQTT.js would hold the callbacks of
+      // unacknowledged publishes forever (and stop() would wait for them): fail them now.
+      // The forwarder has already taken those packs back for resending.
+      failOutstanding(client);
       this.scheduleReconnect(client);
     });
     return client;
@@ -246,6 +271,33 @@ export class MqttUplink implements Lifecycle {
     this.lastError = explained;
     this.options.logger.error({ broker: this.options.url }, explained);
   }
+}
+
+/** How long a connection must last before it counts as recovered. */
+const STABLE_CONNECTION_MS = 10_000;
+/** Bound on each step of a clean stop (farewell, DISCONNECT), so a dead link cannot hang shutdown. */
+const STOP_STEP_MS = 3000;
+
+/** Resolves true when `promise` settles in time, false otherwise. */
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+    );
+  });
+}
+
+/** Fails MQTT.js's outstanding publish callbacks (its own `_flush`, which it only runs for clean sessions). */
+function failOutstanding(client: MqttClient): void {
+  (client as unknown as { _flush?: () => void })._flush?.();
 }
 
 /** MQTT topic filter matching (`+` one level, `#` the rest). */

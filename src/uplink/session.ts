@@ -24,6 +24,8 @@ export interface SessionOptions {
 }
 
 const JSON_TYPE = 'application/json';
+/** Rebirth requests are honoured at most this often. */
+const REBIRTH_INTERVAL_MS = 5000;
 /** Status after drops is republished at most this often, so a full outbox does not flood the link. */
 const STATUS_THROTTLE_MS = 5000;
 
@@ -32,11 +34,16 @@ export class Session implements Lifecycle {
   private throttledStatus: TimerHandle | undefined;
   private readonly boardStates = new Map<string, { state: 'online' | 'offline'; reason?: string | undefined }>();
   private running = false;
+  private lastRebirthAt = Number.NEGATIVE_INFINITY;
   readonly commands: Record<string, CommandHandler>;
 
   constructor(private readonly options: SessionOptions) {
     this.commands = {
       rebirth: () => {
+        // Each rebirth is 1 + 2 × boards retained publishes: a flood of requests must not become a flood of births.
+        const now = options.clock.monotonic();
+        if (now - this.lastRebirthAt < REBIRTH_INTERVAL_MS) throw new Error(`rebirth at most once every ${REBIRTH_INTERVAL_MS / 1000} s`);
+        this.lastRebirthAt = now;
         this.publishBirths();
         return { boot: options.boot };
       },

@@ -25,3 +25,17 @@ describe('SequenceTracker', () => {
     expect(tracker.accept(7).fresh).toBe(false);
   });
 });
+
+describe('SequenceTracker memory bound', () => {
+  it('gives up a hole once too many later numbers wait above it', () => {
+    const tracker = new SequenceTracker(3);
+    tracker.accept(1);
+    expect(tracker.accept(3)).toEqual({ fresh: true, opened: { from: 2, to: 2 } });
+    tracker.accept(4);
+    tracker.accept(5);
+    expect(tracker.accept(6)).toEqual({ fresh: true, lost: [{ from: 2, to: 2 }] });
+    expect(tracker.lost).toBe(1);
+    expect(tracker.missing()).toEqual([]);
+    expect(tracker.accept(2).fresh).toBe(false);
+  });
+});

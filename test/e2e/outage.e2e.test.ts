@@ -12,9 +12,11 @@ import type { ConsumedPack } from '../../src/consumer/consumer.js';
 import { FieldnodeConsumer, type SessionMessage } from '../../src/consumer/consumer.js';
 import { VirtualClock } from '../../src/core/clock.js';
 import { FieldNode } from '../../src/node.js';
+import { emptyForwarderStats } from '../../src/outbox/forwarder.js';
 import type { EmittedSample, WeatherStation } from '../../simulators/devices/weather-station.js';
 import { describeWithBinary } from '../support/binaries.js';
 import { waitUntil } from '../support/collector.js';
+import { memoryLogger } from '../support/memory-logger.js';
 import { startMosquitto, type MosquittoBroker } from '../support/mosquitto.js';
 import { expectedReadings, weatherStationConfig } from './support.js';
 
@@ -74,7 +76,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
     expect(reader.missing().flatMap((entry) => entry.gaps)).toEqual([]);
     expect(packs.some((pack) => pack.historical)).toBe(true);
     expect(packs.some((pack) => !pack.historical)).toBe(true);
-    expect(node.stats().forwarder.dropped).toEqual({ full: { packs: 0, readings: 0 }, expired: { packs: 0, readings: 0 }, denied: { packs: 0, readings: 0 } });
+    expect(node.stats().forwarder.dropped).toEqual(emptyForwarderStats().dropped);
   });
 
   for (const overflow of ['drop-oldest', 'reject-new'] as const) {
@@ -158,6 +160,20 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
     const birth = responses.filter((response) => response.topic.endsWith('/birth')).at(-1)!.body;
     expect(birth).toMatchObject({ node: 'cmd-node', site: 'test-site', boot: 1, boards: [{ board: 'station', source: 'simulator:weather-station', sensors: expect.arrayContaining([{ name: 'temperature', unit: 'Cel', driver: 'lines' }]) }] });
     await client.endAsync();
+    await node.stop();
+  });
+
+  it('drops packs larger than the broker accepts, explains why, and does not reconnect in a loop', async () => {
+    broker = await startMosquitto({ listeners: (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'max_packet_size 2000'] });
+    const logger = memoryLogger();
+    const node = new FieldNode(
+      weatherStationConfig({ brokerUrl: broker.url, nodeId: 'big-node', maxReadings: 200, maxDelayMs: 100_000, board: { simulator: { device: 'weather-station', intervalMs: 2 } } }),
+      { logger },
+    );
+    await node.start();
+    await waitUntil(() => node.stats().forwarder.dropped.refused.packs >= 2, 10_000);
+    expect(node.uplink!.connectionGeneration).toBe(1);
+    expect(logger.entries.some((entry) => /^a pack of \d+ bytes exceeds the broker's maximum packet size \(2000\): lower batching.maxReadings$/.test(entry.message))).toBe(true);
     await node.stop();
   });
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { NewPack } from '../../src/outbox/outbox.js';
+import { SANE_CLOCK_FLOOR_MS, type NewPack } from '../../src/outbox/outbox.js';
 import { openSqliteOutbox } from '../../src/outbox/sqlite-outbox.js';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'fieldnode-outbox-')), 'node', 'outbox.db');
@@ -60,8 +60,9 @@ describe('SQLite outbox', () => {
 
   it('expires packs past the age bound', () => {
     const outbox = openSqliteOutbox(file(), bounds);
-    const { ids } = outbox.append([pack(1, 10, 1000), pack(2, 10, 2000), pack(3, 10, 70_000)], none);
-    expect(outbox.expire(62_500, new Set([ids[0]!]))).toEqual({ packs: 1, readings: 4, ids: [ids[1]] });
+    const t0 = SANE_CLOCK_FLOOR_MS;
+    const { ids } = outbox.append([pack(1, 10, t0 + 1000), pack(2, 10, t0 + 2000), pack(3, 10, t0 + 70_000)], none);
+    expect(outbox.expire(t0 + 62_500, new Set([ids[0]!]))).toEqual({ packs: 1, readings: 4, ids: [ids[1]] });
     expect(outbox.after(0, 10).map((stored) => stored.seq)).toEqual([1, 3]);
     outbox.close();
   });

@@ -22,7 +22,7 @@ describe('commands', () => {
   });
 
   it('refuses response topics outside the node tree, with wildcards, or on its command topics', () => {
-    for (const topic of ['elsewhere/reply', `${tree}reply/#`, `${tree}+/x`, `${tree}cmd/rebirth`]) {
+    for (const topic of ['elsewhere/reply', `${tree}reply/#`, `${tree}reply/`, `${tree}+/x`, `${tree}cmd/rebirth`, `${tree}station/data`, `${tree}status`]) {
       expect(runCommand(request('rebirth', '', topic), handlers, tree)).toMatchObject({ ok: false, error: expect.stringMatching(/^response topic must be/) });
     }
   });
