@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
+import { FieldnodeConsumer, type SessionMessage } from '../../src/consumer/consumer.js';
 import { FieldNode } from '../../src/node.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/uplink/embedded-broker.js';
 import { WeatherStation, type EmittedSample } from '../../simulators/devices/weather-station.js';
@@ -46,6 +47,32 @@ describeWithBinary('socat', 'socat', 'weather station over a socat pty, real ser
     afterAll(() => broker.close());
 
     it('delivers every line the twin printed, in order', () => stationOverPty(broker.url, 'pty-aedes'));
+  });
+
+  describe('when the port disappears', () => {
+    let broker: EmbeddedBroker;
+    beforeAll(async () => {
+      broker = await startEmbeddedBroker();
+    });
+    afterAll(() => broker.close());
+
+    it('reports the board (the device) offline, and the node stays up', async () => {
+      const pty = await createPtyPair();
+      const deviceEnd = await openDeviceEnd(pty.devicePath);
+      const sessions: SessionMessage[] = [];
+      const consumer = await FieldnodeConsumer.connect(broker.url, { onPack: () => undefined, onSession: (message) => sessions.push(message) });
+      const node = new FieldNode(weatherStationConfig({ brokerUrl: broker.url, nodeId: 'unplug-node', board: { port: pty.hostPath } }));
+      await node.start();
+      const boardStates = () => sessions.filter((message) => message.kind === 'status' && message.board === 'station').map((message) => message.body);
+      await waitUntil(() => boardStates().some((body) => body['state'] === 'online'));
+      await deviceEnd.close();
+      await pty.close(); // socat exits: the pty is gone, as a USB adapter pulled out
+      await waitUntil(() => boardStates().some((body) => body['state'] === 'offline'), 10_000, () => JSON.stringify(boardStates()));
+      expect(boardStates().at(-1)).toMatchObject({ state: 'offline', boot: 1, reason: 'disconnected' });
+      expect(node.uplink?.isConnected).toBe(true);
+      await node.stop();
+      await consumer.close();
+    });
   });
 
   describeWithBinary('mosquitto', 'mosquitto', 'to mosquitto', () => {
