@@ -80,6 +80,10 @@ class BoardRuntime implements Lifecycle {
       { onOverflow: (bytes) => this.problems.count('line-too-long', `${bytes} bytes without a newline dropped`) },
     );
     this.transport.onData((chunk) => framer.push(chunk));
+    // After a replug the driver starts clean: a half line from before the gap is not data.
+    this.transport.onStatus((state) => {
+      if (state === 'open') framer.reset();
+    });
   }
 
   start(): Promise<void> {

@@ -6,6 +6,12 @@ import { MockSerialTransport } from '../../simulators/transports/mock-serial.js'
 import { SerialTransport } from './serial.js';
 import type { ByteTransport } from './transport.js';
 
+/**
+ * How a vanished port is looked for: soon at first, then every second at most, so that a
+ * replugged board is read again within about a second of its port reappearing.
+ */
+const REOPEN = { initialDelayMs: 100, maxDelayMs: 1000 };
+
 /** The baud rate a board runs at: as configured, else its simulated device's own, else 9600. */
 export function boardBaudRate(board: BoardConfig): number {
   if (board.baud !== undefined) return board.baud;
@@ -27,5 +33,5 @@ export function transportForBoard(board: BoardConfig, clock: Clock, logger: Logg
       createDevice: (link, deviceClock) => simulator.create(options, link, deviceClock),
     });
   }
-  return new SerialTransport({ path: board.port ?? '', baudRate, hupcl: board.hupcl, logger });
+  return new SerialTransport({ path: board.port ?? '', baudRate, hupcl: board.hupcl, logger, reopen: { clock, ...REOPEN } });
 }

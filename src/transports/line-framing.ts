@@ -40,6 +40,13 @@ export class LineFramer {
     }
   }
 
+  /** Forgets a partial line: after a reopen, the bytes before the gap belong to no line. */
+  reset(): void {
+    this.parser.buffer = Buffer.alloc(0);
+    this.discarding = false;
+    this.discardedBytes = 0;
+  }
+
   private emit(line: string): void {
     if (this.discarding) {
       // The tail of an over-long line arrives as a line of its own; it is not data.

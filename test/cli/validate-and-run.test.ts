@@ -51,7 +51,7 @@ describe('fieldnode run', () => {
     expect(result.stderr).not.toContain('node started');
   });
 
-  it('says which port is missing and exits non-zero, without a stack trace', async () => {
+  it('says which port is missing, keeps running and waits for it, without a stack trace', async () => {
     const config = configFile(
       'missing-port.yaml',
       `node: { id: ws-01, site: harbour }
@@ -61,10 +61,11 @@ boards: [{ id: station, port: /dev/serial/by-id/usb-not-plugged-in }]
 sensors: [{ name: temperature, board: station, driver: { type: lines, key: t } }]
 `,
     );
-    const result = await runCli(['run', config, '--log-format', 'json']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('fieldnode: serial port /dev/serial/by-id/usb-not-plugged-in does not exist');
-    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const run = new RunningCli(['run', config, '--log-format', 'json']);
+    await run.waitForStderr(/serial port \/dev\/serial\/by-id\/usb-not-plugged-in does not exist: check the cable and the path.*; retrying/);
+    await run.waitForStderr(/"msg":"node started"/);
+    expect(await run.signal('SIGINT')).toBe(0);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('runs the node even when --tail cannot reach the broker', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../src/uplink/backoff.js';
+import { Backoff } from '../../src/core/backoff.js';
 import { runCommand } from '../../src/uplink/commands.js';
 
 const tree = 'fieldnode/site/node/';
