@@ -1,10 +1,12 @@
 import { FieldnodeError } from '../src/core/errors.js';
 import type { SimulatorDefinition } from './device.js';
+import { sds011Simulator } from './devices/sds011.js';
 import { weatherStationSimulator } from './devices/weather-station.js';
 
 /** Every simulated device, keyed by the name used in `boards[].simulator.device` and `fieldnode simulate`. */
 export const simulatorRegistry = {
   'weather-station': weatherStationSimulator,
+  sds011: sds011Simulator,
 } as const satisfies Record<string, SimulatorDefinition>;
 
 export type SimulatedDeviceName = keyof typeof simulatorRegistry;

@@ -51,6 +51,7 @@ class BoardRuntime implements Lifecycle {
   readonly problems: ProblemCounter;
   readonly transport: ByteTransport;
   private readonly batcher: Batcher<Reading>;
+  private readonly drivers: DriverInstance[];
 
   constructor(board: BoardConfig, config: NodeConfig, address: NodeAddress, sink: PackSink, clock: Clock, logger: Logger) {
     const boardLogger = logger.child({ board: board.id });
@@ -72,17 +73,36 @@ class BoardRuntime implements Lifecycle {
         this.readings++;
         this.batcher.add(reading);
       },
+      write: (data) =>
+        this.transport.write(data).catch((error: unknown) => {
+          this.problems.count('write-failed', (error as Error).message);
+        }),
     });
-    const framer = new LineFramer(
-      (line) => {
-        for (const driver of drivers) driver.onLine(line);
-      },
-      { onOverflow: (bytes) => this.problems.count('line-too-long', `${bytes} bytes without a newline dropped`) },
-    );
-    this.transport.onData((chunk) => framer.push(chunk));
-    // After a replug the driver starts clean: a half line from before the gap is not data.
+    this.drivers = drivers;
+    // One driver type per board (the config checks it), so one framing for all of them.
+    const framing = drivers[0]?.framing ?? { kind: 'bytes' as const };
+    if (framing.kind === 'lines') {
+      const framer = new LineFramer(
+        (line) => {
+          for (const driver of drivers) driver.onLine?.(line);
+        },
+        { delimiter: framing.delimiter, onOverflow: (bytes) => this.problems.count('line-too-long', `${bytes} bytes without a line end dropped`) },
+      );
+      this.transport.onData((chunk) => framer.push(chunk));
+      // After a replug the driver starts clean: a half line from before the gap is not data.
+      this.transport.onStatus((state) => {
+        if (state === 'open') framer.reset();
+      });
+    } else {
+      this.transport.onData((chunk) => {
+        for (const driver of drivers) driver.onBytes?.(chunk);
+      });
+    }
     this.transport.onStatus((state) => {
-      if (state === 'open') framer.reset();
+      for (const driver of drivers) {
+        if (state === 'open') driver.onOpen?.();
+        else driver.onClose?.();
+      }
     });
   }
 
@@ -91,6 +111,7 @@ class BoardRuntime implements Lifecycle {
   }
 
   async stop(): Promise<void> {
+    for (const driver of this.drivers) driver.onClose?.();
     await this.transport.stop();
     this.batcher.flush();
   }

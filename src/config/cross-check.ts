@@ -35,6 +35,7 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
   });
 
   const sensorNames = new Map<string, number>();
+  const boardDriver = new Map<string, { type: string; index: number }>();
   const groups = new Map<string, SensorBinding<unknown>[]>();
   sensors.forEach((sensor, index) => {
     const record = asRecord(sensor);
@@ -43,6 +44,14 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
     if (typeof board === 'string' && !boardIds.has(board)) {
       const known = [...boardIds.keys()].join(', ') || 'none';
       problems.push({ path: `sensors[${index}].board`, message: `no board with id "${board}" (boards: ${known})` });
+    }
+    const driverType = asRecord(record?.['driver'])?.['type'];
+    if (typeof board === 'string' && typeof driverType === 'string') {
+      const first = boardDriver.get(board);
+      if (!first) boardDriver.set(board, { type: driverType, index });
+      else if (first.type !== driverType) {
+        problems.push({ path: `sensors[${index}].driver.type`, message: `board "${board}" is read with ${first.type} (sensors[${first.index}]); one serial board speaks one protocol` });
+      }
     }
     if (typeof board === 'string' && typeof name === 'string') {
       const key = `${board}/${name}`;

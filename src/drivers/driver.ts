@@ -19,16 +19,27 @@ export interface DriverContext {
   readonly logger: Logger;
   readonly problems: ProblemCounter;
   emit(reading: Reading): void;
+  /** Sends bytes to the device, for drivers that ask before the device answers (MH-Z19, Modbus). */
+  write(data: Buffer): Promise<void>;
 }
 
-/** How a driver wants its bytes cut before they reach it; the transport does the cutting. */
-export type Framing = 'lines';
+/**
+ * How a driver wants its bytes: cut into text lines at `delimiter` by the transport's line
+ * framer, or raw, for binary protocols that find their own frames.
+ */
+export type Framing = { readonly kind: 'lines'; readonly delimiter: string } | { readonly kind: 'bytes' };
 
-/** A driver running on one board, fed one framed unit (here: a line) at a time. */
+/** A driver running on one board. Its handlers never throw: bad input is counted in the context's problems and skipped. */
 export interface DriverInstance {
   readonly framing: Framing;
-  /** Never throws: bad input is counted in the context's problems and skipped. */
-  onLine(line: string): void;
+  /** One line without its delimiter (a trailing CR is the driver's to strip), for `lines` framing. */
+  onLine?(line: string): void;
+  /** Bytes as they arrive, for `bytes` framing. */
+  onBytes?(chunk: Buffer): void;
+  /** The port (re)opened: polling drivers start asking, frame scanners forget partial frames. */
+  onOpen?(): void;
+  /** The port closed or the node stops: cancel timers and pending requests. */
+  onClose?(): void;
 }
 
 /**

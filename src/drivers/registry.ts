@@ -1,6 +1,7 @@
 import { FieldnodeError } from '../core/errors.js';
 import type { DriverDefinition } from './driver.js';
 import { linesDriver } from './lines/index.js';
+import { sds011Driver } from './sds011/index.js';
 
 /**
  * Every driver the runtime knows, keyed by the config's `sensors[].driver.type`.
@@ -8,6 +9,7 @@ import { linesDriver } from './lines/index.js';
  */
 export const driverRegistry = {
   lines: linesDriver,
+  sds011: sds011Driver,
 } as const satisfies Record<string, DriverDefinition>;
 
 export type DriverType = keyof typeof driverRegistry;

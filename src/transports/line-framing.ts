@@ -6,6 +6,8 @@
 import { ReadlineParser } from '@serialport/parser-readline';
 
 export interface LineFramingOptions {
+  /** Where lines end; `\n` by default (a CR before it is left for the driver to strip). */
+  readonly delimiter?: string;
   /** Longest line kept; longer runs without a newline are dropped and reported. */
   readonly maxLineBytes?: number;
   /** Called with the number of bytes thrown away each time the bound is hit. */
@@ -26,7 +28,7 @@ export class LineFramer {
   ) {
     this.maxLineBytes = options.maxLineBytes ?? 4096;
     // latin1 maps every byte to one character, so line noise never throws a decoding error.
-    this.parser = new ReadlineParser({ delimiter: '\n', encoding: 'latin1' });
+    this.parser = new ReadlineParser({ delimiter: options.delimiter ?? '\n', encoding: 'latin1' });
     this.parser.on('data', (line: string) => this.emit(line));
   }
 

@@ -31,7 +31,7 @@ function createLinesInstance(sensors: readonly SensorBinding<LinesOptions>[], co
   const layout: LineLayout = { format: first?.options.format ?? 'kv', delimiter: first?.options.delimiter ?? ',' };
   const fields: FieldSpec[] = sensors.map((sensor) => ({ name: sensor.name, unit: sensor.unit, ...sensor.options }));
   return {
-    framing: 'lines',
+    framing: { kind: 'lines', delimiter: '\n' },
     onLine(line) {
       const text = line.endsWith('\r') ? line.slice(0, -1) : line;
       // Blank lines and `#` comments (banners a sketch prints at reset) carry no data.

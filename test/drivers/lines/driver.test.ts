@@ -17,9 +17,11 @@ function start(format: LinesOptions['format'] = 'kv') {
       { name: 'temperature', unit: 'Cel', options: options({ key: 't', column: 0 }), path: 'sensors[0]' },
       { name: 'humidity', unit: '%RH', options: options({ key: 'h', column: 1 }), path: 'sensors[1]' },
     ],
-    { clock, logger: silentLogger, problems, emit: (reading) => readings.push(reading) },
+    { clock, logger: silentLogger, problems, emit: (reading) => readings.push(reading), write: async () => undefined },
   );
-  return { clock, problems, readings, driver };
+  const onLine = driver.onLine;
+  if (!onLine) throw new Error('the lines driver takes lines');
+  return { clock, problems, readings, driver: { onLine } };
 }
 
 describe('lines driver', () => {
