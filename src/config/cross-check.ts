@@ -46,7 +46,8 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
       problems.push({ path: `sensors[${index}].board`, message: `no board with id "${board}" (boards: ${known})` });
     }
     const driverType = asRecord(record?.['driver'])?.['type'];
-    if (typeof board === 'string' && typeof driverType === 'string') {
+    // An unknown type is reported by the schema already; comparing it would only add noise.
+    if (typeof board === 'string' && typeof driverType === 'string' && isDriverType(driverType)) {
       const first = boardDriver.get(board);
       if (!first) boardDriver.set(board, { type: driverType, index });
       else if (first.type !== driverType) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePack } from '../../src/codec/index.js';
+import { simulatorRegistry } from '../../simulators/registry.js';
 import { LineFramer } from '../../src/transports/line-framing.js';
 import { describeWithBinary } from '../support/binaries.js';
 import { RunningCli, runCli } from '../support/cli.js';
@@ -62,7 +63,7 @@ describe('fieldnode simulate', () => {
   it('rejects unknown devices and bad options clearly', async () => {
     const unknown = await runCli(['simulate', 'toaster']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe('fieldnode: no simulated device "toaster"; known: weather-station\n');
+    expect(unknown.stderr).toBe(`fieldnode: no simulated device "toaster"; known: ${Object.keys(simulatorRegistry).join(', ')}\n`);
     const bad = await runCli(['simulate', 'weather-station', '-o', 'intervalMs=-5']);
     expect(bad.code).toBe(78);
     expect(bad.stderr).toContain('intervalMs:');

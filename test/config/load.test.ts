@@ -6,6 +6,7 @@ import { configJsonSchema } from '../../src/config/json-schema.js';
 import { loadConfigFile, parseConfig } from '../../src/config/load.js';
 import { readSecret } from '../../src/config/secret.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { driverRegistry } from '../../src/drivers/registry.js';
 
 const valid = `
 node: { id: ws-01, site: harbour }
@@ -60,7 +61,7 @@ sensors:
         'boards[1].id: duplicate board id "uno" (also boards[0])',
         'sensors[1].board: no board with id "nano" (boards: uno)',
         'sensors[1].driver.column: required when format is csv',
-        'sensors[2].driver.type: expected one of "lines"; got string "modbus"',
+        `sensors[2].driver.type: expected one of ${Object.keys(driverRegistry).map((type) => JSON.stringify(type)).join(', ')}; got string "modbus"`,
         'sensors[3].driver.colour: unknown key',
         'sensors[4].name: duplicate sensor "temperature" on board "uno" (also sensors[0])',
         expect.stringMatching(/^sensors\[4\]\.driver\.format: sensors of one board share one line layout/),
