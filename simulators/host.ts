@@ -22,7 +22,24 @@ export interface HostedDevice {
 }
 
 export interface PtyHostedDevice extends HostedDevice {
+  /** The current pty pair; a new one after each replug, under the same host path. */
   readonly pty: PtyPair;
+  /** Pulls the cable: the pty disappears, the device keeps running and talks into the void. */
+  unplug(): Promise<void>;
+  /** Plugs it back in: a new pty under the same path, the device talking on it again. */
+  replug(): Promise<void>;
+}
+
+/**
+ * A link whose far end can be cut and reconnected, as a USB cable: writes while it is
+ * cut are lost, which is what a device on an unplugged adapter amounts to.
+ */
+class SwitchableLink implements DeviceLink {
+  target: DeviceLink | undefined;
+
+  write(data: Buffer): boolean {
+    return this.target?.write(data) ?? true;
+  }
 }
 
 /** Validates raw options against the device's schema, filling defaults; throws a ConfigError listing every problem. */
@@ -44,27 +61,48 @@ export function createDevice(deviceName: string, rawOptions: Record<string, unkn
 export async function hostOnPty(deviceName: string, rawOptions: Record<string, unknown>, options: { hostPath?: string; clock?: Clock } = {}): Promise<PtyHostedDevice> {
   // Check the options before socat starts, so a typo leaves no process or link behind.
   const validOptions = deviceOptions(deviceName, rawOptions);
-  const pty = await createPtyPair(options.hostPath ? { hostPath: options.hostPath } : {});
-  let end: Awaited<ReturnType<typeof openDeviceEnd>> | undefined;
-  try {
-    end = await openDeviceEnd(pty.devicePath);
-  } catch (error) {
-    await pty.close();
-    throw error;
-  }
-  const deviceEnd = end;
-  const device = simulatorFor(deviceName).create(validOptions, deviceEnd.link, options.clock ?? systemClock);
-  deviceEnd.onReceive((data) => device.receive?.(data));
+  const link = new SwitchableLink();
+  const device = simulatorFor(deviceName).create(validOptions, link, options.clock ?? systemClock);
+  const plug = async (hostPath?: string) => {
+    const pty = await createPtyPair(hostPath ? { hostPath } : {});
+    try {
+      const end = await openDeviceEnd(pty.devicePath);
+      end.onReceive((data) => device.receive?.(data));
+      link.target = end.link;
+      return { pty, end };
+    } catch (error) {
+      await pty.close();
+      throw error;
+    }
+  };
+  let wire: Awaited<ReturnType<typeof plug>> | undefined = await plug(options.hostPath);
+  const hostPath = wire.pty.hostPath;
+  let currentPty = wire.pty;
+  const unplug = async () => {
+    const current = wire;
+    wire = undefined;
+    link.target = undefined;
+    if (!current) return;
+    await current.end.close();
+    await current.pty.close();
+  };
   device.start();
   let stopping: Promise<void> | undefined;
   return {
     device,
-    pty,
+    get pty() {
+      return currentPty;
+    },
+    unplug,
+    async replug() {
+      if (wire) return;
+      wire = await plug(hostPath);
+      currentPty = wire.pty;
+    },
     stop() {
       stopping ??= (async () => {
         device.stop();
-        await deviceEnd.close();
-        await pty.close();
+        await unplug();
       })();
       return stopping;
     },

@@ -3,9 +3,9 @@
  * serialport binding reads the other, which is hardware-in-the-loop without the hardware.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
 import type { DeviceLink } from '../device.js';
 
@@ -31,6 +31,7 @@ export async function createPtyPair(options: { hostPath?: string; timeoutMs?: nu
   const directory = mkdtempSync(join(tmpdir(), 'fieldnode-pty-'));
   const devicePath = join(directory, 'device');
   const hostPath = options.hostPath ?? join(directory, 'host');
+  mkdirSync(dirname(hostPath), { recursive: true });
   const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${hostPath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   socat.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
