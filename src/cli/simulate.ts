@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parse as parseYamlScalar } from 'yaml';
 import { createDevice, hostOnPty, streamLink } from '../../simulators/host.js';
+import { loadScenario, runScenario } from '../../simulators/scenario.js';
 import { simulatorRegistry } from '../../simulators/registry.js';
 import { FieldnodeError } from '../core/errors.js';
 import { failWith } from './exit.js';
@@ -18,12 +19,23 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description('run a simulated device: on a pty that any serial program can open, or printing to stdout')
-    .argument('<device>', `simulated device: ${Object.keys(simulatorRegistry).join(', ')}`)
+    .argument('[device]', `simulated device: ${Object.keys(simulatorRegistry).join(', ')}`)
+    .option('--scenario <file>', 'run a scripted scenario: several devices on ptys and a timeline of faults and unplugs')
     .option('--pty <path>', 'create a pty at this path (a symlink) and speak on it, as the device would on /dev/ttyUSB0')
     .option('--seed <n>', 'seed of the physical model; the same seed replays the same readings', (value) => Number(value))
     .option('-o, --option <key=value>', 'a device option, repeatable (e.g. -o intervalMs=200 -o format=csv)', collectOption, {})
-    .action(async (device: string, flags: { pty?: string; seed?: number; option: Record<string, unknown> }) => {
+    .action(async (device: string | undefined, flags: { pty?: string; seed?: number; scenario?: string; option: Record<string, unknown> }) => {
       try {
+        if (flags.scenario) {
+          const scenario = loadScenario(flags.scenario);
+          const say = (line: string) => process.stderr.write(`fieldnode: ${line}\n`);
+          say(`scenario "${scenario.name}"`);
+          const running = await runScenario(scenario, say);
+          onShutdown(() => running.stop());
+          await running.finished;
+          process.exit(0);
+        }
+        if (!device) throw new FieldnodeError('name a device to simulate, or give --scenario FILE', 'USAGE');
         const options = { ...flags.option, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) };
         if (flags.pty) {
           const hosted = await hostOnPty(device, options, { hostPath: flags.pty });

@@ -1,0 +1,87 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SerialPort } from 'serialport';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
+import { loadScenario } from '../../simulators/scenario.js';
+import { describeWithBinary } from '../support/binaries.js';
+import { RunningCli } from '../support/cli.js';
+import { waitUntil } from '../support/collector.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'fieldnode-scenario-'));
+const file = (name: string, text: string) => {
+  const path = join(directory, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('scenario files', () => {
+  it('load the shipped example', () => {
+    expect(loadScenario('simulators/scenarios/street-corner.yaml').steps).toHaveLength(8);
+  });
+
+  it('list every problem with its path', () => {
+    const path = file(
+      'bad.yaml',
+      `name: broken
+devices:
+  - { id: w, device: weather-station, pty: /tmp/x }
+  - { id: t, device: toaster, pty: /tmp/y }
+  - { id: w, device: weather-station, pty: /tmp/z }
+steps:
+  - { at: soon, device: w, fault: bad-checksum }
+  - { at: 1s, device: nobody, stuck: true }
+  - { at: 2s, device: w, fault: truncated }
+  - { at: 3s, device: w, unplug: 1s, stuck: true }
+`,
+    );
+    let problems: string[] = [];
+    try {
+      loadScenario(path);
+    } catch (error) {
+      problems = (error as ConfigError).problems.map((problem) => `${problem.path}: ${problem.message}`);
+    }
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^devices\[1\]\.device: /),
+        expect.stringMatching(/^steps\[0\]\.at: /),
+        'devices: device ids must be unique',
+        'steps[1].device: not one of the devices: w, t',
+        'steps[2]: the weather-station twin has no fault injection',
+        'steps[3]: each step does one thing: fault, stuck, silent, unplug or end',
+      ]),
+    );
+  });
+});
+
+describeWithBinary('socat', 'socat', 'fieldnode simulate --scenario', () => {
+  it('runs devices on ptys, pulls a cable and plugs it back, and ends on time', async () => {
+    const air = join(directory, 'ttyAIR');
+    const path = file(
+      'short.yaml',
+      `name: short
+devices:
+  - { id: air, device: sds011, pty: ${air}, options: { intervalMs: 50 } }
+steps:
+  - { at: 300ms, device: air, fault: bad-checksum, count: 2 }
+  - { at: 600ms, device: air, unplug: 800ms }
+  - { at: 2500ms, end: true }
+`,
+    );
+    const run = new RunningCli(['simulate', '--scenario', path]);
+    await run.waitForStderr(/air: simulated sds011 on/);
+    const port = new SerialPort({ path: air, baudRate: 9600 });
+    let bytes = 0;
+    port.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    port.on('error', () => undefined);
+    await waitUntil(() => bytes >= 50);
+    await run.waitForStderr(/air: unplugged for 0\.8s/);
+    await waitUntil(() => !existsSync(air), 3000);
+    await run.waitForStderr(/air: plugged back in/);
+    expect(existsSync(air)).toBe(true);
+    expect(await run.exit()).toBe(0);
+    expect(run.stderr).toMatch(/t\+0\.3s air: bad-checksum × 2/);
+    expect(run.stderr).toMatch(/t\+2\.5s end/);
+  });
+});
