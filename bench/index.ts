@@ -7,11 +7,19 @@
 import { startEmbeddedBroker, type EmbeddedBroker } from '../src/uplink/embedded-broker.js';
 import { findBinary } from '../test/support/find-binary.js';
 import { startMosquitto } from '../test/support/mosquitto.js';
+import { runDecoders, type DecoderCase } from './decoders.js';
 import { runOutage, type RestartableBroker } from './outage.js';
 import { runThroughput } from './throughput.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 100_000);
 const OUTAGE_LINES = Number(process.env['BENCH_OUTAGE_LINES'] ?? 250_000);
+const DECODER_FRAMES = Number(process.env['BENCH_DECODER_FRAMES'] ?? 200_000);
+
+/** Every serial driver with the twin that feeds it. */
+const decoderCases: DecoderCase[] = [
+  { type: 'lines', device: 'weather-station', sensors: ['t', 'h', 'p', 'r'].map((key) => ({ format: 'kv', key, delimiter: ',', as: 'number', scale: 1, offset: 0 })) },
+  { type: 'sds011', device: 'sds011', sensors: [{ field: 'pm2_5' }, { field: 'pm10' }] },
+];
 
 async function embeddedRestartable(): Promise<RestartableBroker & { close(): Promise<void> }> {
   let broker: EmbeddedBroker = await startEmbeddedBroker();
@@ -33,6 +41,7 @@ async function main(): Promise<void> {
     ? Object.assign(await startMosquitto(), { mqtt5: true, label: 'mosquitto (MQTT 5, QoS 1)' })
     : await embeddedRestartable();
   try {
+    runDecoders(decoderCases, DECODER_FRAMES);
     await runThroughput(broker, LINES);
     await runOutage(broker, OUTAGE_LINES, 200_000, 2_000);
   } finally {

@@ -1,0 +1,99 @@
+/**
+ * Decode rate of each serial driver on one core: the driver fed its twin's bytes as fast as
+ * it takes them (streaming devices), or driven request by request against its twin in a
+ * closed loop (devices that answer). Frames per second, far above any real device, so that
+ * fuzzing and fleets stay cheap.
+ */
+import { VirtualClock } from '../src/core/clock.js';
+import { silentLogger } from '../src/core/logger.js';
+import { ProblemCounter } from '../src/core/problems.js';
+import type { DriverInstance, SensorBinding } from '../src/drivers/driver.js';
+import { driverFor } from '../src/drivers/registry.js';
+import type { SimulatedDevice } from '../simulators/device.js';
+import { createDevice } from '../simulators/host.js';
+import { LineFramer } from '../src/transports/line-framing.js';
+import { printTable } from './support.js';
+
+/** One driver and the twin that feeds it. */
+export interface DecoderCase {
+  readonly type: string;
+  readonly device: string;
+  readonly deviceOptions?: Record<string, unknown>;
+  /** Driver options of each sensor on the board (after schema defaults). */
+  readonly sensors: Record<string, unknown>[];
+  /** For request/response devices: the polling interval the driver was configured with. */
+  readonly pollIntervalMs?: number;
+}
+
+interface Rig {
+  readonly instance: DriverInstance;
+  readonly clock: VirtualClock;
+  readings(): number;
+  problems(): Record<string, number>;
+}
+
+function rig(decoderCase: DecoderCase, write: (data: Buffer) => void): Rig {
+  const clock = new VirtualClock(Date.UTC(2026, 5, 1));
+  const problems = new ProblemCounter(silentLogger, clock);
+  let readings = 0;
+  const driver = driverFor(decoderCase.type);
+  const sensors: SensorBinding<unknown>[] = decoderCase.sensors.map((options, index) => ({ name: `s${index}`, options, path: `sensors[${index}]` }));
+  const instance = driver.create(sensors as SensorBinding<never>[], {
+    clock,
+    logger: silentLogger,
+    problems,
+    emit: () => void readings++,
+    write: async (data) => write(data),
+  });
+  return { instance, clock, readings: () => readings, problems: () => problems.snapshot() };
+}
+
+/** Hands bytes to a driver the way the runtime does: through the line framer for line drivers. */
+function feeder(instance: DriverInstance): (chunk: Buffer) => void {
+  const framing = instance.framing;
+  if (framing.kind === 'bytes') return (chunk) => instance.onBytes?.(chunk);
+  const framer = new LineFramer((line) => instance.onLine?.(line), { delimiter: framing.delimiter });
+  return (chunk) => framer.push(chunk);
+}
+
+/** Frames per second for one case, over `frames` frames. */
+export function measureDecoder(decoderCase: DecoderCase, frames: number): { framesPerSecond: number; readingsPerFrame: number; problems: Record<string, number> } {
+  const chunks: Buffer[] = [];
+  let deliver: (data: Buffer) => void = (data) => chunks.push(Buffer.from(data));
+  const device: SimulatedDevice = createDevice(decoderCase.device, decoderCase.deviceOptions ?? {}, { write: (data) => (deliver(data), true) });
+  // Devices that talk on their own can be told to emit now (weather station, PeriodicDevice twins).
+  const talker = device as SimulatedDevice & { emitAt?: (epochMs: number) => unknown };
+  if (typeof talker.emitAt === 'function') {
+    const under = rig(decoderCase, () => undefined);
+    for (let index = 0; index < frames; index++) talker.emitAt(Date.UTC(2026, 5, 1) + index * 1000);
+    const stream = Buffer.concat(chunks);
+    const feed = feeder(under.instance);
+    const started = performance.now();
+    for (let offset = 0; offset < stream.length; offset += 4096) feed(stream.subarray(offset, offset + 4096));
+    const seconds = (performance.now() - started) / 1000;
+    return { framesPerSecond: frames / seconds, readingsPerFrame: under.readings() / frames, problems: under.problems() };
+  }
+  // A device that answers: each request the driver writes is answered at once, in a closed loop.
+  let feed: (chunk: Buffer) => void = () => undefined;
+  deliver = (data) => feed(data);
+  const under = rig(decoderCase, (request) => device.receive?.(request));
+  feed = feeder(under.instance);
+  const interval = decoderCase.pollIntervalMs ?? 1000;
+  under.instance.onOpen?.();
+  const started = performance.now();
+  for (let index = 0; index < frames; index++) under.clock.advance(interval);
+  const seconds = (performance.now() - started) / 1000;
+  under.instance.onClose?.();
+  return { framesPerSecond: frames / seconds, readingsPerFrame: under.readings() / frames, problems: under.problems() };
+}
+
+/** Prints the decode rate of every case. */
+export function runDecoders(cases: readonly DecoderCase[], frames: number): void {
+  printTable(
+    'decode rate per driver, one core (target ≥ 50,000 frames/s each)',
+    cases.map((decoderCase) => {
+      const result = measureDecoder(decoderCase, frames);
+      return [decoderCase.type, result.framesPerSecond.toFixed(0), `frames/s, ${result.readingsPerFrame.toFixed(1)} readings per frame, problems ${JSON.stringify(result.problems)}`];
+    }),
+  );
+}
