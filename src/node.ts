@@ -8,6 +8,7 @@ import type { BoardConfig, NodeConfig } from './config/schema.js';
 import { readSecret } from './config/secret.js';
 import { readTlsMaterial } from './config/tls-files.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { CorrectedClock } from './core/corrected-clock.js';
 import { FieldnodeError } from './core/errors.js';
 import { LifecycleGroup, type Lifecycle } from './core/lifecycle.js';
 import { silentLogger, type Logger } from './core/logger.js';
@@ -77,6 +78,9 @@ class BoardRuntime implements Lifecycle {
         this.transport.write(data).catch((error: unknown) => {
           this.problems.count('write-failed', (error as Error).message);
         }),
+      offerTime: (utcMs, source) => {
+        if (clock instanceof CorrectedClock) clock.offer(utcMs, source);
+      },
     });
     this.drivers = drivers;
     // One driver type per board (the config checks it), so one framing for all of them.
@@ -147,7 +151,7 @@ function openOutbox(config: NodeConfig): Outbox {
 /** A running sensor node. */
 export class FieldNode implements Lifecycle {
   private readonly boards = new Map<string, BoardRuntime>();
-  private readonly clock: Clock;
+  private readonly clock: CorrectedClock;
   private readonly logger: Logger;
   private readonly address: NodeAddress;
   private running: { forwarder: Forwarder; uplink: MqttUplink; session: Session; lifecycle: LifecycleGroup; boot: number } | undefined;
@@ -156,8 +160,9 @@ export class FieldNode implements Lifecycle {
     readonly config: NodeConfig,
     private readonly dependencies: NodeDependencies = {},
   ) {
-    this.clock = dependencies.clock ?? systemClock;
     this.logger = dependencies.logger ?? silentLogger;
+    // A GPS on any board may set the wall clock of a gateway that booted without one.
+    this.clock = new CorrectedClock(dependencies.clock ?? systemClock, this.logger.child({ component: 'clock' }));
     this.address = { prefix: config.broker.topicPrefix, site: config.node.site, node: config.node.id };
     const sink: PackSink = (topic, readings, packBaseName) => {
       const forwarder = this.running?.forwarder;

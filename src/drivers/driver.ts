@@ -21,6 +21,8 @@ export interface DriverContext {
   emit(reading: Reading): void;
   /** Sends bytes to the device, for drivers that ask before the device answers (MH-Z19, Modbus). */
   write(data: Buffer): Promise<void>;
+  /** Offers a trusted UTC time (a GPS fix), to set a wall clock that is unset or wrong. */
+  offerTime?(utcMs: number, source: string): void;
 }
 
 /**

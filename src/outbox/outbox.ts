@@ -33,11 +33,10 @@ export interface OutboxTotals {
 }
 
 /**
- * Wall-clock times before this are a clock that has not been set (a Pi without a real-time
- * clock boots in 1970 or at its last shutdown): packs stamped so are never aged out, since
- * their age is unknown, rather than all dropped when NTP jumps the clock forward.
+ * Packs stamped before the clock was set are never aged out, since their age is unknown,
+ * rather than all dropped when NTP jumps the clock forward.
  */
-export const SANE_CLOCK_FLOOR_MS = Date.UTC(2024, 0, 1);
+export { SANE_CLOCK_FLOOR_MS } from '../core/corrected-clock.js';
 
 /** What happens to a new pack when the outbox is full. */
 export type OverflowPolicy = 'drop-oldest' | 'reject-new';
