@@ -1,12 +1,22 @@
 import { FieldnodeError } from '../src/core/errors.js';
 import type { SimulatorDefinition } from './device.js';
 import { sds011Simulator } from './devices/sds011.js';
+import { mhz19Simulator } from './devices/mhz19.js';
+import { modbusRtuSimulator } from './devices/modbus-rtu.js';
+import { nmeaGpsSimulator } from './devices/nmea-gps.js';
+import { maxbotixSimulator } from './devices/maxbotix.js';
+import { pms5003Simulator } from './devices/pms5003.js';
 import { weatherStationSimulator } from './devices/weather-station.js';
 
 /** Every simulated device, keyed by the name used in `boards[].simulator.device` and `fieldnode simulate`. */
 export const simulatorRegistry = {
   'weather-station': weatherStationSimulator,
   sds011: sds011Simulator,
+  mhz19: mhz19Simulator,
+  'modbus-rtu': modbusRtuSimulator,
+  'nmea-gps': nmeaGpsSimulator,
+  maxbotix: maxbotixSimulator,
+  pms5003: pms5003Simulator,
 } as const satisfies Record<string, SimulatorDefinition>;
 
 export type SimulatedDeviceName = keyof typeof simulatorRegistry;

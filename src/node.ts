@@ -54,10 +54,10 @@ class BoardRuntime implements Lifecycle {
   private readonly batcher: Batcher<Reading>;
   private readonly drivers: DriverInstance[];
 
-  constructor(board: BoardConfig, config: NodeConfig, address: NodeAddress, sink: PackSink, clock: Clock, logger: Logger) {
+  constructor(board: BoardConfig, config: NodeConfig, address: NodeAddress, sink: PackSink, clock: CorrectedClock, logger: Logger) {
     const boardLogger = logger.child({ board: board.id });
     this.problems = new ProblemCounter(boardLogger, clock);
-    this.transport = transportForBoard(board, clock, boardLogger);
+    this.transport = transportForBoard(board, clock, boardLogger, clock.base);
     const topic = dataTopic(address, board.id);
     const packBaseName = baseName(config.node.id, board.id);
     this.batcher = new Batcher<Reading>({
@@ -78,9 +78,7 @@ class BoardRuntime implements Lifecycle {
         this.transport.write(data).catch((error: unknown) => {
           this.problems.count('write-failed', (error as Error).message);
         }),
-      offerTime: (utcMs, source) => {
-        if (clock instanceof CorrectedClock) clock.offer(utcMs, source);
-      },
+      offerTime: (utcMs, source) => clock.offer(utcMs, source),
     });
     this.drivers = drivers;
     // One driver type per board (the config checks it), so one framing for all of them.

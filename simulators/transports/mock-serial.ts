@@ -33,6 +33,11 @@ export class MockSerialTransport implements ByteTransport {
     MockBinding.createPort(path, { echo: false, record: false });
     this.serial = new SerialTransport({ path, baudRate: options.baudRate, binding: MockBinding, ...(options.logger ? { logger: options.logger } : {}) });
     this.description = `simulated ${this.serial.description}`;
+    // Registered before anyone else's listener: the device is wired to the port before a
+    // driver, told of the opening, writes its first request.
+    this.serial.onStatus((state) => {
+      if (state === 'open') this.attachDevice();
+    });
   }
 
   onData(listener: (chunk: Buffer) => void): void {
@@ -50,8 +55,12 @@ export class MockSerialTransport implements ByteTransport {
   async start(): Promise<void> {
     if (this.device) return;
     await this.serial.start();
+    if (!this.device) throw new Error(`${this.description} did not open`);
+  }
+
+  private attachDevice(): void {
     const binding = this.serial.openPort?.port as MockPortBinding | undefined;
-    if (!binding) throw new Error(`${this.description} did not open`);
+    if (!binding || this.device) return;
     const link: DeviceLink = {
       write(data) {
         if (binding.isOpen) binding.emitData(data);

@@ -9,6 +9,8 @@ import { secretPath, secretSource } from './secret.js';
 /** `sensors[].driver`: one variant per registered driver, told apart by `type`. */
 function driverOptionsSchema() {
   const variants = Object.values(driverRegistry).map((driver: DriverDefinition) => {
+    // `type` picks the driver; an option of that name would be silently overwritten.
+    if ('type' in driver.optionsShape) throw new Error(`driver ${driver.type}: an option may not be called "type"`);
     const variant = z.strictObject({ type: z.literal(driver.type), ...driver.optionsShape });
     const refine = driver.refineOptions;
     // `when`: run even if a sibling option failed, so one validation shows every problem.

@@ -18,7 +18,8 @@ export class CorrectedClock implements Clock {
   private offsetMs = 0;
 
   constructor(
-    private readonly base: Clock,
+    /** The machine's own clock, uncorrected. */
+    readonly base: Clock,
     private readonly logger: Logger,
   ) {}
 

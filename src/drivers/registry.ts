@@ -2,6 +2,11 @@ import { FieldnodeError } from '../core/errors.js';
 import type { DriverDefinition } from './driver.js';
 import { linesDriver } from './lines/index.js';
 import { sds011Driver } from './sds011/index.js';
+import { mhz19Driver } from './mhz19/index.js';
+import { modbusRtuDriver } from './modbus-rtu/index.js';
+import { nmeaGpsDriver } from './nmea-gps/index.js';
+import { maxbotixDriver } from './maxbotix/index.js';
+import { pms5003Driver } from './pms5003/index.js';
 
 /**
  * Every driver the runtime knows, keyed by the config's `sensors[].driver.type`.
@@ -10,6 +15,11 @@ import { sds011Driver } from './sds011/index.js';
 export const driverRegistry = {
   lines: linesDriver,
   sds011: sds011Driver,
+  mhz19: mhz19Driver,
+  'modbus-rtu': modbusRtuDriver,
+  'nmea-gps': nmeaGpsDriver,
+  maxbotix: maxbotixDriver,
+  pms5003: pms5003Driver,
 } as const satisfies Record<string, DriverDefinition>;
 
 export type DriverType = keyof typeof driverRegistry;

@@ -19,8 +19,12 @@ export function boardBaudRate(board: BoardConfig): number {
   return 9600;
 }
 
-/** Builds the transport a board config describes: a real port, or a simulated device in-process. */
-export function transportForBoard(board: BoardConfig, clock: Clock, logger: Logger): ByteTransport {
+/**
+ * Builds the transport a board config describes: a real port, or a simulated device
+ * in-process. A simulated device lives by `deviceClock`, the machine's own time, not by the
+ * node's wall clock that a GPS may correct: the world does not jump when the node's clock does.
+ */
+export function transportForBoard(board: BoardConfig, clock: Clock, logger: Logger, deviceClock: Clock = clock): ByteTransport {
   const baudRate = boardBaudRate(board);
   if (board.simulator) {
     const { device, ...options } = board.simulator;
@@ -28,9 +32,9 @@ export function transportForBoard(board: BoardConfig, clock: Clock, logger: Logg
     return new MockSerialTransport({
       name: board.id,
       baudRate,
-      clock,
+      clock: deviceClock,
       logger,
-      createDevice: (link, deviceClock) => simulator.create(options, link, deviceClock),
+      createDevice: (link, time) => simulator.create(options, link, time),
     });
   }
   return new SerialTransport({ path: board.port ?? '', baudRate, hupcl: board.hupcl, logger, reopen: { clock, ...REOPEN } });

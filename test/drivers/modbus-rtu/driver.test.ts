@@ -1,0 +1,173 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeRegisters, engineeringValue, registerCount, registerTypes, type RegisterType } from '../../../src/drivers/modbus-rtu/decode.js';
+import { encodeException, encodeReadAnswer, encodeReadRequest, type ReadRequest } from '../../../src/drivers/modbus-rtu/frame.js';
+import { modbusRtuDriver } from '../../../src/drivers/modbus-rtu/index.js';
+import type { ModbusRtuOptions } from '../../../src/drivers/modbus-rtu/schema.js';
+import { harness } from '../../support/driver-harness.js';
+import { PROPERTY_RUNS } from '../frame-properties.js';
+
+const bus = { intervalMs: 5000, timeoutMs: 1000, silenceMs: 5 };
+const sensor = (options: Partial<ModbusRtuOptions> & { register: number }): ModbusRtuOptions => ({ slave: 1, function: 4, dataType: 'uint16', wordOrder: 'big', scale: 1, offset: 0, ...bus, ...options });
+const probe: [string, string, ModbusRtuOptions][] = [
+  ['level', 'm', sensor({ register: 0, dataType: 'float32' })],
+  ['temperature', 'Cel', sensor({ register: 2, dataType: 'int16', scale: 0.01 })],
+  ['datum', 'm', sensor({ function: 3, register: 10, dataType: 'int32', scale: 0.001 })],
+];
+const inputs: ReadRequest = { slave: 1, function: 4, address: 0, quantity: 3 };
+const holding: ReadRequest = { slave: 1, function: 3, address: 10, quantity: 2 };
+
+function polling(sensors: [string, string | undefined, ModbusRtuOptions][] = probe) {
+  const under = harness(modbusRtuDriver, sensors);
+  under.instance.onOpen?.();
+  under.clock.advance(100);
+  return under;
+}
+
+describe('modbus-rtu driver', () => {
+  it('polls one request at a time, with the inter-frame silence between them', () => {
+    const under = polling();
+    // Holding registers of slave 1 come first (ordered by function), one request outstanding.
+    expect(under.written).toEqual([encodeReadRequest(holding)]);
+    under.bytes(encodeReadAnswer(holding, [0xffff, 0xfb1e]));
+    under.clock.advance(4);
+    expect(under.written).toHaveLength(1); // still silent
+    under.clock.advance(1);
+    expect(under.written).toEqual([encodeReadRequest(holding), encodeReadRequest(inputs)]);
+    under.bytes(encodeReadAnswer(inputs, [0x4049, 0x0fdb, 0x04d2]));
+    expect(under.readings.map((reading) => [reading.name, reading.value, reading.unit])).toEqual([
+      ['datum', -1.25, 'm'],
+      ['level', 3.1415927, 'm'],
+      ['temperature', 12.34, 'Cel'],
+    ]);
+    under.clock.advance(4995);
+    expect(under.written).toHaveLength(3); // the next cycle, on schedule
+    expect(under.problems.snapshot()).toEqual({});
+  });
+
+  it('counts a silent slave as a timeout and moves on to the next request', () => {
+    const under = polling();
+    under.clock.advance(1000);
+    expect(under.problems.snapshot()).toEqual({ timeout: 1 });
+    under.clock.advance(5);
+    expect(under.written.at(-1)).toEqual(encodeReadRequest(inputs));
+  });
+
+  it('counts exceptions by their name, a bad CRC as a bad frame, and noise as garbage', () => {
+    const under = polling();
+    under.bytes(encodeException(1, 3, 2));
+    under.clock.advance(5);
+    const corrupt = encodeReadAnswer(inputs, [1, 2, 3]);
+    corrupt[5] = corrupt[5]! ^ 0x40;
+    under.bytes(Buffer.concat([Buffer.from([0x00, 0x13, 0x01, 0x99]), corrupt]));
+    under.clock.advance(10); // the line went quiet: the corrupt answer is over, no timeout
+    expect(under.written).toHaveLength(2);
+    under.clock.advance(5000);
+    expect(under.readings).toHaveLength(0);
+    expect(under.problems.snapshot()).toMatchObject({ 'exception-illegal-data-address': 1, 'bad-frame': 1 });
+    expect(under.problems.total('garbage-bytes')).toBeGreaterThan(0);
+    expect(under.problems.total('timeout')).toBe(0);
+  });
+
+  it('takes an answer split across chunks and ignores bytes while no request is outstanding', () => {
+    const under = polling([probe[0]!]);
+    const answer = encodeReadAnswer({ slave: 1, function: 4, address: 0, quantity: 2 }, [0x4049, 0x0fdb]);
+    under.bytes(answer.subarray(0, 3));
+    under.bytes(answer.subarray(3));
+    under.bytes([0x01, 0x02]);
+    expect(under.readings.map((reading) => reading.value)).toEqual([3.1415927]);
+    expect(under.problems.snapshot()).toEqual({ 'garbage-bytes': 1 });
+  });
+
+  it('skips a cycle that is due while the last one still runs', () => {
+    const sensors = [1, 2, 3, 4, 5, 6].map((slave): [string, string, ModbusRtuOptions] => [`t${slave}`, 'Cel', sensor({ slave, register: 0 })]);
+    const under = polling(sensors);
+    under.clock.advance(5000); // six silent slaves: 6 × 1005 ms > 5000 ms
+    expect(under.problems.total('poll-overrun')).toBe(1);
+    expect(under.problems.total('timeout')).toBe(4);
+  });
+
+  it('stops polling when the port closes', () => {
+    const under = polling();
+    under.instance.onClose?.();
+    expect(under.clock.pendingTimers()).toBe(0);
+    under.clock.advance(60_000);
+    expect(under.written).toHaveLength(1);
+  });
+
+  it('asks every sensor of a board for the same bus timing', () => {
+    const problems = modbusRtuDriver.checkBoard!([
+      { name: 'a', options: sensor({ register: 0 }), path: 'sensors[0]' },
+      { name: 'b', options: sensor({ register: 1, intervalMs: 1000 }), path: 'sensors[1]' },
+    ]);
+    expect(problems).toEqual([{ path: 'sensors[1].driver.intervalMs', message: expect.stringContaining('belongs to the bus') }]);
+  });
+
+  it('ends every request with readings, an exception, a bad frame or a timeout, whatever comes back (property)', () => {
+    type Kind = 'sound' | 'garbage-then-sound' | 'corrupt' | 'truncated' | 'noise' | 'silent' | 'exception';
+    const layout = fc.record({
+      slave: fc.integer({ min: 1, max: 247 }),
+      function: fc.constantFrom(3 as const, 4 as const),
+      address: fc.integer({ min: 0, max: 60_000 }),
+      types: fc.array(fc.constantFrom(...registerTypes), { minLength: 1, maxLength: 4 }),
+    });
+    const answer = fc.record({
+      kind: fc.constantFrom<Kind>('sound', 'garbage-then-sound', 'corrupt', 'truncated', 'noise', 'silent', 'exception'),
+      words: fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }),
+      at: fc.nat(),
+      xor: fc.integer({ min: 1, max: 255 }),
+      noise: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 24 }),
+      chunk: fc.integer({ min: 1, max: 12 }),
+    });
+    fc.assert(
+      fc.property(layout, fc.array(answer, { minLength: 1, maxLength: 6 }), ({ slave, function: fn, address, types }, answers) => {
+        let register = address;
+        const sensors = types.map((type: RegisterType, index): [string, undefined, ModbusRtuOptions] => {
+          const options = sensor({ slave, function: fn, register, dataType: type, intervalMs: 1000, timeoutMs: 500 });
+          register += registerCount(type);
+          return [`v${index}`, undefined, options];
+        });
+        const request: ReadRequest = { slave, function: fn, address, quantity: register - address };
+        const under = polling(sensors);
+        let expected: (number | undefined)[] = [];
+        for (const [index, { kind, words, at, xor, noise, chunk }] of answers.entries()) {
+          const registers = words.slice(0, request.quantity);
+          const sound = encodeReadAnswer(request, registers);
+          let bytes: Buffer = Buffer.alloc(0);
+          if (kind === 'sound') bytes = sound;
+          if (kind === 'garbage-then-sound') bytes = Buffer.concat([Buffer.from(noise), sound]);
+          if (kind === 'exception') bytes = encodeException(slave, fn, 1 + (at % 11));
+          if (kind === 'truncated') bytes = sound.subarray(0, 1 + (at % (sound.length - 1)));
+          if (kind === 'noise') bytes = Buffer.from(noise);
+          if (kind === 'corrupt') {
+            bytes = Buffer.from(sound);
+            const position = 3 + (at % (sound.length - 3));
+            bytes[position] = bytes[position]! ^ xor;
+          }
+          if (kind.endsWith('sound')) {
+            let offset = 0;
+            expected = expected.concat(types.map((type) => engineeringValue(decodeRegisters(registers.slice(offset, (offset += registerCount(type))), type, 'big'), 1, 0)));
+          }
+          for (let offset = 0; offset < bytes.length; offset += chunk) under.bytes(bytes.subarray(offset, offset + chunk));
+          if (under.written.length !== index + 1) throw new Error(`request ${index + 1} was not sent`);
+          under.clock.advance(1000);
+        }
+        // Plain checks: vitest's expect is too slow for 100,000 runs.
+        const count = (...kinds: Kind[]) => answers.filter((answer) => kinds.includes(answer.kind)).length;
+        const total = (kind: string) => under.problems.total(kind);
+        const exceptions = Object.entries(under.problems.snapshot()).reduce((sum, [kind, n]) => sum + (kind.startsWith('exception-') ? n : 0), 0);
+        const readings = under.readings.map((reading) => reading.value).join();
+        const wanted = expected.filter((value) => value !== undefined).join();
+        if (readings !== wanted) throw new Error(`readings ${readings}, expected ${wanted}`);
+        if (total('bad-value') !== expected.filter((value) => value === undefined).length) throw new Error('a NaN float went uncounted');
+        if (exceptions !== count('exception')) throw new Error(`${exceptions} exceptions`);
+        if (total('bad-frame') < count('corrupt')) throw new Error('a corrupt answer went uncounted');
+        const timeouts = total('timeout');
+        if (timeouts < count('truncated', 'silent') || timeouts > count('truncated', 'silent', 'noise')) throw new Error(`${timeouts} timeouts`);
+        if (timeouts + total('bad-frame') < count('corrupt', 'truncated', 'silent', 'noise')) throw new Error('a failed request went uncounted');
+        if (total('poll-overrun') !== 0) throw new Error('overrun');
+      }),
+      { numRuns: PROPERTY_RUNS },
+    );
+  });
+});

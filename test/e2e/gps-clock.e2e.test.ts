@@ -1,0 +1,48 @@
+/**
+ * A gateway that booted without a clock (1970) with a GPS on a serial board: once the GPS has
+ * a fix, the node's readings carry GPS time, all the way to the broker.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { validateConfig } from '../../src/config/load.js';
+import { VirtualClock } from '../../src/core/clock.js';
+import { FieldNode } from '../../src/node.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/uplink/embedded-broker.js';
+import { Collector, waitUntil } from '../support/collector.js';
+
+let broker: EmbeddedBroker;
+beforeAll(async () => {
+  broker = await startEmbeddedBroker();
+});
+afterAll(() => broker.close());
+
+it('sets an unset wall clock from the first GPS fix', async () => {
+  const bootedAt = 20_000; // 1970-01-01T00:00:20Z, as a Pi without RTC before NTP
+  const trueUtc = Date.UTC(2026, 10, 21, 6, 30, 0);
+  const clock = new VirtualClock(bootedAt);
+  const config = validateConfig({
+    dataDir: mkdtempSync(join(tmpdir(), 'fieldnode-gps-clock-')),
+    node: { id: 'clockless', site: 'lab' },
+    broker: { url: broker.url, protocol: '3.1.1' },
+    batching: { maxReadings: 4, maxDelayMs: 60_000 },
+    boards: [{ id: 'gps', simulator: { device: 'nmea-gps', seed: 2, fixLossRate: 0, utcOffsetMs: trueUtc - bootedAt } }],
+    sensors: [{ name: 'latitude', board: 'gps', unit: 'lat', driver: { type: 'nmea-gps', field: 'latitude' } }],
+  });
+  const collector = await Collector.connect(broker.url, 'fieldnode/lab/clockless/gps/data', 4);
+  const node = new FieldNode(config, { clock });
+  await node.start();
+  await waitUntil(() => node.uplink?.isConnected ?? false);
+  for (let second = 0; second < 8; second++) {
+    clock.advance(1000);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await node.stop();
+  const records = await collector.waitForRecords(8);
+  await collector.close();
+  // The first fix's GGA reading is taken before its RMC sets the clock (it keeps the unset
+  // clock's time); from the RMC on, every reading carries GPS time, one second apart.
+  const times = records.map((record) => Math.round(record.time * 1000));
+  expect(times.slice(1)).toEqual(Array.from({ length: 7 }, (_, index) => trueUtc + (index + 2) * 1000));
+});
