@@ -17,8 +17,21 @@ const DECODER_FRAMES = Number(process.env['BENCH_DECODER_FRAMES'] ?? 200_000);
 
 /** Every serial driver with the twin that feeds it. */
 const decoderCases: DecoderCase[] = [
-  { type: 'lines', device: 'weather-station', sensors: ['t', 'h', 'p', 'r'].map((key) => ({ format: 'kv', key, delimiter: ',', as: 'number', scale: 1, offset: 0 })) },
+  { type: 'lines', device: 'weather-station', sensors: ['t', 'h', 'p', 'r'].map((key) => ({ key })) },
   { type: 'sds011', device: 'sds011', sensors: [{ field: 'pm2_5' }, { field: 'pm10' }] },
+  { type: 'pms5003', device: 'pms5003', sensors: [{ field: 'pm1_0' }, { field: 'pm2_5' }, { field: 'pm10' }] },
+  { type: 'maxbotix', device: 'maxbotix', sensors: [{ field: 'level', mountHeightMm: 4000 }] },
+  { type: 'nmea-gps', device: 'nmea-gps', sensors: [{ field: 'latitude' }, { field: 'longitude' }, { field: 'altitude' }] },
+  { type: 'mhz19', device: 'mhz19', sensors: [{ intervalMs: 1000 }], pollIntervalMs: 1000 },
+  {
+    type: 'modbus-rtu',
+    device: 'modbus-rtu',
+    sensors: [
+      { register: 0, function: 4, dataType: 'float32', intervalMs: 1000 },
+      { register: 2, function: 4, dataType: 'int16', scale: 0.01, intervalMs: 1000 },
+    ],
+    pollIntervalMs: 1000,
+  },
 ];
 
 async function embeddedRestartable(): Promise<RestartableBroker & { close(): Promise<void> }> {
@@ -41,7 +54,7 @@ async function main(): Promise<void> {
     ? Object.assign(await startMosquitto(), { mqtt5: true, label: 'mosquitto (MQTT 5, QoS 1)' })
     : await embeddedRestartable();
   try {
-    runDecoders(decoderCases, DECODER_FRAMES);
+    await runDecoders(decoderCases, DECODER_FRAMES);
     await runThroughput(broker, LINES);
     await runOutage(broker, OUTAGE_LINES, 200_000, 2_000);
   } finally {
