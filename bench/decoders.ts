@@ -62,10 +62,11 @@ function feeder(instance: DriverInstance): (chunk: Buffer) => void {
 /** Frames per second for one case, over `frames` frames. */
 export async function measureDecoder(decoderCase: DecoderCase, frames: number): Promise<{ framesPerSecond: number; readingsPerFrame: number; problems: Record<string, number> }> {
   let toDriver: (data: Buffer) => void = () => undefined;
-  let device: SimulatedDevice | undefined;
-  const under = rig(decoderCase, (request) => device?.receive?.(request));
+  let toDevice: (data: Buffer) => void = () => undefined;
+  const under = rig(decoderCase, (request) => toDevice(request));
   // The twin lives on the same virtual clock, so a device that answers after a delay answers within the loop.
-  device = createDevice(decoderCase.device, decoderCase.deviceOptions ?? {}, { write: (data) => (toDriver(data), true) }, under.clock);
+  const device = createDevice(decoderCase.device, decoderCase.deviceOptions ?? {}, { write: (data) => (toDriver(data), true) }, under.clock);
+  toDevice = (request) => device.receive?.(request);
   const feed = feeder(under.instance);
   // Devices that talk on their own can be told to emit now (weather station, PeriodicDevice twins).
   const talker = device as SimulatedDevice & { emitAt?: (epochMs: number) => unknown };
