@@ -9,13 +9,11 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import { isNotAuthorized, type MqttUplink } from '../uplink/mqtt-uplink.js';
+import { DrainRate } from './drain-rate.js';
+import { DropLedger, emptyForwarderStats, type DropCause, type ForwarderStats } from './forwarder-stats.js';
 import type { Dropped, NewPack, Outbox, StoredPack } from './outbox.js';
 
-/**
- * Why readings were dropped: the outbox was full, they outlived the age bound, the broker's
- * ACL refused them, or the broker refused the pack itself (too large, invalid) for good.
- */
-export type DropCause = 'full' | 'expired' | 'denied' | 'refused';
+export { emptyForwarderStats, type DropCause, type ForwarderStats } from './forwarder-stats.js';
 
 export interface ForwarderOptions {
   readonly outbox: Outbox;
@@ -34,33 +32,9 @@ export interface ForwarderOptions {
   readonly stopTimeoutMs?: number;
 }
 
-/** Counters since start. */
-export interface ForwarderStats {
-  packsSubmitted: number;
-  readingsSubmitted: number;
-  packsAcked: number;
-  readingsAcked: number;
-  payloadBytesAcked: number;
-  historicalReadingsAcked: number;
-  dropped: Record<DropCause, { packs: number; readings: number }>;
-}
-
 /** Fresh packs kept in memory for sending first; beyond this they wait on disk like the backlog. */
 const LIVE_QUEUE_LIMIT = 256;
 const BACKLOG_WINDOW = 128;
-
-/** Counters before anything happened. */
-export function emptyForwarderStats(): ForwarderStats {
-  return {
-    packsSubmitted: 0,
-    readingsSubmitted: 0,
-    packsAcked: 0,
-    readingsAcked: 0,
-    payloadBytesAcked: 0,
-    historicalReadingsAcked: 0,
-    dropped: { full: { packs: 0, readings: 0 }, expired: { packs: 0, readings: 0 }, denied: { packs: 0, readings: 0 }, refused: { packs: 0, readings: 0 } },
-  };
-}
 
 /** MQTT 5 PUBACK reasons that will not change on a resend: topic name invalid, packet too large, payload format invalid. */
 const PERMANENT_REFUSALS = new Set([0x90, 0x95, 0x99]);
@@ -72,11 +46,6 @@ const RETRY_AFTER_DISK_ERROR_MS = 1000;
 const PENDING_LIMIT = 10_000;
 /** Fixed header, topic length and properties of a publish, on top of the payload. */
 const PUBLISH_OVERHEAD_BYTES = 512;
-
-/** A fifth of a second's worth of drain: enough to keep the window full, small enough to stay fair to live data. */
-function burstReadings(readingsPerSecond: number): number {
-  return Math.max(readingsPerSecond / 5, 1);
-}
 
 export class Forwarder implements Lifecycle {
   readonly stats: ForwarderStats = emptyForwarderStats();
@@ -90,8 +59,7 @@ export class Forwarder implements Lifecycle {
   private backlogCursor = 0;
   private readonly ackedAwaitingRemoval = new Set<number>();
   private removalScheduled = false;
-  private tokens = 0;
-  private tokensAt: number;
+  private readonly drainRate: DrainRate;
   private pumpTimer: TimerHandle | undefined;
   private expiryTimer: TimerHandle | undefined;
   private running = false;
@@ -100,13 +68,12 @@ export class Forwarder implements Lifecycle {
   /** Monotonic time before which nothing is resent after a transient refusal. */
   private holdUntil = 0;
   private retryTimer: TimerHandle | undefined;
-  private readonly dropListeners: ((cause: DropCause, dropped: { packs: number; readings: number }) => void)[] = [];
-  private lastDropLogAt = Number.NEGATIVE_INFINITY;
+  private readonly drops: DropLedger;
   private readonly ackListeners: ((payload: Buffer, readings: number) => void)[] = [];
 
   constructor(private readonly options: ForwarderOptions) {
-    this.tokensAt = options.clock.monotonic();
-    this.tokens = burstReadings(options.drainReadingsPerSecond);
+    this.drainRate = new DrainRate(options.drainReadingsPerSecond, options.clock);
+    this.drops = new DropLedger(this.stats, options.logger, () => options.clock.monotonic());
     options.uplink.onConnect(() => this.pump());
     options.uplink.onDisconnect(() => this.rewindAll());
   }
@@ -118,7 +85,7 @@ export class Forwarder implements Lifecycle {
 
   /** Called after readings were dropped, to publish the counters. */
   onDrop(listener: (cause: DropCause, dropped: { packs: number; readings: number }) => void): void {
-    this.dropListeners.push(listener);
+    this.drops.onDrop(listener);
   }
 
   /** Packs and readings waiting on disk. */
@@ -233,7 +200,6 @@ export class Forwarder implements Lifecycle {
       this.schedulePump(this.holdUntil - now);
       return;
     }
-    this.refillTokens();
     while (this.inFlight.size < this.options.maxInFlight) {
       const live = this.liveQueue.shift();
       if (live) {
@@ -242,12 +208,12 @@ export class Forwarder implements Lifecycle {
       }
       const next = this.peekBacklog();
       if (!next) break;
-      if (this.tokens <= 0) {
-        this.schedulePump(((1 - this.tokens) / this.options.drainReadingsPerSecond) * 1000);
+      const waitMs = this.drainRate.take(next.readings);
+      if (waitMs > 0) {
+        this.schedulePump(waitMs);
         break;
       }
       this.backlog.shift();
-      this.tokens -= next.readings;
       this.send(next);
     }
   }
@@ -341,13 +307,6 @@ export class Forwarder implements Lifecycle {
     }
   }
 
-  private refillTokens(): void {
-    const now = this.options.clock.monotonic();
-    const rate = this.options.drainReadingsPerSecond;
-    this.tokens = Math.min(burstReadings(rate), this.tokens + ((now - this.tokensAt) / 1000) * rate);
-    this.tokensAt = now;
-  }
-
   private schedulePump(delayMs: number): void {
     if (this.pumpTimer) return;
     this.pumpTimer = this.options.clock.setTimeout(() => {
@@ -368,20 +327,13 @@ export class Forwarder implements Lifecycle {
     }, this.options.expiryCheckMs ?? 60_000);
   }
 
+  /** Forgets dropped packs held in memory, then counts them. */
   private dropped(cause: DropCause, dropped: Dropped, reason?: string): void {
     const forgotten = new Set(dropped.ids);
     if (forgotten.size > 0) {
       this.liveQueue = this.liveQueue.filter((pack) => !forgotten.has(pack.id));
       this.backlog = this.backlog.filter((pack) => !forgotten.has(pack.id));
     }
-    const totals = this.stats.dropped[cause];
-    totals.packs += dropped.packs;
-    totals.readings += dropped.readings;
-    const now = this.options.clock.monotonic();
-    if (now - this.lastDropLogAt >= 10_000) {
-      this.lastDropLogAt = now;
-      this.options.logger.warn({ cause, dropped: this.stats.dropped }, reason ?? `readings dropped (${cause === 'full' ? 'outbox full' : cause === 'expired' ? 'older than the age bound' : cause})`);
-    }
-    for (const listener of this.dropListeners) listener(cause, { packs: dropped.packs, readings: dropped.readings });
+    this.drops.record(cause, { packs: dropped.packs, readings: dropped.readings }, reason);
   }
 }
