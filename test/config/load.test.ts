@@ -117,7 +117,7 @@ sensors:
   });
 
   it('accepts the sample configs shipped with the boards', () => {
-    for (const file of ['boards/arduino-uno/weather-station.yaml', 'boards/arduino-uno/weather-station.demo.yaml']) {
+    for (const file of ['boards/arduino-uno/weather-station.yaml', 'boards/arduino-uno/weather-station.demo.yaml', 'boards/scenario-flood.yaml']) {
       expect(loadConfigFile(file).sensors.length).toBeGreaterThan(0);
     }
   });

@@ -17,8 +17,9 @@ const file = (name: string, text: string) => {
 };
 
 describe('scenario files', () => {
-  it('load the shipped example', () => {
+  it('load the shipped examples', () => {
     expect(loadScenario('simulators/scenarios/street-corner.yaml').steps).toHaveLength(8);
+    expect(loadScenario('simulators/scenarios/flood.yaml').devices.map((device) => device.device)).toEqual(['maxbotix', 'weather-station']);
   });
 
   it('list every problem with its path', () => {
