@@ -78,6 +78,7 @@ export async function hostOnPty(deviceName: string, rawOptions: Record<string, u
   let wire: Awaited<ReturnType<typeof plug>> | undefined = await plug(options.hostPath);
   const hostPath = wire.pty.hostPath;
   let currentPty = wire.pty;
+  let stopped = false;
   const unplug = async () => {
     const current = wire;
     wire = undefined;
@@ -95,11 +96,20 @@ export async function hostOnPty(deviceName: string, rawOptions: Record<string, u
     },
     unplug,
     async replug() {
-      if (wire) return;
-      wire = await plug(hostPath);
-      currentPty = wire.pty;
+      if (wire || stopped) return;
+      const plugged = await plug(hostPath);
+      if (stopped) {
+        // Stopped while the new pty was being made: take it down again.
+        link.target = undefined;
+        await plugged.end.close();
+        await plugged.pty.close();
+        return;
+      }
+      wire = plugged;
+      currentPty = plugged.pty;
     },
     stop() {
+      stopped = true;
       stopping ??= (async () => {
         device.stop();
         await unplug();

@@ -137,12 +137,16 @@ async function playStep(step: Scenario['steps'][number], devices: Map<string, Pt
   const hosted = devices.get(step.device ?? '')!;
   if (step.unplug !== undefined) {
     say(`${when} ${step.device}: unplugged for ${(step.unplug / 1000).toFixed(1)}s`);
-    await hosted.unplug();
+    // Scheduled before the unplug is awaited, so a stop meanwhile cancels it.
     timers.push(
       clock.setTimeout(() => {
-        void hosted.replug().then(() => say(`${step.device}: plugged back in`));
+        hosted.replug().then(
+          () => say(`${step.device}: plugged back in`),
+          (error: unknown) => say(`${step.device}: could not plug back in: ${(error as Error).message}`),
+        );
       }, step.unplug),
     );
+    await hosted.unplug();
     return;
   }
   const faults = (hosted.device as { faults?: unknown }).faults;

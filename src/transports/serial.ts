@@ -37,6 +37,9 @@ export class SerialTransport implements ByteTransport {
   private readonly logger: Logger;
   private readonly backoff: Backoff | undefined;
   private wanted = false;
+  /** Bumped by stop(): an open still in progress when it changes closes what it opened. */
+  private generation = 0;
+  private opening: Promise<void> | undefined;
   private reopenTimer: TimerHandle | undefined;
   private lastOpenError: string | undefined;
   private lostAt: number | undefined;
@@ -67,26 +70,30 @@ export class SerialTransport implements ByteTransport {
   async start(): Promise<void> {
     if (this.wanted) return;
     this.wanted = true;
+    const generation = this.generation;
     try {
-      await this.open();
+      await this.openOnce(generation);
     } catch (error) {
       if (!this.backoff) {
         this.wanted = false;
         throw error;
       }
       // A board that is not plugged in yet must not keep the node from starting.
-      this.openFailed(error as Error);
+      this.openFailed(error as Error, generation);
     }
   }
 
+  /** Closes the port, after any open still in progress, so the port is free when this resolves. */
   async stop(): Promise<void> {
     this.wanted = false;
+    this.generation++;
     this.options.reopen?.clock.clearTimeout(this.reopenTimer);
     this.reopenTimer = undefined;
+    await this.opening?.catch(() => undefined);
     const port = this.port;
     this.port = undefined;
     if (!port?.isOpen) return;
-    await new Promise<void>((resolve) => port.close(() => resolve()));
+    await closePort(port);
     this.emitStatus('closed', 'stopped');
   }
 
@@ -98,26 +105,36 @@ export class SerialTransport implements ByteTransport {
     });
   }
 
-  private async open(): Promise<void> {
+  private openOnce(generation: number): Promise<void> {
+    const opening = this.open(generation).finally(() => {
+      if (this.opening === opening) this.opening = undefined;
+    });
+    this.opening = opening;
+    return opening;
+  }
+
+  private async open(generation: number): Promise<void> {
     const { path, baudRate, hupcl = true, binding } = this.options;
     const settings = { path, baudRate, hupcl, autoOpen: false } as const;
     const port = binding ? new SerialPortStream({ ...settings, binding }) : new SerialPort(settings);
+    // Listening before anything can fail: an 'error' without a listener would end the process.
+    port.on('error', (error: Error) => this.logger.error({ port: path, err: error.message }, 'serial port error'));
     await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(explainOpenError(path, error)) : resolve())));
-    if (!this.wanted) {
-      port.close();
+    if (generation !== this.generation || !this.wanted) {
+      // Stopped while opening: give the port back at once.
+      await closePort(port);
       return;
     }
     port.on('data', (chunk: Buffer) => {
       for (const listener of this.listeners) listener(chunk);
     });
-    port.on('error', (error: Error) => this.logger.error({ port: path, err: error.message }, 'serial port error'));
     port.on('close', (error: (Error & { disconnected?: boolean }) | null) => {
       if (this.port !== port || !error) return;
       this.port = undefined;
       this.lostAt = this.options.reopen?.clock.monotonic();
       this.logger.error({ port: path }, `serial port ${path} disconnected (device unplugged?)${this.backoff ? '; waiting for it to come back' : ''}`);
       this.emitStatus('closed', 'disconnected');
-      this.scheduleReopen();
+      this.scheduleReopen(generation);
     });
     this.port = port;
     this.backoff?.reset();
@@ -128,27 +145,36 @@ export class SerialTransport implements ByteTransport {
     this.emitStatus('open');
   }
 
-  private openFailed(error: Error): void {
+  private openFailed(error: Error, generation: number): void {
+    if (generation !== this.generation || !this.wanted) return;
     // The same failure on every retry is said once, until something changes.
     if (error.message !== this.lastOpenError) {
       this.lastOpenError = error.message;
       this.logger.error({ port: this.options.path }, `${error.message}; retrying`);
       this.emitStatus('closed', error.message);
     }
-    this.scheduleReopen();
+    this.scheduleReopen(generation);
   }
 
-  private scheduleReopen(): void {
+  private scheduleReopen(generation: number): void {
     const reopen = this.options.reopen;
-    if (!reopen || !this.backoff || !this.wanted || this.reopenTimer) return;
+    if (!reopen || !this.backoff || !this.wanted || this.reopenTimer || generation !== this.generation) return;
     this.reopenTimer = reopen.clock.setTimeout(() => {
       this.reopenTimer = undefined;
-      if (!this.wanted || this.port) return;
-      this.open().catch((error: unknown) => this.openFailed(error as Error));
+      if (!this.wanted || this.port || this.opening || generation !== this.generation) return;
+      this.openOnce(generation).catch((error: unknown) => this.openFailed(error as Error, generation));
     }, this.backoff.next());
   }
 
   private emitStatus(state: TransportState, reason?: string): void {
     for (const listener of this.statusListeners) listener(state, reason);
   }
+}
+
+/** Closes a port and waits for it; a failing close is only logged by the port's error listener. */
+function closePort(port: SerialPortStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (!port.isOpen) return resolve();
+    port.close(() => resolve());
+  });
 }

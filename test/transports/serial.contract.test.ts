@@ -147,3 +147,26 @@ describe('permission errors', () => {
     expect(error.message).toBe(`permission denied opening ${path}: add the user to group "${group}" (sudo usermod -aG ${group} $USER, then log in again)`);
   });
 });
+
+describe('serial transport stop and start', () => {
+  it('releases the port even when stopped while it is still opening, and opens again on the next start', async () => {
+    const { MockBinding } = await import('@serialport/binding-mock');
+    const path = `/dev/fieldnode-race-${process.pid}`;
+    MockBinding.createPort(path, { echo: false, record: false });
+    const transport = new SerialTransport({ path, baudRate: 9600, binding: MockBinding });
+    const states: string[] = [];
+    transport.onStatus((state, reason) => states.push(reason ? `${state}:${reason}` : state));
+    void transport.start();
+    await transport.stop();
+    expect(transport.isOpen).toBe(false);
+    // The port is free: another transport can open it.
+    const other = new SerialTransport({ path, baudRate: 9600, binding: MockBinding });
+    await other.start();
+    expect(other.isOpen).toBe(true);
+    await other.stop();
+    await transport.start();
+    expect(transport.isOpen).toBe(true);
+    await transport.stop();
+    expect(states.filter((state) => state.includes('locked'))).toEqual([]);
+  });
+});

@@ -59,6 +59,8 @@ function createMhz19Instance(sensors: readonly SensorBinding<Mhz19Options>[], co
   );
 
   const giveUp = () => {
+    // Called by its timer or early by the next request: either way the old wait is over.
+    clock.clearTimeout(answerTimer);
     answerTimer = undefined;
     scanner.flush(); // a sound answer held back by a header inside it counts as an answer
     if (!waiting) return;
