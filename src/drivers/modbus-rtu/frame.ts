@@ -14,6 +14,7 @@
  *   answer    slave  fn  2×qty  reg_hi reg_lo …            crc_lo crc_hi
  *   exception slave  fn|0x80  code                          crc_lo crc_hi
  */
+import { crc16modbus } from 'crc';
 import type { FrameLayout } from '../frames.js';
 
 /** Functions this driver reads with. */
@@ -33,17 +34,9 @@ export interface ReadRequest {
 /** An answer that passed its CRC: register values in address order, or the slave's refusal. */
 export type ReadAnswer = { readonly kind: 'registers'; readonly registers: number[] } | { readonly kind: 'exception'; readonly code: number };
 
-const CRC_TABLE = Uint16Array.from({ length: 256 }, (_, byte) => {
-  let crc = byte;
-  for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
-  return crc;
-});
-
-/** CRC-16/MODBUS of `bytes` (Serial Line §6.2.2); a frame carries it low byte first. */
+/** CRC-16/MODBUS of `bytes` (Serial Line §6.2.2, by the `crc` library); a frame carries it low byte first. */
 export function modbusCrc(bytes: Uint8Array): number {
-  let crc = 0xffff;
-  for (const byte of bytes) crc = (crc >>> 8) ^ CRC_TABLE[(crc ^ byte) & 0xff]!;
-  return crc;
+  return crc16modbus(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
 /** Whether the last two bytes of `frame` are the CRC of the rest. */
