@@ -6,7 +6,9 @@ import tseslint from 'typescript-eslint';
  * Libraries that do I/O or wrap hardware. Only the adapter files below may import them, so
  * the domain, drivers and pipeline stay pure and testable (DESIGN.md, principle 6).
  */
-const ioLibraries = ['serialport', '@serialport/*', 'johnny-five', 'firmata*', 'mqtt', 'cbor-x', 'aedes', 'better-sqlite3'];
+const ioLibraries = ['serialport', 'johnny-five', 'firmata', 'firmata-io', 'mqtt', 'cbor-x', 'aedes', 'better-sqlite3'];
+
+const adapterOnly = 'Only adapter files (listed in eslint.config.js) may import I/O libraries; use the interface they implement.';
 
 /** The adapter files: each wraps one library behind an interface of ours. */
 const adapterFiles = [
@@ -36,12 +38,9 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: ioLibraries,
-              message: 'Only adapter files (listed in eslint.config.js) may import I/O libraries; use the interface they implement.',
-            },
-          ],
+          // Exact package names: a pattern would also match our own folders of the same name.
+          paths: ioLibraries.map((name) => ({ name, message: adapterOnly })),
+          patterns: [{ group: ['@serialport/*'], message: adapterOnly }],
         },
       ],
     },

@@ -1,6 +1,7 @@
 import { FieldnodeError } from '../src/core/errors.js';
 import type { SimulatorDefinition } from './device.js';
 import { sds011Simulator } from './devices/sds011.js';
+import { firmataBoardSimulator } from './devices/firmata-board.js';
 import { mhz19Simulator } from './devices/mhz19.js';
 import { modbusRtuSimulator } from './devices/modbus-rtu.js';
 import { nmeaGpsSimulator } from './devices/nmea-gps.js';
@@ -12,6 +13,7 @@ import { weatherStationSimulator } from './devices/weather-station.js';
 export const simulatorRegistry = {
   'weather-station': weatherStationSimulator,
   sds011: sds011Simulator,
+  'firmata-board': firmataBoardSimulator,
   mhz19: mhz19Simulator,
   'modbus-rtu': modbusRtuSimulator,
   'nmea-gps': nmeaGpsSimulator,

@@ -1,0 +1,285 @@
+/**
+ * Twin of an Arduino running StandardFirmata 2.5: it announces its version and firmware when
+ * the port opens (as a freshly reset board does), answers capability, analog-mapping and
+ * pin-state queries, honours pin modes, analog and digital reporting and the sampling
+ * interval, byte for byte, so johnny-five and the firmata client connect to it unmodified.
+ * Its pins are driven by physical models: an analog thermometer (LM35 or TMP36) and a
+ * tipping-bucket rain gauge pulsing a digital input.
+ */
+import { z } from 'zod';
+import type { Clock, TimerHandle } from '../../src/core/clock.js';
+import type { DeviceLink, SimulatedDevice, SimulatorDefinition } from '../device.js';
+import { HostMessageParser, type HostMessage } from '../firmata/message-parser.js';
+import { FIRMATA, PIN_MODE, PROTOCOL_VERSION, sevenBit, sysex, sysexString } from '../firmata/protocol.js';
+import { WeatherModel } from '../models/weather.js';
+
+/** Pin layouts of the boards this twin can be (board profiles in boards/ give the full tables). */
+const LAYOUTS = {
+  uno: { pins: 20, firstAnalog: 14, analogCount: 6, pwm: [3, 5, 6, 9, 10, 11], i2c: [18, 19] },
+  nano: { pins: 22, firstAnalog: 14, analogCount: 8, pwm: [3, 5, 6, 9, 10, 11], i2c: [18, 19] },
+  mega: { pins: 70, firstAnalog: 54, analogCount: 16, pwm: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 44, 45, 46], i2c: [20, 21] },
+} as const;
+
+export const firmataBoardOptionsShape = {
+  seed: z.number().int().default(1),
+  board: z.enum(['uno', 'nano', 'mega']).default('uno'),
+  firmware: z.string().default('StandardFirmata.ino'),
+  thermometer: z
+    .strictObject({ channel: z.number().int().min(0).max(15).default(0), sensor: z.enum(['LM35', 'TMP36']).default('LM35') })
+    .default({ channel: 0, sensor: 'LM35' })
+    .describe('analog channel the thermometer is wired to, and which sensor it is'),
+  rainGauge: z
+    .strictObject({ pin: z.number().int().min(2).default(2), tipsPerHour: z.number().min(0).default(0).describe('0: follow the weather model; else a steady rate') })
+    .default({ pin: 2, tipsPerHour: 0 })
+    .describe('digital input the tipping bucket pulls low once per tip (reed switch to ground, pull-up)'),
+};
+
+export type FirmataBoardOptions = z.infer<z.ZodObject<typeof firmataBoardOptionsShape>>;
+
+/** Analog reference of the AVR boards: 5 V over 10 bits. */
+const ADC_MAX = 1023;
+const ADC_REFERENCE_V = 5;
+/** How often the twin repeats its reset announcement while no host has spoken to it. */
+const ANNOUNCE_REPEAT_MS = 500;
+/** How long the bucket's reed switch stays closed per tip. */
+const TIP_CLOSED_MS = 50;
+
+export class FirmataBoard implements SimulatedDevice {
+  readonly layout: (typeof LAYOUTS)[keyof typeof LAYOUTS];
+  private readonly parser: HostMessageParser;
+  private readonly model: WeatherModel;
+  private readonly modes: number[];
+  private readonly pinValues: number[];
+  private readonly analogReporting = new Set<number>();
+  private readonly digitalReporting = new Set<number>();
+  private samplingIntervalMs = 19;
+  private samplingTimer: TimerHandle | undefined;
+  private tipTimer: TimerHandle | undefined;
+  private announceTimer: TimerHandle | undefined;
+  private heardFromHost = false;
+  private running = false;
+  private lastRainMm: number | undefined;
+  private readonly tipListeners: ((time: number) => void)[] = [];
+  /** Temperatures the thermometer pin carried, by report: lets tests compare with what the host read. */
+  lastTemperature: number | undefined;
+
+  constructor(
+    private readonly options: FirmataBoardOptions,
+    private readonly link: DeviceLink,
+    private readonly clock: Clock,
+  ) {
+    this.layout = LAYOUTS[options.board];
+    this.parser = new HostMessageParser((message) => this.handle(message));
+    this.model = new WeatherModel({ seed: options.seed });
+    this.modes = Array.from({ length: this.layout.pins }, (_, pin) => (this.isAnalog(pin) ? PIN_MODE.ANALOG : PIN_MODE.OUTPUT));
+    this.pinValues = Array.from({ length: this.layout.pins }, () => 0);
+    this.pinValues[options.rainGauge.pin] = 1; // pulled up: the switch is open
+  }
+
+  /** Called at each bucket tip, after the pin went low: tests count what the host should count. */
+  onTip(listener: (time: number) => void): void {
+    this.tipListeners.push(listener);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.heardFromHost = false;
+    this.announce();
+    this.scheduleSampling();
+    this.scheduleTip();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.clock.clearTimeout(this.samplingTimer);
+    this.clock.clearTimeout(this.tipTimer);
+    this.clock.clearTimeout(this.announceTimer);
+    this.samplingTimer = this.tipTimer = this.announceTimer = undefined;
+  }
+
+  receive(data: Buffer): void {
+    if (!this.running) return;
+    this.heardFromHost = true;
+    this.parser.push(data);
+  }
+
+  /**
+   * A freshly reset StandardFirmata announces its version and firmware; firmata.js waits for
+   * that before anything else. A real board is reset by the host opening the port (DTR); a
+   * twin on a pty cannot see the open, so it repeats the announcement until the host speaks.
+   */
+  private announce(): void {
+    this.send(Buffer.from([FIRMATA.REPORT_VERSION, PROTOCOL_VERSION.major, PROTOCOL_VERSION.minor]));
+    this.sendFirmware();
+    this.announceTimer = this.clock.setTimeout(() => {
+      if (this.running && !this.heardFromHost) this.announce();
+    }, ANNOUNCE_REPEAT_MS);
+  }
+
+  private handle(message: HostMessage): void {
+    if (message.kind === 'single') {
+      if (message.command === FIRMATA.REPORT_VERSION) this.send(Buffer.from([FIRMATA.REPORT_VERSION, PROTOCOL_VERSION.major, PROTOCOL_VERSION.minor]));
+      if (message.command === FIRMATA.SYSTEM_RESET) this.reset();
+      return;
+    }
+    if (message.kind === 'sysex') return this.handleSysex(message.command, message.data);
+    const [first = 0, second = 0] = message.data;
+    switch (message.command) {
+      case FIRMATA.SET_PIN_MODE:
+        if (first < this.layout.pins) this.modes[first] = second;
+        return;
+      case FIRMATA.REPORT_ANALOG:
+        if (first) this.analogReporting.add(message.channel);
+        else this.analogReporting.delete(message.channel);
+        return;
+      case FIRMATA.REPORT_DIGITAL:
+        if (first) {
+          this.digitalReporting.add(message.channel);
+          this.reportPort(message.channel);
+        } else this.digitalReporting.delete(message.channel);
+        return;
+      case FIRMATA.DIGITAL_MESSAGE: {
+        const bits = first | (second << 7);
+        for (let bit = 0; bit < 8; bit++) {
+          const pin = message.channel * 8 + bit;
+          if (pin < this.layout.pins && this.modes[pin] === PIN_MODE.OUTPUT) this.pinValues[pin] = (bits >> bit) & 1;
+        }
+        return;
+      }
+      case FIRMATA.SET_DIGITAL_PIN_VALUE:
+        if (first < this.layout.pins && this.modes[first] === PIN_MODE.OUTPUT) this.pinValues[first] = second ? 1 : 0;
+        return;
+    }
+  }
+
+  private handleSysex(command: number, data: readonly number[]): void {
+    switch (command) {
+      case FIRMATA.REPORT_FIRMWARE:
+        return this.sendFirmware();
+      case FIRMATA.CAPABILITY_QUERY:
+        return this.send(sysex(FIRMATA.CAPABILITY_RESPONSE, this.capabilities()));
+      case FIRMATA.ANALOG_MAPPING_QUERY:
+        return this.send(sysex(FIRMATA.ANALOG_MAPPING_RESPONSE, Array.from({ length: this.layout.pins }, (_, pin) => (this.isAnalog(pin) ? pin - this.layout.firstAnalog : 0x7f))));
+      case FIRMATA.PIN_STATE_QUERY: {
+        const pin = data[0] ?? 0;
+        if (pin >= this.layout.pins) return;
+        return this.send(sysex(FIRMATA.PIN_STATE_RESPONSE, [pin, this.modes[pin]!, this.pinValues[pin]! & 0x7f]));
+      }
+      case FIRMATA.SAMPLING_INTERVAL: {
+        const interval = (data[0] ?? 0) | ((data[1] ?? 0) << 7);
+        // StandardFirmata's MINIMUM_SAMPLING_INTERVAL is 1 ms.
+        this.samplingIntervalMs = Math.max(1, interval);
+        return;
+      }
+    }
+  }
+
+  private capabilities(): number[] {
+    const body: number[] = [];
+    for (let pin = 0; pin < this.layout.pins; pin++) {
+      const analogOnly = this.options.board === 'nano' && pin >= this.layout.firstAnalog + 6; // A6, A7
+      if (!analogOnly) body.push(PIN_MODE.INPUT, 1, PIN_MODE.OUTPUT, 1, PIN_MODE.PULLUP, 1);
+      if (this.isAnalog(pin)) body.push(PIN_MODE.ANALOG, 10);
+      if ((this.layout.pwm as readonly number[]).includes(pin)) body.push(PIN_MODE.PWM, 8, PIN_MODE.SERVO, 14);
+      if ((this.layout.i2c as readonly number[]).includes(pin)) body.push(PIN_MODE.I2C, 1);
+      body.push(0x7f);
+    }
+    return body;
+  }
+
+  private sendFirmware(): void {
+    this.send(sysex(FIRMATA.REPORT_FIRMWARE, [PROTOCOL_VERSION.major, PROTOCOL_VERSION.minor, ...sysexString(this.options.firmware)]));
+  }
+
+  private reset(): void {
+    this.analogReporting.clear();
+    this.digitalReporting.clear();
+    this.samplingIntervalMs = 19;
+  }
+
+  private isAnalog(pin: number): boolean {
+    return pin >= this.layout.firstAnalog && pin < this.layout.firstAnalog + this.layout.analogCount;
+  }
+
+  /** The ADC count of an analog channel now. */
+  analogValue(channel: number): number {
+    if (channel !== this.options.thermometer.channel) return 0;
+    const sample = this.model.sample(this.clock.now());
+    this.lastTemperature = sample.temperature;
+    const volts = this.options.thermometer.sensor === 'LM35' ? sample.temperature / 100 : 0.5 + sample.temperature / 100;
+    return Math.max(0, Math.min(ADC_MAX, Math.round((volts / ADC_REFERENCE_V) * ADC_MAX)));
+  }
+
+  private scheduleSampling(): void {
+    this.samplingTimer = this.clock.setTimeout(() => {
+      if (!this.running) return;
+      for (const channel of [...this.analogReporting].sort((a, b) => a - b)) {
+        if (channel > 15) continue;
+        this.send(Buffer.from([FIRMATA.ANALOG_MESSAGE | channel, ...sevenBit(this.analogValue(channel))]));
+      }
+      this.scheduleSampling();
+    }, this.samplingIntervalMs);
+  }
+
+  /** The next bucket tip: at the steady rate, or when the weather model's rain has filled the bucket. */
+  private scheduleTip(): void {
+    const rate = this.options.rainGauge.tipsPerHour;
+    const delay = rate > 0 ? 3_600_000 / rate : 60_000;
+    this.tipTimer = this.clock.setTimeout(() => {
+      if (!this.running) return;
+      const tips = rate > 0 ? 1 : this.tipsFromModel();
+      for (let index = 0; index < tips; index++) this.tip(index * TIP_CLOSED_MS * 2);
+      this.scheduleTip();
+    }, delay);
+  }
+
+  private tipsFromModel(): number {
+    const rain = this.model.sample(this.clock.now()).rain;
+    const tips = this.lastRainMm === undefined ? 0 : Math.round((rain - this.lastRainMm) / 0.2);
+    this.lastRainMm = rain;
+    return Math.max(0, tips);
+  }
+
+  private tip(afterMs: number): void {
+    const pin = this.options.rainGauge.pin;
+    const close = () => {
+      this.setInput(pin, 0);
+      for (const listener of this.tipListeners) listener(this.clock.now());
+      this.clock.setTimeout(() => this.setInput(pin, 1), TIP_CLOSED_MS);
+    };
+    if (afterMs === 0) close();
+    else this.clock.setTimeout(close, afterMs);
+  }
+
+  private setInput(pin: number, value: number): void {
+    if (!this.running || this.pinValues[pin] === value) return;
+    this.pinValues[pin] = value;
+    const port = pin >> 3;
+    if (this.digitalReporting.has(port)) this.reportPort(port);
+  }
+
+  private reportPort(port: number): void {
+    let bits = 0;
+    for (let bit = 0; bit < 8; bit++) {
+      const pin = port * 8 + bit;
+      const mode = this.modes[pin];
+      if (pin < this.layout.pins && (mode === PIN_MODE.INPUT || mode === PIN_MODE.PULLUP)) bits |= (this.pinValues[pin]! & 1) << bit;
+    }
+    this.send(Buffer.from([FIRMATA.DIGITAL_MESSAGE | port, ...sevenBit(bits)]));
+  }
+
+  private send(bytes: Buffer): void {
+    this.link.write(bytes);
+  }
+}
+
+export const firmataBoardSimulator: SimulatorDefinition<typeof firmataBoardOptionsShape> = {
+  device: 'firmata-board',
+  summary: 'Arduino Uno, Nano or Mega running StandardFirmata: a thermometer on an analog pin, a rain gauge pulsing a digital pin',
+  defaultBaud: 57600,
+  optionsShape: firmataBoardOptionsShape,
+  create: (options, link, clock) => new FirmataBoard(options, link, clock),
+  checkSensors: (_options, sensors) =>
+    sensors.map((sensor) => ({ path: `${sensor.path}.driver.type`, message: 'the Firmata board is for johnny-five and firmata clients (fieldnode simulate firmata-board --pty); no fieldnode driver reads Firmata yet' })),
+};
