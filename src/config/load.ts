@@ -56,7 +56,8 @@ export function loadConfigFile(path: string): NodeConfig {
   return parseConfig(text, path);
 }
 
-function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
+/** One schema issue in words, with its path; the same wording for configs, board profiles and scenarios. */
+export function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
   const path = formatPath(issue.path);
   switch (issue.code) {
     case 'unrecognized_keys':

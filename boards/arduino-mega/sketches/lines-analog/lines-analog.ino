@@ -1,0 +1,41 @@
+// fieldnode lines-analog sketch for an Arduino Mega 2560 (ATmega2560, 16 analog inputs).
+// Prints every analog input once a second as one line in the `lines` driver's kv format:
+//   a0=512,a1=0,a2=1023,...,a15=9
+// Values are raw 10-bit counts, 0..1023, against the default 5 V reference: the ATmega
+// datasheet's "ADC Conversion Result" section gives ADC = Vin x 1024 / Vref, so a config
+// turns counts into volts with scale: 0.0048828125 (5 / 1024).
+// The board profile (../../board.yaml) lists the pins; sample.yaml reads this sketch.
+
+const unsigned long INTERVAL_MS = 1000;
+const uint8_t ANALOG_PINS[] = { A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15 };
+const uint8_t ANALOG_COUNT = sizeof(ANALOG_PINS) / sizeof(ANALOG_PINS[0]);
+
+void setup() {
+  Serial.begin(9600);
+  // Lines starting with '#' are ignored by the lines driver: a banner after each reset.
+  Serial.print(F("# fieldnode lines-analog sketch, format kv, "));
+  Serial.print(ANALOG_COUNT);
+  Serial.println(F(" inputs every 1000 ms"));
+}
+
+// The ADC has one sample-and-hold capacitor shared by all inputs: after switching the
+// multiplexer the first conversion can still carry the previous pin's voltage when the source
+// impedance is high (the datasheet recommends 10 kOhm or less). Reading twice settles it.
+int readSettled(uint8_t pin) {
+  analogRead(pin);
+  return analogRead(pin);
+}
+
+void loop() {
+  static unsigned long last = 0;
+  if (millis() - last < INTERVAL_MS) return;
+  last += INTERVAL_MS;
+  for (uint8_t i = 0; i < ANALOG_COUNT; i++) {
+    if (i > 0) Serial.print(',');
+    Serial.print('a');
+    Serial.print(i);
+    Serial.print('=');
+    Serial.print(readSettled(ANALOG_PINS[i]));
+  }
+  Serial.println();
+}
