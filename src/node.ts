@@ -22,6 +22,7 @@ import { openSqliteOutbox } from './outbox/sqlite-outbox.js';
 import { Batcher } from './pipeline/batcher.js';
 import { LineFramer } from './transports/line-framing.js';
 import { transportForBoard } from './transports/for-board.js';
+import { PiFilesTransport } from './pi/files-transport.js';
 import type { ByteTransport } from './transports/transport.js';
 import { MqttUplink } from './uplink/mqtt-uplink.js';
 import { offlineStatusPayload, Session } from './uplink/session.js';
@@ -79,6 +80,8 @@ class BoardRuntime implements Lifecycle {
           this.problems.count('write-failed', (error as Error).message);
         }),
       offerTime: (utcMs, source) => clock.offer(utcMs, source),
+      // Boards of files hand their drivers the files; serial boards have none.
+      ...(this.transport instanceof PiFilesTransport ? { files: this.transport.files } : {}),
     });
     this.drivers = drivers;
     // One driver type per board (the config checks it), so one framing for all of them.

@@ -20,7 +20,11 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
 
   const boardIds = new Map<string, number>();
   const ports = new Map<string, number>();
+  const transportOf = new Map<string, string>();
   boards.forEach((board, index) => {
+    const boardId = asRecord(board)?.['id'];
+    const transport = asRecord(board)?.['transport'];
+    if (typeof boardId === 'string') transportOf.set(boardId, typeof transport === 'string' ? transport : 'serial');
     const id = asRecord(board)?.['id'];
     const port = asRecord(board)?.['port'];
     if (typeof port === 'string') {
@@ -46,8 +50,16 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
       problems.push({ path: `sensors[${index}].board`, message: `no board with id "${board}" (boards: ${known})` });
     }
     const driverType = asRecord(record?.['driver'])?.['type'];
+    if (typeof board === 'string' && typeof driverType === 'string' && isDriverType(driverType) && transportOf.has(board)) {
+      const allowed = driverFor(driverType).transports ?? ['serial'];
+      const transport = transportOf.get(board)!;
+      if (!allowed.includes(transport as 'serial' | 'pi')) {
+        problems.push({ path: `sensors[${index}].driver.type`, message: `${driverType} reads from ${allowed.join(' or ')} boards; board "${board}" is ${transport}` });
+      }
+    }
     // An unknown type is reported by the schema already; comparing it would only add noise.
-    if (typeof board === 'string' && typeof driverType === 'string' && isDriverType(driverType)) {
+    // A pi board has one driver per kind of file, not one byte stream: the rule is for serial boards.
+    if (typeof board === 'string' && typeof driverType === 'string' && isDriverType(driverType) && transportOf.get(board) !== 'pi') {
       const first = boardDriver.get(board);
       if (!first) boardDriver.set(board, { type: driverType, index });
       else if (first.type !== driverType) {

@@ -67,17 +67,36 @@ const brokerSchema = z.strictObject({
     .describe('exponential backoff with jitter between connection attempts'),
 });
 
+/** A simulated Raspberry Pi file tree (for `transport: pi` boards without the hardware). */
+const piSimulatorSchema = z.strictObject({
+  seed: z.number().int().default(1),
+  ds18b20: z
+    .array(z.strictObject({ id: z.string().regex(/^28-[0-9a-f]{12}$/, 'a 1-Wire id such as 28-0316a2795cff'), site: z.enum(['river', 'enclosure']).default('enclosure') }))
+    .default([])
+    .describe('DS18B20 probes on the simulated 1-Wire bus'),
+});
+
 const boardSchema = z
   .strictObject({
     id: identifier.describe('names the board in topics and logs'),
-    transport: z.literal('serial').default('serial'),
-    port: z.string().min(1).optional().describe('device path; prefer /dev/serial/by-id/... which survives replugs'),
-    simulator: simulatorOptionsSchema().optional().describe('run a simulated device instead of opening a port'),
-    baud: z.number().int().positive().optional().describe("defaults to the device's own rate (9600 for most sketches)"),
-    hupcl: z.boolean().default(true).describe('false keeps DTR up on open, so an Arduino is not reset'),
+    transport: z.enum(['serial', 'pi']).default('serial').describe("serial: a port; pi: the Raspberry Pi's own files (1-Wire, thermal zone, /proc)"),
+    port: z.string().min(1).optional().describe('serial: device path; prefer /dev/serial/by-id/... which survives replugs'),
+    simulator: simulatorOptionsSchema().optional().describe('serial: run a simulated device instead of opening a port'),
+    baud: z.number().int().positive().optional().describe("serial: defaults to the device's own rate (9600 for most sketches)"),
+    hupcl: z.boolean().default(true).describe('serial: false keeps DTR up on open, so an Arduino is not reset'),
+    root: z.string().min(1).optional().describe('pi: the directory holding sys/ and proc/ (default /)'),
+    piSimulator: piSimulatorSchema.optional().describe('pi: a simulated file tree instead of the real one'),
   })
   .superRefine(
     (board, ctx) => {
+      if (board.transport === 'pi') {
+        for (const key of ['port', 'simulator', 'baud'] as const) {
+          if (board[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'a pi board reads files: no port, simulator or baud' });
+        }
+        if (board.root !== undefined && board.piSimulator !== undefined) ctx.addIssue({ code: 'custom', path: ['root'], message: 'give root or piSimulator, not both' });
+        return;
+      }
+      if (board.root !== undefined || board.piSimulator !== undefined) ctx.addIssue({ code: 'custom', path: [board.root !== undefined ? 'root' : 'piSimulator'], message: 'only pi boards read files' });
       if ((board.port === undefined) === (board.simulator === undefined)) {
         ctx.addIssue({ code: 'custom', path: ['port'], message: 'give exactly one of port (real hardware) or simulator' });
       }

@@ -4,6 +4,9 @@ import type { Logger } from '../core/logger.js';
 import type { ProblemCounter } from '../core/problems.js';
 import type { Reading } from '../core/reading.js';
 
+/** How a board reaches the node: a serial port, or the Raspberry Pi's own files (sysfs, procfs). */
+export type BoardTransport = 'serial' | 'pi';
+
 /** One configured sensor as its driver sees it: the name and unit it reports under, and its options. */
 export interface SensorBinding<Options> {
   readonly name: string;
@@ -52,6 +55,8 @@ export interface DriverDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   readonly type: string;
   readonly summary: string;
   readonly optionsShape: Shape;
+  /** The board transports it reads from; `serial` when not given. */
+  readonly transports?: readonly BoardTransport[];
   /** Rules that span several options of one sensor (which option a format requires). */
   refineOptions?(options: z.infer<z.ZodObject<Shape>>, ctx: z.RefinementCtx): void;
   /** Rules that span the sensors sharing one board; returns problems located by sensor path. */

@@ -2,6 +2,8 @@ import { FieldnodeError } from '../core/errors.js';
 import type { DriverDefinition } from './driver.js';
 import { linesDriver } from './lines/index.js';
 import { sds011Driver } from './sds011/index.js';
+import { ds18b20Driver } from './ds18b20/index.js';
+import { gatewayHealthDriver } from './gateway-health/index.js';
 import { mhz19Driver } from './mhz19/index.js';
 import { modbusRtuDriver } from './modbus-rtu/index.js';
 import { nmeaGpsDriver } from './nmea-gps/index.js';
@@ -15,6 +17,8 @@ import { pms5003Driver } from './pms5003/index.js';
 export const driverRegistry = {
   lines: linesDriver,
   sds011: sds011Driver,
+  ds18b20: ds18b20Driver,
+  'gateway-health': gatewayHealthDriver,
   mhz19: mhz19Driver,
   'modbus-rtu': modbusRtuDriver,
   'nmea-gps': nmeaGpsDriver,

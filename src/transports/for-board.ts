@@ -3,6 +3,9 @@ import type { Logger } from '../core/logger.js';
 import type { BoardConfig } from '../config/schema.js';
 import { simulatorFor } from '../../simulators/registry.js';
 import { MockSerialTransport } from '../../simulators/transports/mock-serial.js';
+import { PiFilesTransport } from '../pi/files-transport.js';
+import { SysfsRoot } from '../pi/sysfs.js';
+import { FakePiRoot } from '../../simulators/pi/fake-root.js';
 import { SerialTransport } from './serial.js';
 import type { ByteTransport } from './transport.js';
 
@@ -25,6 +28,7 @@ export function boardBaudRate(board: BoardConfig): number {
  * node's wall clock that a GPS may correct: the world does not jump when the node's clock does.
  */
 export function transportForBoard(board: BoardConfig, clock: Clock, logger: Logger, deviceClock: Clock = clock): ByteTransport {
+  if (board.transport === 'pi') return piTransport(board, deviceClock);
   const baudRate = boardBaudRate(board);
   if (board.simulator) {
     const { device, ...options } = board.simulator;
@@ -38,4 +42,18 @@ export function transportForBoard(board: BoardConfig, clock: Clock, logger: Logg
     });
   }
   return new SerialTransport({ path: board.port ?? '', baudRate, hupcl: board.hupcl, logger, reopen: { clock, ...REOPEN } });
+}
+
+/** A board of the Pi's own files: the real ones under `root`, or a simulated tree that lives while the board is open. */
+function piTransport(board: BoardConfig, deviceClock: Clock): PiFilesTransport {
+  const simulated = board.piSimulator;
+  if (!simulated) return new PiFilesTransport({ files: new SysfsRoot(board.root ?? '/') });
+  const tree = new FakePiRoot({ seed: simulated.seed, clock: deviceClock, ds18b20: simulated.ds18b20 });
+  return new PiFilesTransport({
+    files: tree.files(),
+    companion: {
+      start: async () => tree.start(),
+      stop: async () => tree.dispose(),
+    },
+  });
 }

@@ -41,7 +41,7 @@ export function boardBirth(config: NodeConfig, board: BoardConfig, boot: number,
     board: board.id,
     boot,
     transport: board.transport,
-    source: board.simulator ? `simulator:${board.simulator.device}` : (board.port ?? ''),
+    source: board.transport === 'pi' ? (board.piSimulator ? 'simulator:pi' : `files:${board.root ?? '/'}`) : board.simulator ? `simulator:${board.simulator.device}` : (board.port ?? ''),
     sensors: config.sensors.filter((sensor) => sensor.board === board.id).map((sensor) => ({ name: sensor.name, unit: sensor.unit, driver: sensor.driver.type })),
     time: new Date(now).toISOString(),
   };

@@ -9,6 +9,7 @@ export { createDs18b20Poller, w1SlavePath, W1_DEVICES, type Ds18b20PollerOptions
 export const ds18b20Driver: DriverDefinition<typeof ds18b20OptionsShape> = {
   type: 'ds18b20',
   summary: 'temperature from DS18B20 1-Wire sensors on the Pi, read from /sys/bus/w1/devices/<id>/w1_slave',
+  transports: ['pi'],
   optionsShape: ds18b20OptionsShape,
   checkBoard: (sensors) => {
     // Each read of w1_slave converts again and holds the bus for 750 ms: one sensor, one reader.

@@ -9,6 +9,7 @@ export { createGatewayHealthPoller, HEALTH_FILES, type GatewayHealthPollerOption
 export const gatewayHealthDriver: DriverDefinition<typeof gatewayHealthOptionsShape> = {
   type: 'gateway-health',
   summary: "the gateway's CPU temperature, load, memory, disk, uptime, under-voltage and throttling, from /proc and /sys",
+  transports: ['pi'],
   optionsShape: gatewayHealthOptionsShape,
   refineOptions: refineGatewayHealthOptions,
   create: (sensors, context) =>
