@@ -19,6 +19,7 @@ const adapterFiles = [
   'src/uplink/subscriber.ts',
   'src/uplink/embedded-broker.ts',
   'src/outbox/sqlite-outbox.ts',
+  'src/transports/firmata.ts',
   'simulators/transports/*.ts',
 ];
 

@@ -23,6 +23,7 @@ import { Batcher } from './pipeline/batcher.js';
 import { LineFramer } from './transports/line-framing.js';
 import { transportForBoard } from './transports/for-board.js';
 import { PiFilesTransport } from './pi/files-transport.js';
+import { FirmataTransport } from './transports/firmata.js';
 import type { ByteTransport } from './transports/transport.js';
 import { MqttUplink } from './uplink/mqtt-uplink.js';
 import { offlineStatusPayload, Session } from './uplink/session.js';
@@ -82,6 +83,7 @@ class BoardRuntime implements Lifecycle {
       offerTime: (utcMs, source) => clock.offer(utcMs, source),
       // Boards of files hand their drivers the files; serial boards have none.
       ...(this.transport instanceof PiFilesTransport ? { files: this.transport.files } : {}),
+      ...(this.transport instanceof FirmataTransport ? { pins: () => (this.transport as FirmataTransport).pins } : {}),
     });
     this.drivers = drivers;
     // One driver type per board (the config checks it), so one framing for all of them.
@@ -259,7 +261,8 @@ export class FieldNode implements Lifecycle {
 
   /** The simulated device behind a board, while running; lets tests compare both ends of the wire. */
   simulatedDevice(boardId: string): SimulatedDevice | undefined {
-    const transport = this.boards.get(boardId)?.transport;
+    const outer = this.boards.get(boardId)?.transport;
+    const transport = outer instanceof FirmataTransport ? outer.underlying : outer;
     return transport instanceof MockSerialTransport ? transport.simulatedDevice : undefined;
   }
 

@@ -26,6 +26,8 @@ declare module 'firmata-io' {
     setSamplingInterval(ms: number): void;
     queryPinState(pin: number, callback: () => void): void;
     reset(): void;
+    reportVersion(callback: () => void): void;
+    queryFirmware(callback: () => void): void;
   }
 
   const transportBinder: ((transport: unknown) => typeof Firmata) & { Firmata: typeof Firmata };

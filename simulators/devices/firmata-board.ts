@@ -281,5 +281,7 @@ export const firmataBoardSimulator: SimulatorDefinition<typeof firmataBoardOptio
   optionsShape: firmataBoardOptionsShape,
   create: (options, link, clock) => new FirmataBoard(options, link, clock),
   checkSensors: (_options, sensors) =>
-    sensors.map((sensor) => ({ path: `${sensor.path}.driver.type`, message: 'the Firmata board is for johnny-five and firmata clients (fieldnode simulate firmata-board --pty); no fieldnode driver reads Firmata yet' })),
+    sensors
+      .filter((sensor) => !['thermometer', 'pulse-counter'].includes(String(sensor.driver['type'])))
+      .map((sensor) => ({ path: `${sensor.path}.driver.type`, message: 'the Firmata board is read pin by pin: thermometer or pulse-counter, on a transport: firmata board' })),
 };

@@ -74,6 +74,11 @@ export class MockSerialTransport implements ByteTransport {
     device.start();
   }
 
+  /** The mock port's stream while open, for clients that speak on it directly (Firmata). */
+  get openPort() {
+    return this.serial.openPort;
+  }
+
   /** The simulated device while the port is open, so tests can watch what it emits. */
   get simulatedDevice(): SimulatedDevice | undefined {
     return this.device;

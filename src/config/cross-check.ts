@@ -53,13 +53,13 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
     if (typeof board === 'string' && typeof driverType === 'string' && isDriverType(driverType) && transportOf.has(board)) {
       const allowed = driverFor(driverType).transports ?? ['serial'];
       const transport = transportOf.get(board)!;
-      if (!allowed.includes(transport as 'serial' | 'pi')) {
+      if (!allowed.includes(transport as 'serial' | 'pi' | 'firmata')) {
         problems.push({ path: `sensors[${index}].driver.type`, message: `${driverType} reads from ${allowed.join(' or ')} boards; board "${board}" is ${transport}` });
       }
     }
     // An unknown type is reported by the schema already; comparing it would only add noise.
     // A pi board has one driver per kind of file, not one byte stream: the rule is for serial boards.
-    if (typeof board === 'string' && typeof driverType === 'string' && isDriverType(driverType) && transportOf.get(board) !== 'pi') {
+    if (typeof board === 'string' && typeof driverType === 'string' && isDriverType(driverType) && (transportOf.get(board) ?? 'serial') === 'serial') {
       const first = boardDriver.get(board);
       if (!first) boardDriver.set(board, { type: driverType, index });
       else if (first.type !== driverType) {

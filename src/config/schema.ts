@@ -79,7 +79,10 @@ const piSimulatorSchema = z.strictObject({
 const boardSchema = z
   .strictObject({
     id: identifier.describe('names the board in topics and logs'),
-    transport: z.enum(['serial', 'pi']).default('serial').describe("serial: a port; pi: the Raspberry Pi's own files (1-Wire, thermal zone, /proc)"),
+    transport: z
+      .enum(['serial', 'pi', 'firmata'])
+      .default('serial')
+      .describe("serial: a port; firmata: an Arduino running StandardFirmata on a port, read pin by pin; pi: the Raspberry Pi's own files (1-Wire, thermal zone, /proc)"),
     port: z.string().min(1).optional().describe('serial: device path; prefer /dev/serial/by-id/... which survives replugs'),
     simulator: simulatorOptionsSchema().optional().describe('serial: run a simulated device instead of opening a port'),
     baud: z.number().int().positive().optional().describe("serial: defaults to the device's own rate (9600 for most sketches)"),
@@ -97,6 +100,9 @@ const boardSchema = z
         return;
       }
       if (board.root !== undefined || board.piSimulator !== undefined) ctx.addIssue({ code: 'custom', path: [board.root !== undefined ? 'root' : 'piSimulator'], message: 'only pi boards read files' });
+      if (board.transport === 'firmata' && board.simulator !== undefined && board.simulator.device !== 'firmata-board') {
+        ctx.addIssue({ code: 'custom', path: ['simulator', 'device'], message: 'a firmata board is simulated by firmata-board' });
+      }
       if ((board.port === undefined) === (board.simulator === undefined)) {
         ctx.addIssue({ code: 'custom', path: ['port'], message: 'give exactly one of port (real hardware) or simulator' });
       }

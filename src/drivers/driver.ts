@@ -3,9 +3,10 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { ProblemCounter } from '../core/problems.js';
 import type { Reading } from '../core/reading.js';
+import type { FirmataPins } from '../transports/firmata.js';
 
 /** How a board reaches the node: a serial port, or the Raspberry Pi's own files (sysfs, procfs). */
-export type BoardTransport = 'serial' | 'pi';
+export type BoardTransport = 'serial' | 'pi' | 'firmata';
 
 /** One configured sensor as its driver sees it: the name and unit it reports under, and its options. */
 export interface SensorBinding<Options> {
@@ -26,6 +27,8 @@ export interface DriverContext {
   write(data: Buffer): Promise<void>;
   /** Offers a trusted UTC time (a GPS fix), to set a wall clock that is unset or wrong. */
   offerTime?(utcMs: number, source: string): void;
+  /** On a firmata board: johnny-five and the board, while it is ready (from onOpen to onClose). */
+  pins?(): FirmataPins | undefined;
 }
 
 /**

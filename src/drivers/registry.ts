@@ -3,6 +3,8 @@ import type { DriverDefinition } from './driver.js';
 import { linesDriver } from './lines/index.js';
 import { sds011Driver } from './sds011/index.js';
 import { ds18b20Driver } from './ds18b20/index.js';
+import { thermometerDriver } from './thermometer/index.js';
+import { pulseCounterDriver } from './pulse-counter/index.js';
 import { gatewayHealthDriver } from './gateway-health/index.js';
 import { mhz19Driver } from './mhz19/index.js';
 import { modbusRtuDriver } from './modbus-rtu/index.js';
@@ -18,6 +20,8 @@ export const driverRegistry = {
   lines: linesDriver,
   sds011: sds011Driver,
   ds18b20: ds18b20Driver,
+  thermometer: thermometerDriver,
+  'pulse-counter': pulseCounterDriver,
   'gateway-health': gatewayHealthDriver,
   mhz19: mhz19Driver,
   'modbus-rtu': modbusRtuDriver,

@@ -7,6 +7,7 @@ import { PiFilesTransport } from '../pi/files-transport.js';
 import { SysfsRoot } from '../pi/sysfs.js';
 import { FakePiRoot } from '../../simulators/pi/fake-root.js';
 import { SerialTransport } from './serial.js';
+import { FirmataTransport } from './firmata.js';
 import type { ByteTransport } from './transport.js';
 
 /**
@@ -19,7 +20,8 @@ const REOPEN = { initialDelayMs: 100, maxDelayMs: 1000 };
 export function boardBaudRate(board: BoardConfig): number {
   if (board.baud !== undefined) return board.baud;
   if (board.simulator) return simulatorFor(board.simulator.device).defaultBaud;
-  return 9600;
+  // StandardFirmata runs at 57600; our line sketches and most sensors at 9600.
+  return board.transport === 'firmata' ? 57600 : 9600;
 }
 
 /**
@@ -29,6 +31,12 @@ export function boardBaudRate(board: BoardConfig): number {
  */
 export function transportForBoard(board: BoardConfig, clock: Clock, logger: Logger, deviceClock: Clock = clock): ByteTransport {
   if (board.transport === 'pi') return piTransport(board, deviceClock);
+  if (board.transport === 'firmata') return new FirmataTransport(serialTransport(board, clock, logger, deviceClock), logger);
+  return serialTransport(board, clock, logger, deviceClock);
+}
+
+/** A serial port: the real one at `board.port`, or a simulated device on a mock port. */
+function serialTransport(board: BoardConfig, clock: Clock, logger: Logger, deviceClock: Clock): SerialTransport | MockSerialTransport {
   const baudRate = boardBaudRate(board);
   if (board.simulator) {
     const { device, ...options } = board.simulator;

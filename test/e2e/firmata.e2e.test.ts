@@ -1,0 +1,59 @@
+/**
+ * An Arduino running StandardFirmata (its twin on serialport's mock binding) read through
+ * johnny-five by the runtime, to a real broker: the thermometer within the sensor's
+ * resolution, every rain-gauge tip counted.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { validateConfig } from '../../src/config/load.js';
+import { FieldNode } from '../../src/node.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/uplink/embedded-broker.js';
+import type { FirmataBoard } from '../../simulators/devices/firmata-board.js';
+import { Collector, waitUntil } from '../support/collector.js';
+
+let broker: EmbeddedBroker;
+beforeAll(async () => {
+  broker = await startEmbeddedBroker();
+});
+afterAll(() => broker.close());
+
+it('reads the thermometer and counts every tip of the rain gauge', async () => {
+  const collector = await Collector.connect(broker.url, 'fieldnode/lab/uno-node/uno/data', 4);
+  const node = new FieldNode(
+    validateConfig({
+      dataDir: mkdtempSync(join(tmpdir(), 'fieldnode-firmata-')),
+      node: { id: 'uno-node', site: 'lab' },
+      broker: { url: broker.url, protocol: '3.1.1' },
+      batching: { maxReadings: 5, maxDelayMs: 100 },
+      boards: [{ id: 'uno', transport: 'firmata', simulator: { device: 'firmata-board', seed: 3, rainGauge: { pin: 2, tipsPerHour: 18_000 } } }],
+      sensors: [
+        { name: 'air', board: 'uno', unit: 'Cel', driver: { type: 'thermometer', pin: 'A0', controller: 'LM35', intervalMs: 100 } },
+        { name: 'rain_total', board: 'uno', unit: 'mm', driver: { type: 'pulse-counter', pin: 2, field: 'total', scale: 0.2, intervalMs: 500 } },
+      ],
+    }),
+  );
+  await node.start();
+  const board = node.simulatedDevice('uno') as FirmataBoard;
+  let tips = 0;
+  const temperatures: number[] = [];
+  board.onTip(() => tips++);
+  await waitUntil(() => tips >= 6, 10_000, () => `${tips} tips`);
+  await waitUntil(() => collector.records.some((record) => record.name === 'uno-node/uno/air'), 5000);
+  board.stop(); // no more tips; the counter's last report carries every one
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  if (board.lastTemperature !== undefined) temperatures.push(board.lastTemperature);
+  await node.stop();
+  await waitUntil(() => collector.records.some((record) => record.name === 'uno-node/uno/rain_total' && Math.abs((record.value as number) - tips * 0.2) < 1e-9), 5000, () => `rain total ${tips * 0.2}; got ${JSON.stringify(collector.records.filter((record) => record.name.endsWith('rain_total')).map((record) => record.value))}`);
+  await collector.close();
+  const air = collector.records.filter((record) => record.name === 'uno-node/uno/air');
+  // One ADC count of an LM35 at 5 V is 0.49 °C; over these seconds the model moves only by its
+  // sensor noise (σ 0.05 °C): every reading lies within a count and that noise of the model.
+  expect(air.length).toBeGreaterThan(0);
+  for (const record of air) expect(Math.abs((record.value as number) - temperatures[0]!)).toBeLessThan(0.75);
+  const totals = collector.records.filter((record) => record.name === 'uno-node/uno/rain_total').map((record) => record.value as number);
+  expect(totals).toEqual([...totals].sort((a, b) => a - b));
+  expect(totals.at(-1)).toBeCloseTo(tips * 0.2, 9);
+  expect(node.stats().boards['uno']!.problems).toEqual({});
+});
