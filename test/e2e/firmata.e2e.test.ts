@@ -12,6 +12,8 @@ import { FieldNode } from '../../src/node.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/uplink/embedded-broker.js';
 import type { FirmataBoard } from '../../simulators/devices/firmata-board.js';
 import { Collector, waitUntil } from '../support/collector.js';
+import { describeWithBinary } from '../support/binaries.js';
+import { hostOnPty } from '../../simulators/host.js';
 
 let broker: EmbeddedBroker;
 beforeAll(async () => {
@@ -56,4 +58,34 @@ it('reads the thermometer and counts every tip of the rain gauge', async () => {
   expect(totals).toEqual([...totals].sort((a, b) => a - b));
   expect(totals.at(-1)).toBeCloseTo(tips * 0.2, 9);
   expect(node.stats().boards['uno']!.problems).toEqual({});
+});
+
+describeWithBinary('socat', 'socat', 'a Firmata board on a pty', () => {
+  it('resumes its readings after an unplug and replug, without a restart', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'fieldnode-firmata-pty-'));
+    const hostPath = join(directory, 'by-id', 'usb-Arduino_Uno-if00');
+    const hosted = await hostOnPty('firmata-board', { seed: 2 }, { hostPath });
+    const node = new FieldNode(
+      validateConfig({
+        dataDir: join(directory, 'data'),
+        node: { id: 'pty-uno', site: 'lab' },
+        broker: { url: broker.url, protocol: '3.1.1' },
+        batching: { maxReadings: 2, maxDelayMs: 100 },
+        boards: [{ id: 'uno', transport: 'firmata', port: hostPath }],
+        sensors: [{ name: 'air', board: 'uno', unit: 'Cel', driver: { type: 'thermometer', pin: 'A0', intervalMs: 50 } }],
+      }),
+    );
+    await node.start();
+    const readings = () => node.stats().boards['uno']!.readings;
+    await waitUntil(() => readings() >= 5, 10_000, () => `${readings()} readings before the unplug`);
+    await hosted.unplug();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const before = readings();
+    await hosted.replug();
+    const replugged = performance.now();
+    await waitUntil(() => readings() >= before + 5, 10_000, () => `${readings() - before} readings after the replug`);
+    console.info(`firmata replug: readings resumed ${(performance.now() - replugged).toFixed(0)} ms after the port reappeared`);
+    await node.stop();
+    await hosted.stop();
+  });
 });
