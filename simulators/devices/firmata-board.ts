@@ -282,6 +282,6 @@ export const firmataBoardSimulator: SimulatorDefinition<typeof firmataBoardOptio
   create: (options, link, clock) => new FirmataBoard(options, link, clock),
   checkSensors: (_options, sensors) =>
     sensors
-      .filter((sensor) => !['thermometer', 'pulse-counter'].includes(String(sensor.driver['type'])))
-      .map((sensor) => ({ path: `${sensor.path}.driver.type`, message: 'the Firmata board is read pin by pin: thermometer or pulse-counter, on a transport: firmata board' })),
+      .filter((sensor) => !['thermometer', 'pulse-counter', 'analog', 'digital'].includes(String(sensor.driver['type'])))
+      .map((sensor) => ({ path: `${sensor.path}.driver.type`, message: 'the Firmata board is read pin by pin (thermometer, analog, digital, pulse-counter) on a transport: firmata board' })),
 };

@@ -4,6 +4,8 @@ import { linesDriver } from './lines/index.js';
 import { sds011Driver } from './sds011/index.js';
 import { ds18b20Driver } from './ds18b20/index.js';
 import { thermometerDriver } from './thermometer/index.js';
+import { analogDriver } from './analog/index.js';
+import { digitalDriver } from './digital/index.js';
 import { pulseCounterDriver } from './pulse-counter/index.js';
 import { gatewayHealthDriver } from './gateway-health/index.js';
 import { mhz19Driver } from './mhz19/index.js';
@@ -21,6 +23,8 @@ export const driverRegistry = {
   sds011: sds011Driver,
   ds18b20: ds18b20Driver,
   thermometer: thermometerDriver,
+  analog: analogDriver,
+  digital: digitalDriver,
   'pulse-counter': pulseCounterDriver,
   'gateway-health': gatewayHealthDriver,
   mhz19: mhz19Driver,

@@ -60,6 +60,41 @@ it('reads the thermometer and counts every tip of the rain gauge', async () => {
   expect(node.stats().boards['uno']!.problems).toEqual({});
 });
 
+it('reads an analog input scaled to volts and a debounced digital input', async () => {
+  const collector = await Collector.connect(broker.url, 'fieldnode/lab/io-node/uno/data', 4);
+  const node = new FieldNode(
+    validateConfig({
+      dataDir: mkdtempSync(join(tmpdir(), 'fieldnode-firmata-io-')),
+      node: { id: 'io-node', site: 'lab' },
+      broker: { url: broker.url, protocol: '3.1.1' },
+      batching: { maxReadings: 5, maxDelayMs: 100 },
+      boards: [{ id: 'uno', transport: 'firmata', simulator: { device: 'firmata-board', seed: 5, rainGauge: { pin: 2, tipsPerHour: 18_000 } } }],
+      sensors: [
+        { name: 'volts', board: 'uno', unit: 'V', driver: { type: 'analog', pin: 'A0', scale: 5 / 1023, intervalMs: 100 } },
+        { name: 'switch', board: 'uno', driver: { type: 'digital', pin: 2, debounceMs: 20 } },
+      ],
+    }),
+  );
+  await node.start();
+  const board = node.simulatedDevice('uno') as FirmataBoard;
+  let tips = 0;
+  board.onTip(() => tips++);
+  await waitUntil(() => tips >= 5, 10_000);
+  board.stop();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await node.stop();
+  await waitUntil(() => collector.records.filter((record) => record.name === 'io-node/uno/switch' && record.value === true).length >= tips, 5000);
+  await collector.close();
+  const switches = collector.records.filter((record) => record.name === 'io-node/uno/switch').map((record) => record.value);
+  // The first report is the idle state (open switch, pulled up); then one on/off pair per tip.
+  expect(switches[0]).toBe(false);
+  expect(switches.filter((value) => value === true)).toHaveLength(tips);
+  const volts = collector.records.filter((record) => record.name === 'io-node/uno/volts').map((record) => record.value as number);
+  expect(volts.length).toBeGreaterThan(0);
+  // The LM35 on A0: 10 mV per °C of the model's temperature, within one ADC count (4.9 mV).
+  for (const value of volts) expect(Math.abs(value - board.lastTemperature! / 100)).toBeLessThan(0.0049 * 1.6);
+});
+
 describeWithBinary('socat', 'socat', 'a Firmata board on a pty', () => {
   it('resumes its readings after an unplug and replug, without a restart', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'fieldnode-firmata-pty-'));
