@@ -1,5 +1,6 @@
 import type { TimerHandle } from '../../core/clock.js';
 import type { DriverContext, DriverDefinition, DriverInstance, SensorBinding } from '../driver.js';
+import { readyPins } from '../firmata-pins.js';
 import { digitalOptionsShape, type DigitalOptions } from './schema.js';
 
 /**
@@ -27,11 +28,8 @@ function createDigitalInputs(sensors: readonly SensorBinding<DigitalOptions>[], 
     framing: { kind: 'bytes' },
     onOpen() {
       close();
-      const pins = context.pins?.();
-      if (!pins) {
-        context.problems.count('no-board', 'the digital driver needs a firmata board');
-        return;
-      }
+      const pins = readyPins(context, 'digital');
+      if (!pins) return;
       const current = generation;
       for (const sensor of sensors) {
         const { pin, pullup, activeLow, debounceMs } = sensor.options;

@@ -1,5 +1,6 @@
 import type { TimerHandle } from '../../core/clock.js';
 import type { DriverContext, DriverDefinition, DriverInstance, SensorBinding } from '../driver.js';
+import { readyPins } from '../firmata-pins.js';
 import { pulseCounterOptionsShape, type PulseCounterOptions } from './schema.js';
 
 /**
@@ -49,11 +50,8 @@ function createPulseCounter(sensors: readonly SensorBinding<PulseCounterOptions>
     framing: { kind: 'bytes' },
     onOpen() {
       close();
-      const pins = context.pins?.();
-      if (!pins) {
-        context.problems.count('no-board', 'the pulse-counter driver needs a firmata board');
-        return;
-      }
+      const pins = readyPins(context, 'pulse-counter');
+      if (!pins) return;
       const current = generation;
       for (const [pin, count] of counts) {
         const onPin = sensors.filter((sensor) => sensor.options.pin === pin);
