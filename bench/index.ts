@@ -5,7 +5,7 @@
  * BENCH_OUTAGE_LINES (outage run, default 250,000 lines = 1,000,000 readings).
  */
 import { startEmbeddedBroker, type EmbeddedBroker } from '../src/uplink/embedded-broker.js';
-import { findBinary } from '../test/support/find-binary.js';
+import { findBinary } from '../simulators/find-binary.js';
 import { startMosquitto } from '../test/support/mosquitto.js';
 import { runDecoders, type DecoderCase } from './decoders.js';
 import { runOutage, type RestartableBroker } from './outage.js';

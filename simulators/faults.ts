@@ -42,9 +42,15 @@ export class FaultInjector {
   stuck: boolean;
   silent: boolean;
 
+  /**
+   * @param corrupt how this device's frames are corrupted for `bad-checksum`, where a flipped
+   * byte would not do (a line without checksum, where one digit can become another); undefined
+   * keeps the flipped byte.
+   */
   constructor(
     seed: number,
     private readonly rates: FaultOptions = noFaults,
+    private readonly corrupt?: (frame: Buffer) => Buffer | undefined,
   ) {
     this.random = new SeededRandom(seed ^ 0x5eed);
     this.stuck = rates.stuck;
@@ -69,7 +75,8 @@ export class FaultInjector {
         const corrupted = Buffer.from(frame);
         const at = protectedPrefix + Math.floor(this.random.next() * (frame.length - protectedPrefix));
         corrupted[at] = corrupted[at]! ^ (1 + Math.floor(this.random.next() * 255));
-        return { bytes: corrupted, fault };
+        // The flip is drawn either way, so a device's own corruption leaves the fault sequence as it was.
+        return { bytes: this.corrupt?.(frame) ?? corrupted, fault };
       }
       case 'truncated':
         return { bytes: frame.subarray(0, Math.max(1, Math.floor(this.random.next() * (frame.length - 1)))), fault };

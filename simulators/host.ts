@@ -4,7 +4,7 @@
  */
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
-import { formatPath } from '../src/config/load.js';
+import { describeIssue } from '../src/config/load.js';
 import { ConfigError } from '../src/core/errors.js';
 import { systemClock, type Clock } from '../src/core/clock.js';
 import type { DeviceLink, SimulatedDevice } from './device.js';
@@ -45,9 +45,9 @@ class SwitchableLink implements DeviceLink {
 /** Validates raw options against the device's schema, filling defaults; throws a ConfigError listing every problem. */
 function deviceOptions(deviceName: string, rawOptions: Record<string, unknown>): Record<string, unknown> {
   const simulator = simulatorFor(deviceName);
-  const parsed = z.strictObject(simulator.optionsShape).safeParse(rawOptions);
+  const parsed = z.strictObject(simulator.optionsShape).safeParse(rawOptions, { reportInput: true });
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })), `${deviceName} options`);
+    throw new ConfigError(parsed.error.issues.flatMap(describeIssue), `${deviceName} options`);
   }
   return parsed.data;
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { formatPath } from '../src/config/load.js';
+import { describeIssue } from '../src/config/load.js';
 import { systemClock, type Clock, type TimerHandle } from '../src/core/clock.js';
 import { ConfigError } from '../src/core/errors.js';
 import { FaultInjector, frameFaults } from './faults.js';
@@ -83,8 +83,8 @@ export function loadScenario(path: string): Scenario {
   } catch (error) {
     throw new ConfigError([{ path: '', message: (error as Error).message.split('\n')[0] ?? 'unreadable' }], path);
   }
-  const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })), path);
+  const parsed = scenarioSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap(describeIssue), path);
   return parsed.data;
 }
 

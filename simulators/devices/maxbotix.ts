@@ -5,7 +5,7 @@ import type { DeviceLink, SimulatorDefinition } from '../device.js';
 import { faultOptionsShape } from '../faults.js';
 import { SeededRandom } from '../models/random.js';
 import { WaterLevelModel } from '../models/water-level.js';
-import { PeriodicDevice, type Emission, type PeriodicOptions } from './periodic.js';
+import { PeriodicDevice, type PeriodicOptions } from './periodic.js';
 
 /** Options of the simulated MaxSonar (`boards[].simulator` with `device: maxbotix`). */
 export const maxbotixSimulatorShape = {
@@ -42,45 +42,28 @@ export class MaxbotixDevice extends PeriodicDevice<SonarValues> {
   private readonly model: WaterLevelModel;
   private readonly noise: SeededRandom;
   private readonly corruption: SeededRandom;
-  private readonly lineListeners: ((emission: Emission<SonarValues>) => void)[] = [];
-  private lastValues: SonarValues | undefined;
 
   constructor(
     private readonly settings: PeriodicOptions & Omit<MaxbotixSimulatorOptions, 'seed' | 'intervalMs' | 'faults'>,
-    private readonly wire: DeviceLink,
+    link: DeviceLink,
     clock: Clock,
   ) {
-    super(settings, wire, clock);
+    super(settings, link, clock);
     this.model = new WaterLevelModel({ seed: settings.seed, baseLevelM: settings.baseLevelM });
     this.noise = new SeededRandom(settings.seed ^ 0x50a4);
     this.corruption = new SeededRandom(settings.seed ^ 0xbad);
   }
 
-  /** Listeners of this twin's emissions: `emitAt` below replaces the base class's, so its listener list would never be called. */
-  override onEmit(listener: (emission: Emission<SonarValues>) => void): void {
-    this.lineListeners.push(listener);
-  }
-
   /**
-   * As PeriodicDevice, except for `bad-checksum`: a byte flipped at random can turn a digit
-   * into another digit, which no reader could notice on a line without a checksum. Here it
-   * replaces one character of the record by one that cannot stand there, as a line error
-   * a reader can catch. The other faults stay as the injector makes them: `truncated` cuts
-   * the line before its CR, so it runs into the next one; `garbage` puts random bytes (CRs
-   * among them) before the line; `noise` replaces the line by random bytes.
+   * `bad-checksum` on a line without checksum: a byte flipped at random can turn a digit into
+   * another digit, which no reader could notice. Here one character of the record is replaced
+   * by one that cannot stand there, as a line error a reader can catch. The other faults stay
+   * as the injector makes them: `truncated` cuts the line before its CR, so it runs into the
+   * next one; `garbage` puts random bytes (CRs among them) before the line; `noise` replaces
+   * the line by random bytes.
    */
-  override emitAt(epochMs: number): Emission<SonarValues> | undefined {
-    const fresh = this.sample(epochMs);
-    const values = this.faults.stuck && this.lastValues !== undefined ? this.lastValues : fresh;
-    this.lastValues = values;
-    if (this.faults.silent) return undefined;
-    const line = this.render(values);
-    const outcome = this.faults.apply(line);
-    const bytes = outcome.fault === 'bad-checksum' ? this.corruptCharacter(line) : outcome.bytes;
-    this.wire.write(bytes);
-    const emission: Emission<SonarValues> = { time: epochMs, values, bytes, fault: outcome.fault };
-    for (const listener of this.lineListeners) listener(emission);
-    return emission;
+  protected override corruptFrame(line: Buffer): Buffer {
+    return this.corruptCharacter(line);
   }
 
   protected sample(epochMs: number): SonarValues {

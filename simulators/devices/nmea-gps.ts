@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../../src/core/clock.js';
 import { formatGga, formatRmc } from '../../src/drivers/nmea-gps/encode.js';
 import type { DeviceLink, SimulatorDefinition } from '../device.js';
-import { FaultInjector, faultOptionsShape, type FaultOutcome } from '../faults.js';
+import { faultOptionsShape } from '../faults.js';
 import { GpsTrackModel, type GpsTrackSample } from '../models/gps-track.js';
 import { SeededRandom } from '../models/random.js';
 import { PeriodicDevice, type PeriodicOptions } from './periodic.js';
@@ -39,25 +39,6 @@ export function nmeaFixSentences(values: GpsTrackSample, epochMs: number, talker
   return [gga, rmc];
 }
 
-/**
- * Faults for text sentences: `bad-checksum` replaces one character between `$` and `*` of
- * one sentence, so the sentence still frames and then fails its checksum. `truncated`,
- * `garbage` and `noise` act on the bytes as for every twin.
- */
-export class NmeaFaultInjector extends FaultInjector {
-  private readonly textRandom: SeededRandom;
-
-  constructor(seed: number, rates: PeriodicOptions['faults']) {
-    super(seed, rates);
-    this.textRandom = new SeededRandom(seed ^ 0x0183);
-  }
-
-  override apply(frame: Buffer, protectedPrefix = 0): FaultOutcome {
-    const outcome = super.apply(frame, protectedPrefix);
-    return outcome.fault === 'bad-checksum' ? { bytes: corruptOneSentence(frame, this.textRandom), fault: 'bad-checksum' } : outcome;
-  }
-}
-
 const REPLACEMENTS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.-';
 
 /** Replaces one character between `$` and `*` of one of the sentences in `text` by another. */
@@ -82,7 +63,7 @@ export function corruptOneSentence(text: Buffer, random: SeededRandom): Buffer {
  * track model; while the fix is lost it prints them empty (quality 0, status V).
  */
 export class NmeaGpsDevice extends PeriodicDevice<GpsTrackSample> {
-  override readonly faults: FaultInjector = new NmeaFaultInjector(this.options.seed, this.options.faults);
+  private readonly textRandom = new SeededRandom(this.options.seed ^ 0x0183);
   private readonly model: GpsTrackModel;
   private readonly talker: string;
 
@@ -93,6 +74,15 @@ export class NmeaGpsDevice extends PeriodicDevice<GpsTrackSample> {
     this.utcOffsetMs = options.utcOffsetMs ?? 0;
     this.model = new GpsTrackModel({ seed: options.seed, startLatitude: options.startLatitude, startLongitude: options.startLongitude, fixLossRate: options.fixLossRate });
     this.talker = options.talker;
+  }
+
+  /**
+   * `bad-checksum` for text sentences replaces one character between `$` and `*` of one
+   * sentence, so the sentence still frames and then fails its checksum. `truncated`,
+   * `garbage` and `noise` act on the bytes as for every twin.
+   */
+  protected override corruptFrame(frame: Buffer): Buffer {
+    return corruptOneSentence(frame, this.textRandom);
   }
 
   protected sample(epochMs: number): GpsTrackSample {

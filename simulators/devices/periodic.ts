@@ -35,7 +35,12 @@ export abstract class PeriodicDevice<Values> implements SimulatedDevice {
     /** Header bytes a `bad-checksum` fault leaves alone, so the frame is still found and then rejected. */
     private readonly protectedPrefix = 0,
   ) {
-    this.faults = new FaultInjector(options.seed, options.faults);
+    this.faults = new FaultInjector(options.seed, options.faults, (frame) => this.corruptFrame(frame));
+  }
+
+  /** This device's `bad-checksum` corruption; undefined keeps the injector's flipped byte. */
+  protected corruptFrame(_frame: Buffer): Buffer | undefined {
+    return undefined;
   }
 
   /** What the model reads at `epochMs`. */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
 import type { DeviceLink } from '../device.js';
+import { findBinary } from '../find-binary.js';
 
 export interface PtyPair {
   /** The end a device (simulator) writes to and reads from. */
@@ -19,7 +20,7 @@ export interface PtyPair {
 
 /** Whether socat is installed (Debian package `socat`). */
 export function hasSocat(): boolean {
-  return ['/usr/bin/socat', '/usr/local/bin/socat', '/bin/socat'].some((path) => existsSync(path));
+  return findBinary('socat') !== undefined;
 }
 
 /**

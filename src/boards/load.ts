@@ -99,7 +99,7 @@ function checkFolder(raw: unknown, directory: string): ConfigProblem[] {
     if (!Array.isArray(list)) return;
     list.forEach((entry: unknown, index) => {
       const file = (entry as Record<string, unknown> | null)?.[key];
-      if (typeof file === 'string' && !file.split('/').includes('..') && !existsSync(join(directory, file))) {
+      if (typeof file === 'string' && !existsSync(join(directory, file))) {
         problems.push({ path: formatPath([name, index, key]), message: `no file ${file} in ${folder}/` });
       }
     });

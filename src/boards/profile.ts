@@ -26,11 +26,18 @@ export const sketchProtocols = ['lines', 'firmata'] as const;
 
 const busCapabilities = new Set<PinCapability>(['i2c-sda', 'i2c-scl', 'spi-mosi', 'spi-miso', 'spi-sck', 'spi-cs', 'uart-rx', 'uart-tx']);
 
-/** Folder-relative file names only: a profile must not point outside its own folder. */
+/**
+ * Folder-relative file names: a profile points inside its own folder, or into the sketches
+ * several boards share (`../sketches/...`), never elsewhere.
+ */
 const relativeFile = z
   .string()
   .min(1)
-  .refine((path) => !path.startsWith('/') && !path.split('/').includes('..'), 'a path inside the board folder (no leading "/" and no "..")');
+  .refine((path) => {
+    const parts = path.split('/');
+    const inside = (rest: string[]) => !rest.includes('..');
+    return !path.startsWith('/') && (inside(parts) || (parts[0] === '..' && parts[1] === 'sketches' && inside(parts.slice(1))));
+  }, 'a path inside the board folder or ../sketches/ (no leading "/", no other "..")');
 
 /** Four hex digits, as udev and serialport's list() print USB ids. */
 const usbHexId = z.string().regex(/^[0-9a-f]{4}$/, 'four lower-case hex digits, e.g. "2341"');

@@ -12,6 +12,12 @@ export interface FrameLayout {
   check(frame: Buffer): string | undefined;
   /** No frame is longer; bounds what is buffered while waiting for the rest. */
   readonly maxLength: number;
+  /**
+   * The frame carries its own length after the header (PMS5003: 42 4D 00 1C), so a header
+   * with a valid length inside a frame is evidence enough of a truncated frame before it, even
+   * when the frame it starts is itself corrupt or not complete yet.
+   */
+  readonly lengthInHeader?: boolean;
 }
 
 /** What the scanner threw away, for counting. */
@@ -100,12 +106,17 @@ export class FrameScanner {
     this.buffer = Buffer.alloc(0);
   }
 
-  /** Whether a complete, sound frame starts inside [offset, offset + length); 'wait' when one might but has not fully arrived. */
+  /**
+   * Whether a frame starts inside [offset, offset + length): a complete, sound one, or, for
+   * layouts with the length in the header, any header with a valid length; 'wait' when one
+   * might but has not fully arrived.
+   */
   private soundFrameInside(offset: number, length: number): boolean | 'wait' {
     for (let inner = this.findHeader(offset + 1); inner >= 0 && inner < offset + length; inner = this.findHeader(inner + 1)) {
       const innerLength = this.layout.frameLength(this.buffer, inner);
       if (innerLength === undefined) return this.quiet ? false : 'wait';
       if (!Number.isFinite(innerLength) || innerLength > this.layout.maxLength) continue;
+      if (this.layout.lengthInHeader) return true;
       if (this.buffer.length - inner < innerLength) return this.quiet ? false : 'wait';
       if (this.layout.check(this.buffer.subarray(inner, inner + innerLength)) === undefined) return true;
     }

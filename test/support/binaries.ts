@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { findBinary } from './find-binary.js';
+import { findBinary } from '../../simulators/find-binary.js';
 
 export { findBinary };
 

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBinary } from './find-binary.js';
+import { findBinary } from '../../simulators/find-binary.js';
 import { freePort } from './free-port.js';
 
 export interface MosquittoBroker {

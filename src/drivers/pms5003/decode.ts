@@ -48,6 +48,7 @@ export const pms5003Layout: FrameLayout = {
     return buffer.readUInt16BE(offset + 2) === PMS5003_LENGTH_FIELD ? PMS5003_FRAME_LENGTH : Number.NaN;
   },
   maxLength: PMS5003_FRAME_LENGTH,
+  lengthInHeader: true,
   check(frame) {
     return frame.readUInt16BE(30) === pms5003Checksum(frame) ? undefined : 'bad checksum';
   },

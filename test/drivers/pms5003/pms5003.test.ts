@@ -61,6 +61,21 @@ describe('pms5003 decoder', () => {
 });
 
 describe('pms5003 driver', () => {
+  it('rejects a truncated frame that passes its checksum by chance with the next header inside it', () => {
+    // Found by the property test: 25 bytes of one frame and the first 7 of the next (a corrupt
+    // one) happen to sum to the borrowed check word. The header and length inside give it away.
+    const first = encodePms5003({ pm1_0_cf1: 44855, pm2_5_cf1: 26232, pm10_cf1: 29005, pm1_0: 25522, pm2_5: 11177, pm10: 32233, particles_0_3um: 35130, particles_0_5um: 48330, particles_1_0um: 9864, particles_2_5um: 19422, particles_5_0um: 48384, particles_10um: 0, reserved: 0 });
+    const next = Buffer.from(encodePms5003({ ...Object.fromEntries(pms5003Fields.map((field) => [field, 0])), pm1_0_cf1: 10508, pm2_5_cf1: 11520, reserved: 0 } as typeof manualReading));
+    next[7] = next[7]! ^ 1;
+    const glued = Buffer.concat([first.subarray(0, 25), next]);
+    expect(pms5003Layout.check(glued.subarray(0, 32))).toBeUndefined();
+    const under = harness(pms5003Driver, everyField);
+    for (const byte of glued) under.bytes([byte]);
+    under.clock.advance(1000);
+    expect(under.readings).toEqual([]);
+    expect(under.problems.total('bad-frame')).toBeGreaterThanOrEqual(1);
+  });
+
   it('finds frames split across chunks and behind noise, and counts what it skips', () => {
     const under = harness(pms5003Driver, [
       ['pm2_5', 'ug/m3', { field: 'pm2_5' }],
@@ -114,9 +129,7 @@ describe('pms5003 driver', () => {
         .record({
           ...(Object.fromEntries(pms5003Fields.map((field) => [field, word])) as Record<Pms5003Field, fc.Arbitrary<number>>),
           reserved: word,
-        })
-        // The case above: such a frame, cut one byte short before a corrupt frame, hides the corrupt one's header from the count.
-        .filter((values) => encodePms5003(values)[31] !== 0x42),
+        }),
       encode: encodePms5003,
       expected: (values) => Object.fromEntries(pms5003Fields.map((field) => [field, values[field]])),
       headerLength: 2,

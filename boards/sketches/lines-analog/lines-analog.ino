@@ -1,14 +1,15 @@
-// fieldnode lines-analog sketch for an Arduino Nano (ATmega328P, 8 analog inputs).
+// fieldnode lines-analog sketch for the AVR Arduinos: Nano (ATmega328P, 8 analog inputs) and
+// Mega 2560 (ATmega2560, 16). One source for both: the core's NUM_ANALOG_INPUTS and its
+// consecutive A0... pin numbers give each board its own inputs.
 // Prints every analog input once a second as one line in the `lines` driver's kv format:
 //   a0=512,a1=0,a2=1023,a3=77,a4=300,a5=301,a6=12,a7=9
 // Values are raw 10-bit counts, 0..1023, against the default 5 V reference: the ATmega
 // datasheet's "ADC Conversion Result" section gives ADC = Vin x 1024 / Vref, so a config
 // turns counts into volts with scale: 0.0048828125 (5 / 1024).
-// The board profile (../../board.yaml) lists the pins; sample.yaml reads this sketch.
+// The board profiles (boards/arduino-nano, boards/arduino-mega) list the pins; their sample.yaml reads this sketch.
 
 const unsigned long INTERVAL_MS = 1000;
-const uint8_t ANALOG_PINS[] = { A0, A1, A2, A3, A4, A5, A6, A7 };
-const uint8_t ANALOG_COUNT = sizeof(ANALOG_PINS) / sizeof(ANALOG_PINS[0]);
+const uint8_t ANALOG_COUNT = NUM_ANALOG_INPUTS;
 
 void setup() {
   Serial.begin(9600);
@@ -35,7 +36,7 @@ void loop() {
     Serial.print('a');
     Serial.print(i);
     Serial.print('=');
-    Serial.print(readSettled(ANALOG_PINS[i]));
+    Serial.print(readSettled(A0 + i));
   }
   Serial.println();
 }
