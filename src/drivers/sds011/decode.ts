@@ -11,6 +11,9 @@ import type { FrameLayout } from '../frames.js';
 
 export const SDS011_FRAME_LENGTH = 10;
 
+/** 999.9 µg/m³, the top of the measuring range, in the frame's tenths. */
+const MAX_TENTHS = 9999;
+
 export interface Sds011Reading {
   /** µg/m³, resolution 0.1 */
   readonly pm2_5: number;
@@ -26,7 +29,9 @@ export const sds011Layout: FrameLayout = {
   maxLength: SDS011_FRAME_LENGTH,
   check(frame) {
     if (frame[9] !== 0xab) return 'bad tail byte';
-    return frame[8] === sds011Checksum(frame) ? undefined : 'bad checksum';
+    if (frame[8] !== sds011Checksum(frame)) return 'bad checksum';
+    // The sensor's range is 0.0 to 999.9 µg/m³: more is a frame glued from pieces that passed the short checksum by chance.
+    return frame.readUInt16LE(2) > MAX_TENTHS || frame.readUInt16LE(4) > MAX_TENTHS ? 'value out of range' : undefined;
   },
 };
 
