@@ -81,8 +81,8 @@ class BoardRuntime implements Lifecycle {
           this.problems.count('write-failed', (error as Error).message);
         }),
       offerTime: (utcMs, source) => clock.offer(utcMs, source),
-      // Boards of files hand their drivers the files; serial boards have none.
-      ...(this.transport instanceof PiFilesTransport ? { files: this.transport.files } : {}),
+      // Pi boards hand their drivers the files and I2C buses; serial boards have none.
+      ...(this.transport instanceof PiFilesTransport ? { files: this.transport.files, i2c: this.transport.i2c } : {}),
       ...(this.transport instanceof FirmataTransport ? { pins: () => (this.transport as FirmataTransport).pins } : {}),
     });
     this.drivers = drivers;

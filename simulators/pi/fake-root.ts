@@ -4,6 +4,8 @@
  * without a Pi. Faults a real Pi shows can be injected: a sensor gone from the bus, failed or
  * corrupt reads, the 85 °C power-on value, under-voltage and throttling.
  *
+ * Beside the files, simulated I2C buses carry BME280s (or BMP280s) at register level.
+ *
  * Files, as a Raspberry Pi OS kernel has them:
  *   sys/bus/w1/devices/<id>/w1_slave           (w1_therm; <id> links to sys/devices/w1_bus_master1/<id>)
  *   sys/class/thermal/thermal_zone0/temp       (m°C)
@@ -18,6 +20,11 @@ import type { Clock, TimerHandle } from '../../src/core/clock.js';
 import { encodeW1Slave, milliCelsiusFromScratchpad, scratchpadFor } from '../../src/drivers/ds18b20/decode.js';
 import { SysfsRoot, type PiFiles } from '../../src/pi/sysfs.js';
 import { SeededRandom } from '../models/random.js';
+import { WeatherModel } from '../models/weather.js';
+import type { I2cBuses } from '../../src/pi/i2c.js';
+import { BMP280_CHIP_ID } from '../../src/drivers/bme280/chip.js';
+import { SimulatedBme280 } from './bme280.js';
+import { SimulatedI2cBuses } from './i2c-bus.js';
 import { GatewayModel, SiteTemperatureModel, type Ds18b20Site, type GatewayState } from './models.js';
 import { alarmText, loadAverageText, memoryInfoText, renderedHealth, thermalText, throttledText, uptimeText, type RenderedHealth } from './render.js';
 
@@ -31,6 +38,7 @@ export interface FakePiRootOptions {
   readonly seed: number;
   readonly clock: Clock;
   readonly ds18b20?: readonly FakeDs18b20[];
+  readonly bme280?: readonly FakeBme280[];
   /** How often the models move and the files are rewritten (default 1000 ms). */
   readonly updateIntervalMs?: number;
   /** The firmware's device-tree node; another name puts get_throttled where only the driver link finds it. */
@@ -41,11 +49,19 @@ export interface FakePiRootOptions {
   readonly parent?: string;
 }
 
+/** One simulated BME280 (or BMP280) on an I2C bus, measuring the outdoor air. */
+export interface FakeBme280 {
+  readonly bus: number;
+  readonly address: number;
+  readonly chip?: 'bme280' | 'bmp280';
+}
+
 /** What can go wrong, and for how many model updates it lasts (default 1: until the next update). */
 export type PiFault =
   | { readonly kind: 'missing-sensor' | 'crc-failure' | 'no-answer' | 'corrupt' | 'power-on-reset' | 'bus-fault'; readonly sensor: string; readonly updates?: number }
   | { readonly kind: 'under-voltage' | 'throttled'; readonly updates?: number }
-  | { readonly kind: 'missing-file' | 'corrupt-file'; readonly file: string; readonly updates?: number };
+  | { readonly kind: 'missing-file' | 'corrupt-file'; readonly file: string; readonly updates?: number }
+  | { readonly kind: 'i2c-device-gone'; readonly bus: number; readonly address: number; readonly updates?: number };
 
 /** What a DS18B20's file holds now: a temperature a driver must report, or the fault it must count. */
 export interface Ds18b20Truth {
@@ -87,6 +103,8 @@ export class FakePiRoot {
   /** The models' latest values, reused when a fault is injected between updates. */
   private readonly lastCelsius = new Map<string, number>();
   private lastState: GatewayState | undefined;
+  private readonly buses: SimulatedI2cBuses;
+  private readonly chips = new Map<string, SimulatedBme280>();
 
   constructor(private readonly options: FakePiRootOptions) {
     this.root = mkdtempSync(join(options.parent ?? tmpdir(), 'fieldnode-pi-'));
@@ -94,6 +112,20 @@ export class FakePiRoot {
     this.gateway = new GatewayModel(options.seed, options.clock.now());
     (options.ds18b20 ?? []).forEach((spec, index) => {
       this.sensors.set(spec.id, { spec, model: new SiteTemperatureModel(options.seed + 101 * (index + 1), spec.site), retained: new Array<number>(9).fill(0), truth: {} });
+    });
+    this.buses = new SimulatedI2cBuses(new Set([1, ...(options.bme280 ?? []).map((chip) => chip.bus)]));
+    (options.bme280 ?? []).forEach((spec, index) => {
+      const weather = new WeatherModel({ seed: options.seed + 307 * (index + 1) });
+      const chip = new SimulatedBme280({
+        clock: options.clock,
+        chipId: spec.chip === 'bmp280' ? BMP280_CHIP_ID : undefined,
+        air: (epochMs) => {
+          const sample = weather.sample(epochMs);
+          return { celsius: sample.temperature, pascal: sample.pressure, relativeHumidity: sample.humidity };
+        },
+      });
+      this.chips.set(`${spec.bus}:${spec.address}`, chip);
+      this.buses.attach(spec.bus, spec.address, chip);
     });
     const node = options.firmwareNode ?? 'soc:firmware';
     const parent = node.includes(':') ? node.slice(0, node.indexOf(':')) : 'soc';
@@ -111,6 +143,18 @@ export class FakePiRoot {
       list: (path) => real.list(path),
       space: async () => ({ freeBytes: this.healthTruth().diskFreeBytes, totalBytes: this.healthTruth().diskTotalBytes }),
     };
+  }
+
+  /** The simulated I2C buses and the chips on them. */
+  i2c(): I2cBuses {
+    return this.buses;
+  }
+
+  /** The simulated chip at a bus and address, to read back what it measured. */
+  bme280(bus: number, address: number): SimulatedBme280 {
+    const chip = this.chips.get(`${bus}:${address}`);
+    if (!chip) throw new Error(`no simulated BME280 on bus ${bus} at ${address}`);
+    return chip;
   }
 
   /** Moves the models every update interval until stopped. */
@@ -137,6 +181,7 @@ export class FakePiRoot {
   /** Applies a fault now; it lasts for `updates` model updates. */
   inject(fault: PiFault): void {
     if ('sensor' in fault && !this.sensors.has(fault.sensor)) throw new Error(`no simulated sensor ${fault.sensor}`);
+    if ('address' in fault) this.bme280(fault.bus, fault.address);
     this.faults.push({ fault, remaining: fault.updates ?? 1 });
     this.render(false);
   }
@@ -164,6 +209,10 @@ export class FakePiRoot {
   private render(sample: boolean): void {
     const now = this.options.clock.now();
     for (const sensor of this.sensors.values()) this.renderSensor(sensor, sample ? sensor.model.celsiusAt(now) : undefined);
+    for (const key of this.chips.keys()) {
+      const [bus, address] = key.split(':').map(Number) as [number, number];
+      this.buses.setPresent(bus, address, !this.faults.some((active) => active.fault.kind === 'i2c-device-gone' && active.fault.bus === bus && active.fault.address === address));
+    }
     this.renderHealth(now, sample);
   }
 

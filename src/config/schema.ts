@@ -74,6 +74,16 @@ const piSimulatorSchema = z.strictObject({
     .array(z.strictObject({ id: z.string().regex(/^28-[0-9a-f]{12}$/, 'a 1-Wire id such as 28-0316a2795cff'), site: z.enum(['river', 'enclosure']).default('enclosure') }))
     .default([])
     .describe('DS18B20 probes on the simulated 1-Wire bus'),
+  bme280: z
+    .array(
+      z.strictObject({
+        bus: z.number().int().min(0).max(31).default(1),
+        address: z.union([z.literal(0x76), z.literal(0x77)]).default(0x76),
+        chip: z.enum(['bme280', 'bmp280']).default('bme280').describe('bmp280: the cheaper twin without humidity'),
+      }),
+    )
+    .default([])
+    .describe('BME280 chips on the simulated I2C buses, measuring outdoor air'),
 });
 
 const boardSchema = z

@@ -119,3 +119,8 @@ export class VirtualClock implements Clock {
     return earliest;
   }
 }
+
+/** Resolves after `delayMs` on `clock` (virtual time in tests). */
+export function sleep(clock: Clock, delayMs: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, delayMs));
+}

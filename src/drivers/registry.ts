@@ -3,6 +3,7 @@ import type { DriverDefinition } from './driver.js';
 import { linesDriver } from './lines/index.js';
 import { sds011Driver } from './sds011/index.js';
 import { ds18b20Driver } from './ds18b20/index.js';
+import { bme280Driver } from './bme280/index.js';
 import { thermometerDriver } from './thermometer/index.js';
 import { analogDriver } from './analog/index.js';
 import { digitalDriver } from './digital/index.js';
@@ -22,6 +23,7 @@ export const driverRegistry = {
   lines: linesDriver,
   sds011: sds011Driver,
   ds18b20: ds18b20Driver,
+  bme280: bme280Driver,
   thermometer: thermometerDriver,
   analog: analogDriver,
   digital: digitalDriver,

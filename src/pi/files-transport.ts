@@ -1,15 +1,17 @@
 /**
- * A board whose "port" is the Pi's own files: no bytes flow, but the board opens and closes
+ * A board whose "port" is the Pi itself, its files and its I2C buses: no bytes flow, but the board opens and closes
  * like any other, so its drivers start and stop polling with it and its online status
  * follows the node.
  */
 import { TransportError } from '../core/errors.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { ByteTransport, TransportState } from '../transports/transport.js';
+import type { I2cBuses } from './i2c.js';
 import type { PiFiles } from './sysfs.js';
 
 export interface PiFilesTransportOptions {
   readonly files: PiFiles;
+  readonly i2c: I2cBuses;
   /** What else lives and dies with the board: a simulated tree that must move while it is open. */
   readonly companion?: Lifecycle;
 }
@@ -18,11 +20,13 @@ export interface PiFilesTransportOptions {
 export class PiFilesTransport implements ByteTransport {
   readonly description: string;
   readonly files: PiFiles;
+  readonly i2c: I2cBuses;
   private readonly statusListeners: ((state: TransportState, reason?: string) => void)[] = [];
   private open = false;
 
   constructor(private readonly options: PiFilesTransportOptions) {
     this.files = options.files;
+    this.i2c = options.i2c;
     this.description = options.files.description;
   }
 
@@ -54,6 +58,7 @@ export class PiFilesTransport implements ByteTransport {
     if (!this.open) return;
     this.open = false;
     for (const listener of this.statusListeners) listener('closed', 'stopped');
+    await this.i2c.close();
     await this.options.companion?.stop();
   }
 }

@@ -5,6 +5,7 @@ import { simulatorFor } from '../../simulators/registry.js';
 import { MockSerialTransport } from '../../simulators/transports/mock-serial.js';
 import { PiFilesTransport } from '../pi/files-transport.js';
 import { SysfsRoot } from '../pi/sysfs.js';
+import { I2cDevBuses } from '../pi/i2c-dev.js';
 import { FakePiRoot } from '../../simulators/pi/fake-root.js';
 import { SerialTransport } from './serial.js';
 import { FirmataTransport } from './firmata.js';
@@ -52,13 +53,14 @@ function serialTransport(board: BoardConfig, clock: Clock, logger: Logger, devic
   return new SerialTransport({ path: board.port ?? '', baudRate, hupcl: board.hupcl, logger, reopen: { clock, ...REOPEN } });
 }
 
-/** A board of the Pi's own files: the real ones under `root`, or a simulated tree that lives while the board is open. */
+/** A board of the Pi's own files and I2C buses: the real ones, or a simulated Pi that lives while the board is open. */
 function piTransport(board: BoardConfig, deviceClock: Clock): PiFilesTransport {
   const simulated = board.piSimulator;
-  if (!simulated) return new PiFilesTransport({ files: new SysfsRoot(board.root ?? '/') });
-  const tree = new FakePiRoot({ seed: simulated.seed, clock: deviceClock, ds18b20: simulated.ds18b20 });
+  if (!simulated) return new PiFilesTransport({ files: new SysfsRoot(board.root ?? '/'), i2c: new I2cDevBuses() });
+  const tree = new FakePiRoot({ seed: simulated.seed, clock: deviceClock, ds18b20: simulated.ds18b20, bme280: simulated.bme280 });
   return new PiFilesTransport({
     files: tree.files(),
+    i2c: tree.i2c(),
     companion: {
       start: async () => tree.start(),
       stop: async () => tree.dispose(),

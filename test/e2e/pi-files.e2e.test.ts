@@ -23,19 +23,22 @@ const piConfig = (brokerUrl: string) => ({
   node: { id: 'pi-node', site: 'lab' },
   broker: { url: brokerUrl, protocol: '3.1.1' },
   batching: { maxReadings: 2, maxDelayMs: 200 },
-  boards: [{ id: 'pi', transport: 'pi', piSimulator: { seed: 4, ds18b20: [{ id: '28-0316a2795cff', site: 'river' }] } }],
+  boards: [{ id: 'pi', transport: 'pi', piSimulator: { seed: 4, ds18b20: [{ id: '28-0316a2795cff', site: 'river' }], bme280: [{ address: 0x77 }] } }],
   sensors: [
     { name: 'water', board: 'pi', unit: 'Cel', driver: { type: 'ds18b20', sensorId: '28-0316a2795cff', intervalMs: 1000 } },
     { name: 'cpu', board: 'pi', unit: 'Cel', driver: { type: 'gateway-health', field: 'cpu_temperature', intervalMs: 1000 } },
+    { name: 'air', board: 'pi', unit: 'Cel', driver: { type: 'bme280', field: 'temperature', address: 0x77, intervalMs: 1000 } },
+    { name: 'pressure', board: 'pi', unit: 'Pa', driver: { type: 'bme280', field: 'pressure', address: 0x77, intervalMs: 1000 } },
+    { name: 'humidity', board: 'pi', unit: '%RH', driver: { type: 'bme280', field: 'humidity', address: 0x77, intervalMs: 1000 } },
   ],
 });
 
 describe('a pi board of files', () => {
-  it('publishes the DS18B20 and the gateway health from the simulated Pi', async () => {
+  it('publishes the DS18B20, the BME280 on I2C and the gateway health from the simulated Pi', async () => {
     const collector = await Collector.connect(broker.url, 'fieldnode/lab/pi-node/pi/data', 4);
     const node = new FieldNode(validateConfig(piConfig(broker.url)));
     await node.start();
-    const records = await collector.waitForRecords(4, 15_000);
+    const records = await collector.waitForRecords(10, 15_000);
     await node.stop();
     await collector.close();
     const water = records.filter((record) => record.name === 'pi-node/pi/water');
@@ -46,6 +49,13 @@ describe('a pi board of files', () => {
     for (const record of water) expect(Math.abs((record.value as number) * 16 - Math.round((record.value as number) * 16))).toBeLessThanOrEqual(0.016 + 1e-9);
     for (const record of cpu) expect(record.value as number).toBeGreaterThan(20);
     expect(water[0]!.unit).toBe('Cel');
+    const air = (name: string) => records.filter((record) => record.name === `pi-node/pi/${name}`).map((record) => record.value as number);
+    expect(air('air').length).toBeGreaterThan(0);
+    // The weather model's air, through the BME280's registers: plausible outdoor values at 0.01 °C.
+    for (const celsius of air('air')) expect(Math.abs(celsius * 100 - Math.round(celsius * 100))).toBeLessThan(1e-6);
+    for (const pascal of air('pressure')) expect(pascal).toBeGreaterThan(95_000);
+    for (const humidity of air('humidity')) expect(humidity).toBeGreaterThan(5);
+    expect(records.find((record) => record.name === 'pi-node/pi/humidity')?.unit).toBe('%RH');
     expect(node.stats().boards['pi']!.problems).toEqual({});
   });
 
@@ -68,8 +78,8 @@ describe('a pi board of files', () => {
     }
     expect(problems).toEqual(
       expect.arrayContaining([
-        'sensors[2].driver.type: ds18b20 reads from pi boards; board "uno" is serial',
-        'sensors[3].driver.type: lines reads from serial boards; board "pi" is pi',
+        `sensors[${config.sensors.length}].driver.type: ds18b20 reads from pi boards; board "uno" is serial`,
+        `sensors[${config.sensors.length + 1}].driver.type: lines reads from serial boards; board "pi" is pi`,
       ]),
     );
   });

@@ -8,6 +8,7 @@ import { gatewayHealthDriver } from '../../src/drivers/gateway-health/index.js';
 import { PiFilesTransport } from '../../src/pi/files-transport.js';
 import { SysfsRoot } from '../../src/pi/sysfs.js';
 import { FakePiRoot } from '../../simulators/pi/fake-root.js';
+import { SimulatedI2cBuses } from '../../simulators/pi/i2c-bus.js';
 
 describe('a board of files, wired as a node would wire it', () => {
   const roots: FakePiRoot[] = [];
@@ -17,10 +18,10 @@ describe('a board of files, wired as a node would wire it', () => {
     const clock = new VirtualClock(Date.UTC(2026, 0, 15, 9));
     const root = new FakePiRoot({ seed: 11, clock, ds18b20: [{ id: '28-0316a2795cff', site: 'river' }] });
     roots.push(root);
-    const transport = new PiFilesTransport({ files: root.files(), companion: { start: async () => root.start(), stop: async () => root.stop() } });
+    const transport = new PiFilesTransport({ files: root.files(), i2c: root.i2c(), companion: { start: async () => root.start(), stop: async () => root.stop() } });
     const problems = new ProblemCounter(silentLogger, clock);
     const readings: Reading[] = [];
-    const context = { clock, logger: silentLogger, problems, emit: (reading: Reading) => void readings.push(reading), write: (data: Buffer) => transport.write(data), files: transport.files };
+    const context = { clock, logger: silentLogger, problems, emit: (reading: Reading) => void readings.push(reading), write: (data: Buffer) => transport.write(data), files: transport.files, i2c: transport.i2c };
     const drivers = [
       ds18b20Driver.create([{ name: 'water', unit: 'Cel', path: 'sensors[0]', options: { sensorId: '28-0316a2795cff', intervalMs: 10_000 } }], context),
       gatewayHealthDriver.create([{ name: 'cpu', unit: 'Cel', path: 'sensors[1]', options: { field: 'cpu_temperature', intervalMs: 10_000 } }], context),
@@ -50,7 +51,7 @@ describe('a board of files, wired as a node would wire it', () => {
   });
 
   it('refuses to open on a root that is not there', async () => {
-    const transport = new PiFilesTransport({ files: new SysfsRoot('/nonexistent-fieldnode-root') });
+    const transport = new PiFilesTransport({ files: new SysfsRoot('/nonexistent-fieldnode-root'), i2c: new SimulatedI2cBuses() });
     await expect(transport.start()).rejects.toThrow("cannot read files under /nonexistent-fieldnode-root: check the board's root directory");
   });
 });

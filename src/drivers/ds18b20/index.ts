@@ -23,7 +23,7 @@ export const ds18b20Driver: DriverDefinition<typeof ds18b20OptionsShape> = {
     return problems;
   },
   create: (sensors, context) =>
-    fileDriverInstance('ds18b20', context, (files) =>
-      createDs18b20Poller({ root: files, clock: context.clock, problems: context.problems, emit: (reading) => context.emit(reading), sensors }),
+    fileDriverInstance('ds18b20', context, (pi) =>
+      createDs18b20Poller({ root: pi.files, clock: context.clock, problems: context.problems, emit: (reading) => context.emit(reading), sensors }),
     ),
 };

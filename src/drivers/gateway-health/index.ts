@@ -13,7 +13,7 @@ export const gatewayHealthDriver: DriverDefinition<typeof gatewayHealthOptionsSh
   optionsShape: gatewayHealthOptionsShape,
   refineOptions: refineGatewayHealthOptions,
   create: (sensors, context) =>
-    fileDriverInstance('gateway-health', context, (files) =>
-      createGatewayHealthPoller({ root: files, clock: context.clock, problems: context.problems, emit: (reading) => context.emit(reading), sensors }),
+    fileDriverInstance('gateway-health', context, (pi) =>
+      createGatewayHealthPoller({ root: pi.files, clock: context.clock, problems: context.problems, emit: (reading) => context.emit(reading), sensors }),
     ),
 };

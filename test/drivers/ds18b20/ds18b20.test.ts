@@ -6,6 +6,7 @@ import { ProblemCounter } from '../../../src/core/problems.js';
 import type { Reading } from '../../../src/core/reading.js';
 import { dallasCrc8, decodeW1Slave, encodeW1Slave, milliCelsiusFromScratchpad, scratchpadFor } from '../../../src/drivers/ds18b20/decode.js';
 import { ds18b20Driver } from '../../../src/drivers/ds18b20/index.js';
+import { SimulatedI2cBuses } from '../../../simulators/pi/i2c-bus.js';
 import { harness } from '../../support/driver-harness.js';
 import { PROPERTY_RUNS } from '../frame-properties.js';
 
@@ -118,7 +119,7 @@ describe('ds18b20 driver definition', () => {
     const readings: Reading[] = [];
     const files = { description: 'test', readText: async () => at23, list: async () => [], space: async () => ({ freeBytes: 0, totalBytes: 0 }) };
     const bindings = sensors.map(([name, unit, options], index) => ({ name, unit, options, path: `sensors[${index}]` }));
-    const context = { clock, logger: silentLogger, problems, emit: (reading: Reading) => void readings.push(reading), write: async () => {}, files };
+    const context = { clock, logger: silentLogger, problems, emit: (reading: Reading) => void readings.push(reading), write: async () => {}, files, i2c: new SimulatedI2cBuses() };
     const instance = ds18b20Driver.create(bindings, context);
     instance.onOpen?.();
     clock.advance(0);

@@ -1,0 +1,49 @@
+/**
+ * The Pi's real I2C buses through i2c-bus (the kernel's /dev/i2c-N character devices). The
+ * only runtime file importing i2c-bus. i2c-bus opens a bus lazily, per device address, so a
+ * missing bus or device shows up at the first transfer and is explained there.
+ */
+import { openPromisified, type PromisifiedBus } from 'i2c-bus';
+import { explainI2cError, I2cError, i2cLocation, MAX_BLOCK_BYTES, type I2cBus, type I2cBuses } from './i2c.js';
+
+export class I2cDevBuses implements I2cBuses {
+  readonly description = 'I2C buses under /dev';
+  private readonly open = new Map<number, Promise<PromisifiedBus>>();
+
+  bus(number: number): I2cBus {
+    const handle = () => {
+      let bus = this.open.get(number);
+      if (!bus) {
+        bus = openPromisified(number);
+        this.open.set(number, bus);
+      }
+      return bus;
+    };
+    return {
+      readRegisters: async (address, register, length) => {
+        if (length > MAX_BLOCK_BYTES) throw new RangeError(`an SMBus block read is ${MAX_BLOCK_BYTES} bytes at most, not ${length}`);
+        try {
+          const buffer = Buffer.alloc(length);
+          const { bytesRead } = await (await handle()).readI2cBlock(address, register, length, buffer);
+          if (bytesRead !== length) throw new I2cError('io', `${i2cLocation(number, address)}: ${bytesRead} of ${length} bytes read`);
+          return buffer;
+        } catch (error) {
+          throw explainI2cError(error, number, address);
+        }
+      },
+      writeRegister: async (address, register, value) => {
+        try {
+          await (await handle()).writeByte(address, register, value);
+        } catch (error) {
+          throw explainI2cError(error, number, address);
+        }
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const buses = [...this.open.values()];
+    this.open.clear();
+    await Promise.all(buses.map(async (bus) => (await bus.catch(() => undefined))?.close()));
+  }
+}
