@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
  * Libraries that do I/O or wrap hardware. Only the adapter files below may import them, so
  * the domain, drivers and pipeline stay pure and testable (DESIGN.md, principle 6).
  */
-const ioLibraries = ['serialport', 'johnny-five', 'firmata', 'firmata-io', 'mqtt', 'cbor-x', 'aedes', 'better-sqlite3'];
+const ioLibraries = ['serialport', 'johnny-five', 'firmata', 'firmata-io', 'mqtt', 'cbor-x', 'aedes', 'better-sqlite3', 'i2c-bus', 'node-libgpiod'];
 
 const adapterOnly = 'Only adapter files (listed in eslint.config.js) may import I/O libraries; use the interface they implement.';
 
@@ -20,6 +20,9 @@ const adapterFiles = [
   'src/uplink/embedded-broker.ts',
   'src/outbox/sqlite-outbox.ts',
   'src/transports/firmata.ts',
+  'src/pi/i2c-dev.ts',
+  'src/pi/gpio-chardev.ts',
+  'src/transports/johnny-five.ts',
   'simulators/transports/*.ts',
 ];
 

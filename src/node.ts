@@ -29,6 +29,7 @@ import { MqttUplink } from './uplink/mqtt-uplink.js';
 import { offlineStatusPayload, Session } from './uplink/session.js';
 import { baseName, dataTopic, statusTopic, type NodeAddress } from './uplink/topics.js';
 import type { SimulatedDevice } from '../simulators/device.js';
+import type { FakePiRoot } from '../simulators/pi/fake-root.js';
 import { MockSerialTransport } from '../simulators/transports/mock-serial.js';
 
 export interface NodeDependencies {
@@ -59,7 +60,8 @@ class BoardRuntime implements Lifecycle {
   constructor(board: BoardConfig, config: NodeConfig, address: NodeAddress, sink: PackSink, clock: CorrectedClock, logger: Logger) {
     const boardLogger = logger.child({ board: board.id });
     this.problems = new ProblemCounter(boardLogger, clock);
-    this.transport = transportForBoard(board, clock, boardLogger, clock.base);
+    const readsPins = config.sensors.some((sensor) => sensor.board === board.id && driverFor(sensor.driver.type).readsPins === true);
+    this.transport = transportForBoard(board, clock, boardLogger, clock.base, readsPins);
     const topic = dataTopic(address, board.id);
     const packBaseName = baseName(config.node.id, board.id);
     this.batcher = new Batcher<Reading>({
@@ -83,7 +85,7 @@ class BoardRuntime implements Lifecycle {
       offerTime: (utcMs, source) => clock.offer(utcMs, source),
       // Pi boards hand their drivers the files and I2C buses; serial boards have none.
       ...(this.transport instanceof PiFilesTransport ? { files: this.transport.files, i2c: this.transport.i2c } : {}),
-      ...(this.transport instanceof FirmataTransport ? { pins: () => (this.transport as FirmataTransport).pins } : {}),
+      ...(this.transport instanceof FirmataTransport || this.transport instanceof PiFilesTransport ? { pins: () => (this.transport as FirmataTransport | PiFilesTransport).pins } : {}),
     });
     this.drivers = drivers;
     // One driver type per board (the config checks it), so one framing for all of them.
@@ -264,6 +266,12 @@ export class FieldNode implements Lifecycle {
     const outer = this.boards.get(boardId)?.transport;
     const transport = outer instanceof FirmataTransport ? outer.underlying : outer;
     return transport instanceof MockSerialTransport ? transport.simulatedDevice : undefined;
+  }
+
+  /** The simulated Pi of a pi board with `piSimulator`, for tests. */
+  simulatedPi(boardId: string): FakePiRoot | undefined {
+    const transport = this.boards.get(boardId)?.transport;
+    return transport instanceof PiFilesTransport ? transport.simulated : undefined;
   }
 
   /** Counters per board and of the store-and-forward path (kept after stop). */

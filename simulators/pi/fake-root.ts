@@ -25,6 +25,7 @@ import type { I2cBuses } from '../../src/pi/i2c.js';
 import { BMP280_CHIP_ID } from '../../src/drivers/bme280/chip.js';
 import { SimulatedBme280 } from './bme280.js';
 import { SimulatedI2cBuses } from './i2c-bus.js';
+import { SimulatedGpioChip, type FakeGpioDevice, type PiModel } from './gpio-chip.js';
 import { GatewayModel, SiteTemperatureModel, type Ds18b20Site, type GatewayState } from './models.js';
 import { alarmText, loadAverageText, memoryInfoText, renderedHealth, thermalText, throttledText, uptimeText, type RenderedHealth } from './render.js';
 
@@ -39,6 +40,10 @@ export interface FakePiRootOptions {
   readonly clock: Clock;
   readonly ds18b20?: readonly FakeDs18b20[];
   readonly bme280?: readonly FakeBme280[];
+  /** Which Pi: its GPIO controller (default pi4). */
+  readonly model?: PiModel;
+  /** Devices on the header's GPIO pins. */
+  readonly gpio?: readonly FakeGpioDevice[];
   /** How often the models move and the files are rewritten (default 1000 ms). */
   readonly updateIntervalMs?: number;
   /** The firmware's device-tree node; another name puts get_throttled where only the driver link finds it. */
@@ -105,6 +110,7 @@ export class FakePiRoot {
   private lastState: GatewayState | undefined;
   private readonly buses: SimulatedI2cBuses;
   private readonly chips = new Map<string, SimulatedBme280>();
+  private readonly header: SimulatedGpioChip;
 
   constructor(private readonly options: FakePiRootOptions) {
     this.root = mkdtempSync(join(options.parent ?? tmpdir(), 'fieldnode-pi-'));
@@ -127,6 +133,7 @@ export class FakePiRoot {
       this.chips.set(`${spec.bus}:${spec.address}`, chip);
       this.buses.attach(spec.bus, spec.address, chip);
     });
+    this.header = new SimulatedGpioChip(options.clock, options.seed, options.model ?? 'pi4', options.gpio ?? []);
     const node = options.firmwareNode ?? 'soc:firmware';
     const parent = node.includes(':') ? node.slice(0, node.indexOf(':')) : 'soc';
     this.throttledPath = `/sys/devices/platform/${parent}/${node}/get_throttled`;
@@ -150,6 +157,11 @@ export class FakePiRoot {
     return this.buses;
   }
 
+  /** The header's simulated GPIO controller, with the devices on its pins. */
+  gpio(): SimulatedGpioChip {
+    return this.header;
+  }
+
   /** The simulated chip at a bus and address, to read back what it measured. */
   bme280(bus: number, address: number): SimulatedBme280 {
     const chip = this.chips.get(`${bus}:${address}`);
@@ -160,6 +172,7 @@ export class FakePiRoot {
   /** Moves the models every update interval until stopped. */
   start(): void {
     if (this.timer) return;
+    this.header.start();
     const tick = () => {
       this.update();
       this.timer = this.options.clock.setTimeout(tick, this.options.updateIntervalMs ?? 1000);
@@ -168,6 +181,7 @@ export class FakePiRoot {
   }
 
   stop(): void {
+    this.header.stop();
     this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }

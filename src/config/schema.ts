@@ -84,6 +84,23 @@ const piSimulatorSchema = z.strictObject({
     )
     .default([])
     .describe('BME280 chips on the simulated I2C buses, measuring outdoor air'),
+  model: z.enum(['pi3', 'pi4', 'pi5', 'zero-2w']).default('pi4').describe("which Pi: its GPIO controller's label and line count"),
+  gpio: z
+    .array(
+      z.strictObject({
+        line: z.number().int().min(0).max(27).describe('BCM GPIO number'),
+        device: z.enum(['pir', 'door', 'button']).describe('pir: drives high on motion; door: reed contact to ground, open when the door opens; button: to ground, bouncing'),
+        meanIntervalMs: z.number().int().min(10).optional().describe('mean time between activations'),
+      }),
+    )
+    .default([])
+    .describe('devices on the simulated header pins'),
+});
+
+/** The Pi's header GPIO, for pin drivers on a pi board. */
+const piGpioSchema = z.strictObject({
+  chip: z.string().min(1).default('auto').describe("auto: the header's controller on any Pi 3, 4 or 5; or a path (/dev/gpiochip0) or a chip label"),
+  pollIntervalMs: z.number().int().min(1).max(1000).default(2).describe('how often inputs are sampled; keep it well under the debounce time'),
 });
 
 const boardSchema = z
@@ -98,7 +115,8 @@ const boardSchema = z
     baud: z.number().int().positive().optional().describe("serial: defaults to the device's own rate (9600 for most sketches)"),
     hupcl: z.boolean().default(true).describe('serial: false keeps DTR up on open, so an Arduino is not reset'),
     root: z.string().min(1).optional().describe('pi: the directory holding sys/ and proc/ (default /)'),
-    piSimulator: piSimulatorSchema.optional().describe('pi: a simulated file tree instead of the real one'),
+    piSimulator: piSimulatorSchema.optional().describe('pi: a simulated Pi (files, I2C, GPIO) instead of the real one'),
+    gpio: piGpioSchema.optional().describe("pi: where the header's GPIO is, for digital inputs (defaults apply when a pin driver reads this board)"),
   })
   .superRefine(
     (board, ctx) => {
@@ -109,7 +127,9 @@ const boardSchema = z
         if (board.root !== undefined && board.piSimulator !== undefined) ctx.addIssue({ code: 'custom', path: ['root'], message: 'give root or piSimulator, not both' });
         return;
       }
-      if (board.root !== undefined || board.piSimulator !== undefined) ctx.addIssue({ code: 'custom', path: [board.root !== undefined ? 'root' : 'piSimulator'], message: 'only pi boards read files' });
+      for (const key of ['root', 'piSimulator', 'gpio'] as const) {
+        if (board[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only pi boards have the Pi\'s files, buses and GPIO' });
+      }
       if (board.transport === 'firmata' && board.simulator !== undefined && board.simulator.device !== 'firmata-board') {
         ctx.addIssue({ code: 'custom', path: ['simulator', 'device'], message: 'a firmata board is simulated by firmata-board' });
       }

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { ProblemCounter } from '../core/problems.js';
 import type { Reading } from '../core/reading.js';
-import type { FirmataPins } from '../transports/firmata.js';
+import type { BoardPins } from '../transports/johnny-five.js';
 
 /** How a board reaches the node: a serial port, or the Raspberry Pi's own files (sysfs, procfs). */
 export type BoardTransport = 'serial' | 'pi' | 'firmata';
@@ -27,8 +27,8 @@ export interface DriverContext {
   write(data: Buffer): Promise<void>;
   /** Offers a trusted UTC time (a GPS fix), to set a wall clock that is unset or wrong. */
   offerTime?(utcMs: number, source: string): void;
-  /** On a firmata board: johnny-five and the board, while it is ready (from onOpen to onClose). */
-  pins?(): FirmataPins | undefined;
+  /** On a firmata board, or a pi board's GPIO: johnny-five and the board, while it is ready (from onOpen to onClose). */
+  pins?(): BoardPins | undefined;
 }
 
 /**
@@ -60,6 +60,8 @@ export interface DriverDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   readonly optionsShape: Shape;
   /** The board transports it reads from; `serial` when not given. */
   readonly transports?: readonly BoardTransport[];
+  /** Reads pins through johnny-five: a pi board opens its GPIO only for such drivers. */
+  readonly readsPins?: boolean;
   /** Rules that span several options of one sensor (which option a format requires). */
   refineOptions?(options: z.infer<z.ZodObject<Shape>>, ctx: z.RefinementCtx): void;
   /** Rules that span the sensors sharing one board; returns problems located by sensor path. */

@@ -1,10 +1,10 @@
-import type { FirmataPins } from '../transports/firmata.js';
+import type { BoardPins } from '../transports/johnny-five.js';
 import type { DriverContext, DriverInstance } from './driver.js';
 
 /** The board's pins while it is ready, or undefined after counting why a pin driver cannot run. */
-export function readyPins(context: DriverContext, type: string): FirmataPins | undefined {
+export function readyPins(context: DriverContext, type: string): BoardPins | undefined {
   const pins = context.pins?.();
-  if (!pins) context.problems.count('no-board', `the ${type} driver needs a firmata board`);
+  if (!pins) context.problems.count('no-pins', `the ${type} driver has no pins to read: its board's GPIO did not open (the log says why)`);
   return pins;
 }
 
@@ -24,7 +24,7 @@ export function componentDriver<Sensor>(
   type: string,
   sensors: readonly Sensor[],
   context: DriverContext,
-  create: (pins: FirmataPins, sensor: Sensor) => Component,
+  create: (pins: BoardPins, sensor: Sensor) => Component,
   read: (component: Component, sensor: Sensor) => void,
 ): DriverInstance {
   let running: Component[] = [];

@@ -2,20 +2,14 @@
  * An Arduino running StandardFirmata, through johnny-five over firmata-io, on our own
  * serialport 13 port (one serialport in the tree). The port below reopens after an unplug;
  * each opening gets a new Firmata client and johnny-five Board, and pin drivers start again
- * when it is ready. The only runtime file importing johnny-five and firmata-io.
+ * when it is ready. The only runtime file importing firmata-io.
  */
 import firmataIo from 'firmata-io';
-import five from 'johnny-five';
 import type { SerialPortStream } from '@serialport/stream';
 import { TransportError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { startBoard, type BoardPins } from './johnny-five.js';
 import type { ByteTransport, TransportState } from './transport.js';
-
-/** What pin drivers get: johnny-five and the board it drives, while the board is ready. */
-export interface FirmataPins {
-  readonly five: typeof five;
-  readonly board: five.Board;
-}
 
 /** The serial port underneath: a real one, or the mock one of a simulated board. */
 export interface FirmataPort extends ByteTransport {
@@ -28,7 +22,7 @@ const REPORT_VERSION_TIMEOUT_MS = 3000;
 export class FirmataTransport implements ByteTransport {
   readonly description: string;
   private readonly statusListeners: ((state: TransportState, reason?: string) => void)[] = [];
-  private current: FirmataPins | undefined;
+  private current: BoardPins | undefined;
   private opening = 0;
 
   constructor(
@@ -48,7 +42,7 @@ export class FirmataTransport implements ByteTransport {
   }
 
   /** The board while it is ready; pin drivers read it on open. */
-  get pins(): FirmataPins | undefined {
+  get pins(): BoardPins | undefined {
     return this.current;
   }
 
@@ -85,11 +79,9 @@ export class FirmataTransport implements ByteTransport {
     // itself; the port is ours and already open, so the Board comes once the client is ready.
     client.once('ready', () => {
       if (attempt !== this.opening) return;
-      const board = new five.Board({ io: client, repl: false, debug: false, sigint: false });
-      board.on('error', (error: Error) => this.logger.error({ err: error.message }, 'firmata board error'));
-      board.once('ready', () => {
+      startBoard(client, this.logger, (pins) => {
         if (attempt !== this.opening) return;
-        this.current = { five, board };
+        this.current = pins;
         this.logger.info({ port: this.port.description, firmware: client.firmware.name }, 'firmata board ready');
         this.emit('open');
       });

@@ -6,6 +6,8 @@ import { MockSerialTransport } from '../../simulators/transports/mock-serial.js'
 import { PiFilesTransport } from '../pi/files-transport.js';
 import { SysfsRoot } from '../pi/sysfs.js';
 import { I2cDevBuses } from '../pi/i2c-dev.js';
+import { CharacterDeviceGpio } from '../pi/gpio-chardev.js';
+import type { PiGpioOptions } from '../pi/files-transport.js';
 import { FakePiRoot } from '../../simulators/pi/fake-root.js';
 import { SerialTransport } from './serial.js';
 import { FirmataTransport } from './firmata.js';
@@ -30,8 +32,8 @@ export function boardBaudRate(board: BoardConfig): number {
  * in-process. A simulated device lives by `deviceClock`, the machine's own time, not by the
  * node's wall clock that a GPS may correct: the world does not jump when the node's clock does.
  */
-export function transportForBoard(board: BoardConfig, clock: Clock, logger: Logger, deviceClock: Clock = clock): ByteTransport {
-  if (board.transport === 'pi') return piTransport(board, deviceClock);
+export function transportForBoard(board: BoardConfig, clock: Clock, logger: Logger, deviceClock: Clock = clock, readsPins = false): ByteTransport {
+  if (board.transport === 'pi') return piTransport(board, clock, logger, deviceClock, readsPins);
   if (board.transport === 'firmata') return new FirmataTransport(serialTransport(board, clock, logger, deviceClock), logger);
   return serialTransport(board, clock, logger, deviceClock);
 }
@@ -54,13 +56,18 @@ function serialTransport(board: BoardConfig, clock: Clock, logger: Logger, devic
 }
 
 /** A board of the Pi's own files and I2C buses: the real ones, or a simulated Pi that lives while the board is open. */
-function piTransport(board: BoardConfig, deviceClock: Clock): PiFilesTransport {
+function piTransport(board: BoardConfig, clock: Clock, logger: Logger, deviceClock: Clock, readsPins: boolean): PiFilesTransport {
   const simulated = board.piSimulator;
-  if (!simulated) return new PiFilesTransport({ files: new SysfsRoot(board.root ?? '/'), i2c: new I2cDevBuses() });
-  const tree = new FakePiRoot({ seed: simulated.seed, clock: deviceClock, ds18b20: simulated.ds18b20, bme280: simulated.bme280 });
+  // The GPIO is opened only for pin drivers: a board of files alone needs no libgpiod.
+  const gpio = (chips: PiGpioOptions['chips']): PiGpioOptions | undefined =>
+    readsPins ? { chips, chip: board.gpio?.chip ?? 'auto', pollIntervalMs: board.gpio?.pollIntervalMs ?? 2, clock, logger } : undefined;
+  if (!simulated) return new PiFilesTransport({ files: new SysfsRoot(board.root ?? '/'), i2c: new I2cDevBuses(), gpio: gpio(new CharacterDeviceGpio()) });
+  const tree = new FakePiRoot({ seed: simulated.seed, clock: deviceClock, ds18b20: simulated.ds18b20, bme280: simulated.bme280, model: simulated.model, gpio: simulated.gpio });
   return new PiFilesTransport({
     files: tree.files(),
     i2c: tree.i2c(),
+    gpio: gpio(tree.gpio()),
+    simulated: tree,
     companion: {
       start: async () => tree.start(),
       stop: async () => tree.dispose(),

@@ -11,6 +11,7 @@ export const analogDriver: DriverDefinition<typeof analogOptionsShape> = {
   type: 'analog',
   summary: 'an analog input of a firmata board, scaled to engineering units',
   transports: ['firmata'],
+  readsPins: true,
   optionsShape: analogOptionsShape,
   create: (sensors, context) =>
     componentDriver(

@@ -10,8 +10,9 @@ import { digitalOptionsShape, type DigitalOptions } from './schema.js';
  */
 export const digitalDriver: DriverDefinition<typeof digitalOptionsShape> = {
   type: 'digital',
-  summary: 'a button, PIR or door contact on a digital pin of a firmata board, debounced, as on/off',
-  transports: ['firmata'],
+  summary: "a button, PIR or door contact on a digital pin of a firmata board or the Pi's header, debounced, as on/off",
+  transports: ['firmata', 'pi'],
+  readsPins: true,
   optionsShape: digitalOptionsShape,
   create: (sensors, context) => createDigitalInputs(sensors, context),
 };

@@ -12,6 +12,7 @@ export const pulseCounterDriver: DriverDefinition<typeof pulseCounterOptionsShap
   type: 'pulse-counter',
   summary: 'pulses on a digital input of a firmata board (rain gauge tips, vehicle passes) as counts and rates',
   transports: ['firmata'],
+  readsPins: true,
   optionsShape: pulseCounterOptionsShape,
   create: (sensors, context) => createPulseCounter(sensors, context),
 };

@@ -10,6 +10,7 @@ export const thermometerDriver: DriverDefinition<typeof thermometerOptionsShape>
   type: 'thermometer',
   summary: 'an analog temperature sensor (LM35, TMP36) on a firmata board, through johnny-five',
   transports: ['firmata'],
+  readsPins: true,
   optionsShape: thermometerOptionsShape,
   create: (sensors, context) =>
     componentDriver(

@@ -1,0 +1,102 @@
+/**
+ * The Pi's GPIO through the kernel's character device (/dev/gpiochipN), with libgpiod via
+ * node-libgpiod. The only runtime file importing node-libgpiod. It is an optional dependency
+ * (it needs libgpiod's headers to build), so it is loaded when a board first asks for GPIO
+ * and its absence is explained rather than crashing the node.
+ */
+import { createRequire } from 'node:module';
+import { GpioError, HEADER_CHIP_LABELS, type GpioBias, type GpioChip, type GpioChips, type GpioInput } from './gpio.js';
+
+type Libgpiod = typeof import('node-libgpiod');
+
+let loaded: Libgpiod | undefined;
+
+function libgpiod(): Libgpiod {
+  if (loaded) return loaded;
+  try {
+    loaded = createRequire(import.meta.url)('node-libgpiod') as Libgpiod;
+    return loaded;
+  } catch (error) {
+    throw new GpioError('no-library', 'node-libgpiod is not installed or did not build: install libgpiod-dev (apt install libgpiod-dev), then run npm rebuild node-libgpiod', { cause: error });
+  }
+}
+
+/** Turns an errno from opening or requesting into what a technician checks next. */
+function explain(error: unknown, what: string): GpioError {
+  if (error instanceof GpioError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENODEV':
+      return new GpioError('no-chip', `${what}: no such GPIO chip`, { cause: error });
+    case 'EACCES':
+    case 'EPERM':
+      return new GpioError('permission', `${what}: permission denied; add the fieldnode user to the gpio group`, { cause: error });
+    case 'EBUSY':
+      return new GpioError('busy', `${what}: the line is in use by another program or a kernel driver (gpioinfo shows its owner)`, { cause: error });
+    default:
+      return new GpioError('io', `${what}: ${code ?? (error as Error | undefined)?.message ?? String(error)}`, { cause: error });
+  }
+}
+
+const BIAS_FLAGS = { 'pull-up': 'BIAS_PULL_UP', 'pull-down': 'BIAS_PULL_DOWN', none: 'BIAS_DISABLE' } as const;
+
+export class CharacterDeviceGpio implements GpioChips {
+  /** `selector`: `auto` (the header's controller), a path such as /dev/gpiochip0, or a chip label. */
+  open(selector: string): GpioChip {
+    const gpiod = libgpiod();
+    if (selector.startsWith('/')) return this.wrap(gpiod, selector);
+    const names = (() => {
+      try {
+        return gpiod.getChipNames();
+      } catch (error) {
+        throw explain(error, 'listing GPIO chips');
+      }
+    })();
+    const labels: string[] = [];
+    for (const name of names) {
+      const chip = this.wrap(gpiod, `/dev/${name}`);
+      labels.push(`${name} (${chip.label})`);
+      const wanted = selector === 'auto' ? (HEADER_CHIP_LABELS as readonly string[]).includes(chip.label) : chip.label === selector;
+      if (wanted) return chip;
+      chip.close();
+    }
+    const looked = selector === 'auto' ? `the header's controller (${HEADER_CHIP_LABELS.join(', ')})` : `a chip labelled ${selector}`;
+    throw new GpioError('no-chip', `no GPIO chip is ${looked}; this machine has ${labels.length ? labels.join(', ') : 'no GPIO chips'}`);
+  }
+
+  private wrap(gpiod: Libgpiod, path: string): GpioChip {
+    let chip: InstanceType<Libgpiod['Chip']>;
+    try {
+      chip = new gpiod.Chip(path);
+    } catch (error) {
+      throw explain(error, path);
+    }
+    const lines = new Set<InstanceType<Libgpiod['Line']>>();
+    return {
+      label: chip.label,
+      path,
+      lineCount: chip.numberOfLines,
+      requestInput(offset: number, bias: GpioBias, consumer: string): GpioInput {
+        let line: InstanceType<Libgpiod['Line']>;
+        try {
+          line = new gpiod.Line(chip, offset);
+          line.requestInputModeFlags(consumer, gpiod.Line.RequestFlags[BIAS_FLAGS[bias]] as never);
+        } catch (error) {
+          throw explain(error, `${path} line ${offset}`);
+        }
+        lines.add(line);
+        return {
+          read: () => line.getValue(),
+          release: () => {
+            if (lines.delete(line)) line.release();
+          },
+        };
+      },
+      close() {
+        for (const line of lines) line.release();
+        lines.clear();
+      },
+    };
+  }
+}
