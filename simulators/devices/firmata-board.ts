@@ -4,7 +4,8 @@
  * pin-state queries, honours pin modes, analog and digital reporting and the sampling
  * interval, byte for byte, so johnny-five and the firmata client connect to it unmodified.
  * Its pins are driven by physical models: an analog thermometer (LM35 or TMP36) and a
- * tipping-bucket rain gauge pulsing a digital input.
+ * tipping-bucket rain gauge pulsing a digital input, and optionally a fast pulse train (a
+ * traffic loop detector's relay, a flow meter) to find how fast Firmata reporting can count.
  */
 import { z } from 'zod';
 import type { Clock, TimerHandle } from '../../src/core/clock.js';
@@ -32,6 +33,10 @@ export const firmataBoardOptionsShape = {
     .strictObject({ pin: z.number().int().min(2).default(2), tipsPerHour: z.number().min(0).default(0).describe('0: follow the weather model; else a steady rate') })
     .default({ pin: 2, tipsPerHour: 0 })
     .describe('digital input the tipping bucket pulls low once per tip (reed switch to ground, pull-up)'),
+  pulses: z
+    .strictObject({ pin: z.number().int().min(2), hz: z.number().positive().max(5000).describe('pulses per second, square wave') })
+    .optional()
+    .describe('a steady pulse train on a digital input (a loop detector relay, a flow meter)'),
 };
 
 export type FirmataBoardOptions = z.infer<z.ZodObject<typeof firmataBoardOptionsShape>>;
@@ -58,6 +63,11 @@ export class FirmataBoard implements SimulatedDevice {
   private announceTimer: TimerHandle | undefined;
   private heardFromHost = false;
   private running = false;
+  private pulseTimer: TimerHandle | undefined;
+  private pulseOrigin = 0;
+  private pulseEdges = 0;
+  /** Falling edges of the pulse train that went out in a digital report: what a host can count. */
+  pulsesReported = 0;
   private lastRainMm: number | undefined;
   private readonly tipListeners: ((time: number) => void)[] = [];
   /** Temperatures the thermometer pin carried, by report: lets tests compare with what the host read. */
@@ -74,6 +84,7 @@ export class FirmataBoard implements SimulatedDevice {
     this.modes = Array.from({ length: this.layout.pins }, (_, pin) => (this.isAnalog(pin) ? PIN_MODE.ANALOG : PIN_MODE.OUTPUT));
     this.pinValues = Array.from({ length: this.layout.pins }, () => 0);
     this.pinValues[options.rainGauge.pin] = 1; // pulled up: the switch is open
+    if (options.pulses) this.pinValues[options.pulses.pin] = 1;
   }
 
   /** Called at each bucket tip, after the pin went low: tests count what the host should count. */
@@ -88,6 +99,9 @@ export class FirmataBoard implements SimulatedDevice {
     this.announce();
     this.scheduleSampling();
     this.scheduleTip();
+    this.pulseOrigin = this.clock.monotonic();
+    this.pulseEdges = 0;
+    this.schedulePulses();
   }
 
   stop(): void {
@@ -95,7 +109,8 @@ export class FirmataBoard implements SimulatedDevice {
     this.clock.clearTimeout(this.samplingTimer);
     this.clock.clearTimeout(this.tipTimer);
     this.clock.clearTimeout(this.announceTimer);
-    this.samplingTimer = this.tipTimer = this.announceTimer = undefined;
+    this.clock.clearTimeout(this.pulseTimer);
+    this.samplingTimer = this.tipTimer = this.announceTimer = this.pulseTimer = undefined;
   }
 
   receive(data: Buffer): void {
@@ -234,6 +249,25 @@ export class FirmataBoard implements SimulatedDevice {
     }, delay);
   }
 
+  /**
+   * Edges due since the last tick, each sent as its own port report as StandardFirmata's loop
+   * would, since timers only tick every millisecond or so while the train may be faster.
+   */
+  private schedulePulses(): void {
+    const pulses = this.options.pulses;
+    if (!pulses) return;
+    this.pulseTimer = this.clock.setTimeout(() => {
+      if (!this.running) return;
+      const due = Math.floor(((this.clock.monotonic() - this.pulseOrigin) * pulses.hz * 2) / 1000);
+      for (; this.pulseEdges < due; this.pulseEdges++) {
+        const falling = this.pulseEdges % 2 === 0;
+        const reported = this.setInput(pulses.pin, falling ? 0 : 1);
+        if (falling && reported) this.pulsesReported++;
+      }
+      this.schedulePulses();
+    }, 1);
+  }
+
   private tipsFromModel(): number {
     const rain = this.model.sample(this.clock.now()).rain;
     const tips = this.lastRainMm === undefined ? 0 : Math.round((rain - this.lastRainMm) / 0.2);
@@ -252,11 +286,14 @@ export class FirmataBoard implements SimulatedDevice {
     else this.clock.setTimeout(close, afterMs);
   }
 
-  private setInput(pin: number, value: number): void {
-    if (!this.running || this.pinValues[pin] === value) return;
+  /** Drives an input; true if the change went out in a digital report. */
+  private setInput(pin: number, value: number): boolean {
+    if (!this.running || this.pinValues[pin] === value) return false;
     this.pinValues[pin] = value;
     const port = pin >> 3;
-    if (this.digitalReporting.has(port)) this.reportPort(port);
+    if (!this.digitalReporting.has(port)) return false;
+    this.reportPort(port);
+    return true;
   }
 
   private reportPort(port: number): void {

@@ -11,6 +11,7 @@ import { validateConfig } from '../../src/config/load.js';
 import { FieldNode } from '../../src/node.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/uplink/embedded-broker.js';
 import type { FirmataBoard } from '../../simulators/devices/firmata-board.js';
+import { firmataPulseCeilingHz } from '../../src/drivers/pulse-counter/ceiling.js';
 import { Collector, waitUntil } from '../support/collector.js';
 import { describeWithBinary } from '../support/binaries.js';
 import { hostOnPty } from '../../simulators/host.js';
@@ -93,6 +94,35 @@ it('reads an analog input scaled to volts and a debounced digital input', async 
   expect(volts.length).toBeGreaterThan(0);
   // The LM35 on A0: 10 mV per °C of the model's temperature, within one ADC count (4.9 mV).
   for (const value of volts) expect(Math.abs(value - board.lastTemperature! / 100)).toBeLessThan(0.0049 * 1.6);
+});
+
+it('counts every pulse exactly at the fastest rate Firmata reporting carries at 57600 baud', async () => {
+  // 960 pulses/s: every byte the UART can move spent on digital reports.
+  const hz = firmataPulseCeilingHz(57_600);
+  expect(hz).toBe(960);
+  const collector = await Collector.connect(broker.url, 'fieldnode/lab/loop-node/uno/data', 4);
+  const node = new FieldNode(
+    validateConfig({
+      dataDir: mkdtempSync(join(tmpdir(), 'fieldnode-firmata-pulses-')),
+      node: { id: 'loop-node', site: 'lab' },
+      broker: { url: broker.url, protocol: '3.1.1' },
+      batching: { maxReadings: 5, maxDelayMs: 100 },
+      boards: [{ id: 'uno', transport: 'firmata', simulator: { device: 'firmata-board', seed: 6, pulses: { pin: 3, hz } } }],
+      // Edges 0.5 ms apart are the signal here, not bounce: no debounce.
+      sensors: [{ name: 'passes', board: 'uno', driver: { type: 'pulse-counter', pin: 3, field: 'total', intervalMs: 250, debounceMs: 0 } }],
+    }),
+  );
+  await node.start();
+  const board = node.simulatedDevice('uno') as FirmataBoard;
+  await waitUntil(() => board.pulsesReported >= 2 * hz, 15_000, () => `${board.pulsesReported} pulses`);
+  board.stop();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await node.stop();
+  const totals = () => collector.records.filter((record) => record.name === 'loop-node/uno/passes').map((record) => record.value as number);
+  await waitUntil(() => totals().at(-1) === board.pulsesReported, 5000, () => `generated ${board.pulsesReported}; published ${JSON.stringify(totals().slice(-3))}`);
+  await collector.close();
+  expect(totals()).toEqual([...totals()].sort((a, b) => a - b));
+  expect(node.stats().boards['uno']!.problems).toEqual({});
 });
 
 describeWithBinary('socat', 'socat', 'a Firmata board on a pty', () => {
