@@ -1,6 +1,7 @@
 /**
  * The Firmata twin against the firmata client johnny-five uses (firmata-io), unmodified, over
- * serialport's mock binding: the contract a real StandardFirmata board keeps.
+ * serialport's mock binding: what its models put on its pins, exactly. The protocol contract
+ * that a real board keeps too is in test/contracts/.
  */
 import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
 import { SerialPortStream } from '@serialport/stream';
@@ -11,9 +12,6 @@ import { FirmataBoard, firmataBoardOptionsShape, type FirmataBoardOptions } from
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { waitUntil } from '../support/collector.js';
-import { describeWithBinary } from '../support/binaries.js';
-import { hostOnPty } from '../../simulators/host.js';
-import { SerialPort } from 'serialport';
 
 let counter = 0;
 const cleanups: (() => Promise<void>)[] = [];
@@ -122,23 +120,3 @@ interface JohnnyFive {
     disable?(): void;
   };
 }
-
-describeWithBinary('socat', 'socat', 'Firmata twin on a pty', () => {
-  it('connects the firmata client through the real serialport binding', async () => {
-    const hosted = await hostOnPty('firmata-board', { board: 'uno' });
-    const port = new SerialPort({ path: hosted.pty.hostPath, baudRate: 57600 });
-    const client = new firmataIo.Firmata(port);
-    cleanups.push(async () => {
-      await new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve()));
-      await hosted.stop();
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('not ready within 3 s')), 3000);
-      client.once('ready', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    expect(client.analogPins).toEqual([14, 15, 16, 17, 18, 19]);
-  });
-});
