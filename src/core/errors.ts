@@ -16,6 +16,21 @@ export class FieldnodeError extends Error {
   }
 }
 
+/**
+ * A device or bus that failed in a way with a name: `problem` is what the failure is counted
+ * under (`no-device`, `busy`), the message what a technician checks next.
+ */
+export class DeviceError<Problem extends string> extends FieldnodeError {
+  constructor(
+    readonly problem: Problem,
+    message: string,
+    code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, code, options);
+  }
+}
+
 /** A config that must not start anything; carries every problem so all are fixed in one go. */
 export class ConfigError extends FieldnodeError {
   constructor(

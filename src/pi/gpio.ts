@@ -4,18 +4,14 @@
  * (through libgpiod) and the simulated Pi implement it; it works the same on Pi 3, 4 and 5,
  * where the older sysfs interface and pigpio do not.
  */
-import { FieldnodeError } from '../core/errors.js';
+import { DeviceError } from '../core/errors.js';
 
 /** Why the GPIO could not be used, in the terms a fix depends on. */
 export type GpioProblem = 'no-library' | 'no-chip' | 'permission' | 'busy' | 'io';
 
-export class GpioError extends FieldnodeError {
-  constructor(
-    readonly problem: GpioProblem,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, 'GPIO', options);
+export class GpioError extends DeviceError<GpioProblem> {
+  constructor(problem: GpioProblem, message: string, options?: { cause?: unknown }) {
+    super(problem, message, 'GPIO', options);
   }
 }
 

@@ -3,19 +3,15 @@
  * The real buses (`/dev/i2c-N`, through i2c-bus) and the simulated ones implement this, so
  * a driver such as bme280 never knows which it talks to.
  */
-import { FieldnodeError } from '../core/errors.js';
+import { DeviceError } from '../core/errors.js';
 
 /** Why a transfer failed, in the terms a fix depends on. */
 export type I2cProblem = 'no-bus' | 'no-device' | 'permission' | 'busy' | 'io';
 
 /** A failed transfer that names the bus and address and says what to do. */
-export class I2cError extends FieldnodeError {
-  constructor(
-    readonly problem: I2cProblem,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, 'I2C', options);
+export class I2cError extends DeviceError<I2cProblem> {
+  constructor(problem: I2cProblem, message: string, options?: { cause?: unknown }) {
+    super(problem, message, 'I2C', options);
   }
 }
 

@@ -7,7 +7,7 @@
  * recommends it for weather monitoring (section 3.5.1).
  */
 import { sleep, type Clock } from '../../core/clock.js';
-import { FieldnodeError } from '../../core/errors.js';
+import { DeviceError } from '../../core/errors.js';
 import { hexAddress, type I2cBus } from '../../pi/i2c.js';
 import { CALIBRATION_H, CALIBRATION_TP, compensate, parseCalibration, parseRaw, type Bme280Calibration, type Bme280Measurement } from './compensate.js';
 
@@ -24,12 +24,9 @@ const STATUS_POLLS = 10;
 export type Oversampling = 1 | 2 | 4 | 8 | 16;
 
 /** A chip that is not what the config says, or that stopped making sense. */
-export class Bme280Error extends FieldnodeError {
-  constructor(
-    readonly problem: 'wrong-chip' | 'not-ready',
-    message: string,
-  ) {
-    super(message, 'BME280');
+export class Bme280Error extends DeviceError<'wrong-chip' | 'not-ready'> {
+  constructor(problem: 'wrong-chip' | 'not-ready', message: string) {
+    super(problem, message, 'BME280');
   }
 }
 

@@ -7,10 +7,11 @@
 import type { Clock } from '../../core/clock.js';
 import type { ProblemCounter } from '../../core/problems.js';
 import type { Reading } from '../../core/reading.js';
-import { hexAddress, I2cError, type I2cBuses } from '../../pi/i2c.js';
+import { DeviceError } from '../../core/errors.js';
+import { hexAddress, type I2cBuses } from '../../pi/i2c.js';
 import { PollLoop, type Poller } from '../../pi/poll-loop.js';
 import type { SensorBinding } from '../driver.js';
-import { Bme280Chip, Bme280Error, type ChipMeasurement } from './chip.js';
+import { Bme280Chip, type ChipMeasurement } from './chip.js';
 import { chipKey, type Bme280Options } from './schema.js';
 
 export interface Bme280PollerOptions {
@@ -42,7 +43,7 @@ export function createBme280Poller(options: Bme280PollerOptions): Poller {
       } catch (error) {
         chip.reset();
         if (!isCurrent()) return;
-        if (error instanceof I2cError || error instanceof Bme280Error) options.problems.count(error.problem, `${label}: ${error.message}`);
+        if (error instanceof DeviceError) options.problems.count(error.problem, `${label}: ${error.message}`);
         else options.problems.count('read-failed', `${label}: ${(error as Error).message}`);
         return;
       }
