@@ -66,36 +66,46 @@ export class CharacterDeviceGpio implements GpioChips {
   }
 
   private wrap(gpiod: Libgpiod, path: string): GpioChip {
-    let chip: InstanceType<Libgpiod['Chip']>;
+    let chip: InstanceType<Libgpiod['Chip']> | undefined;
     try {
       chip = new gpiod.Chip(path);
     } catch (error) {
       throw explain(error, path);
     }
-    const lines = new Set<InstanceType<Libgpiod['Line']>>();
+    const opened = chip;
+    // One Line object per offset for the chip's life: libgpiod hands every Line of an offset
+    // the same native line, and a dropped Line object releases it when collected, even if
+    // another has requested it since.
+    const lines = new Map<number, InstanceType<Libgpiod['Line']>>();
+    const requested = new Set<number>();
+    const release = (offset: number) => {
+      if (requested.delete(offset)) lines.get(offset)?.release();
+    };
     return {
-      label: chip.label,
+      label: opened.label,
       path,
-      lineCount: chip.numberOfLines,
+      lineCount: opened.numberOfLines,
       requestInput(offset: number, bias: GpioBias, consumer: string): GpioInput {
-        let line: InstanceType<Libgpiod['Line']>;
+        if (!chip) throw new GpioError('io', `${path} is closed`);
+        const line = lines.get(offset) ?? new gpiod.Line(chip, offset);
+        lines.set(offset, line);
+        release(offset);
         try {
-          line = new gpiod.Line(chip, offset);
           line.requestInputModeFlags(consumer, gpiod.Line.RequestFlags[BIAS_FLAGS[bias]] as never);
         } catch (error) {
           throw explain(error, `${path} line ${offset}`);
         }
-        lines.add(line);
+        requested.add(offset);
         return {
           read: () => line.getValue(),
-          release: () => {
-            if (lines.delete(line)) line.release();
-          },
+          release: () => release(offset),
         };
       },
       close() {
-        for (const line of lines) line.release();
+        for (const offset of [...requested]) release(offset);
         lines.clear();
+        // The native chip closes its file when collected; drop every reference to it.
+        chip = undefined;
       },
     };
   }

@@ -30,6 +30,8 @@ interface Watched {
   bias: GpioBias;
   level: 0 | 1 | undefined;
   handlers: ((value: number) => void)[];
+  /** A read failed and was reported: the next failures are not, until a read succeeds. */
+  failing: boolean;
 }
 
 export interface GpioIoPluginOptions {
@@ -82,14 +84,15 @@ export class GpioIoPlugin extends EventEmitter {
   }
 
   digitalRead(pin: number, handler: (value: number) => void): this {
-    this.pinInfo(pin);
-    if (!this.watched.has(pin)) this.pinMode(pin, MODES.INPUT);
+    const info = this.pinInfo(pin);
+    // A pin whose request failed is asked for again, with the bias its mode wanted.
+    if (!this.watched.has(pin)) this.pinMode(pin, info.mode ?? MODES.INPUT);
     const watched = this.watched.get(pin);
     if (!watched) return this;
     watched.handlers.push(handler);
-    this.pins[pin]!.report = 1;
+    info.report = 1;
     // The level is told at once, as a Firmata board reports a pin when reporting starts.
-    if (watched.level !== undefined) handler(watched.level);
+    if (watched.level !== undefined) this.tell(handler, watched.level);
     this.schedule();
     return this;
   }
@@ -133,8 +136,11 @@ export class GpioIoPlugin extends EventEmitter {
     try {
       const input = this.chip.requestInput(pin, bias, this.options.consumer ?? 'fieldnode');
       const level = input.read();
-      this.watched.set(pin, { input, bias, level, handlers: current?.handlers ?? [] });
+      const handlers = current?.handlers ?? [];
+      this.watched.set(pin, { input, bias, level, handlers, failing: false });
       this.pins[pin]!.value = level;
+      // A new bias can move an open contact's level: the handlers hear it, as a change.
+      if (current?.level !== undefined && level !== current.level) for (const handler of handlers) this.tell(handler, level);
     } catch (error) {
       this.watched.delete(pin);
       this.options.onError?.(error as Error);
@@ -153,14 +159,25 @@ export class GpioIoPlugin extends EventEmitter {
       try {
         level = watched.input.read();
       } catch (error) {
-        this.options.onError?.(error as Error);
+        if (!watched.failing) this.options.onError?.(error as Error);
+        watched.failing = true;
         continue;
       }
+      watched.failing = false;
       if (level === watched.level) continue;
       watched.level = level;
       this.pins[pin]!.value = level;
-      for (const handler of watched.handlers) handler(level);
+      for (const handler of watched.handlers) this.tell(handler, level);
     }
     this.schedule();
+  }
+
+  /** Runs a handler from a timer: what it throws is reported, and sampling goes on. */
+  private tell(handler: (value: number) => void, level: 0 | 1): void {
+    try {
+      handler(level);
+    } catch (error) {
+      this.options.onError?.(error as Error);
+    }
   }
 }

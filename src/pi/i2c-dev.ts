@@ -28,17 +28,29 @@ export class I2cDevBuses implements I2cBuses {
           if (bytesRead !== length) throw new I2cError('io', `${i2cLocation(number, address)}: ${bytesRead} of ${length} bytes read`);
           return buffer;
         } catch (error) {
-          throw explainI2cError(error, number, address);
+          throw await this.failed(number, error, address);
         }
       },
       writeRegister: async (address, register, value) => {
         try {
           await (await handle()).writeByte(address, register, value);
         } catch (error) {
-          throw explainI2cError(error, number, address);
+          throw await this.failed(number, error, address);
         }
       },
     };
+  }
+
+  /**
+   * After a failure the bus is opened afresh at the next transfer: i2c-bus keeps a device's
+   * file even when selecting its address failed (EBUSY), and later transfers on it would go
+   * to no address at all and read as a wiring fault.
+   */
+  private async failed(number: number, error: unknown, address: number): Promise<I2cError> {
+    const bus = this.open.get(number);
+    this.open.delete(number);
+    await bus?.then((opened) => opened.close()).catch(() => undefined);
+    return explainI2cError(error, number, address);
   }
 
   async close(): Promise<void> {

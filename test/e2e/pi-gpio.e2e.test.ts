@@ -50,6 +50,8 @@ it('publishes every settled change of a PIR, a button and a door contact on the 
         { name: 'button', board: 'pi', driver: { type: 'digital', pin: LINES.button, debounceMs: 30 } },
         // A reed contact closed while the door is shut: the pull-up reads high when it opens.
         { name: 'door', board: 'pi', driver: { type: 'digital', pin: LINES.door, activeLow: false, debounceMs: 30 } },
+        // Not on the header: counted, and the other inputs run on.
+        { name: 'nowhere', board: 'pi', driver: { type: 'digital', pin: 30 } },
       ],
     }),
   );
@@ -71,7 +73,7 @@ it('publishes every settled change of a PIR, a button and a door contact on the 
     // The state when the board opened (idle), then each change: none lost, none from the chatter.
     expect(published(name), name).toEqual([false, ...truth]);
   }
-  expect(node.stats().boards['pi']!.problems).toEqual({});
+  expect(node.stats().boards['pi']!.problems).toEqual({ 'bad-pin': 1 });
 });
 
 it('keeps a pi board running when its GPIO will not open, and says why the pin drivers are idle', async () => {

@@ -43,10 +43,29 @@ describe('the GPIO IO plugin on a simulated header', () => {
     const { clock, plugin } = setUp();
     const levels: number[] = [];
     plugin.pinMode(22, plugin.MODES.PULLUP).digitalRead(22, (value) => levels.push(value));
-    // johnny-five's Button turns the pull-up off the Arduino way: INPUT, then writing LOW.
-    plugin.digitalWrite(22, 0);
     expect(levels).toEqual([1]);
-    expect(() => clock.advance(10)).not.toThrow();
+    // The Arduino way of turning the pull-up off (writing LOW to an input): the open contact floats.
+    plugin.digitalWrite(22, 0);
+    clock.advance(10);
+    expect(levels.every((level) => level === 0 || level === 1)).toBe(true);
+  });
+
+  it('tells the handlers when a new bias moves an open contact, and survives a handler that throws', () => {
+    const { clock, chip, plugin, errors } = setUp();
+    const levels: number[] = [];
+    plugin.pinMode(22, plugin.MODES.PULLUP).digitalRead(22, (value) => levels.push(value));
+    plugin.digitalRead(22, () => {
+      throw new Error('a broken handler');
+    });
+    expect(levels).toEqual([1]);
+    expect(errors).toEqual(['a broken handler']);
+    // johnny-five's Button: INPUT (no bias: the open contact floats), then HIGH for the pull-up.
+    plugin.pinMode(22, plugin.MODES.INPUT);
+    plugin.digitalWrite(22, 1);
+    expect(levels.at(-1)).toBe(1);
+    chip.set(22, true);
+    clock.advance(50);
+    expect(levels.at(-1)).toBe(0);
   });
 
   it('refuses what the header cannot do, with the reason', () => {

@@ -35,7 +35,13 @@ function createDigitalInputs(sensors: readonly SensorBinding<DigitalOptions>[], 
       for (const sensor of sensors) {
         const { pin, pullup, activeLow, debounceMs } = sensor.options;
         const io = pins.board.io;
-        io.pinMode(pin, pullup ? (io.MODES['PULLUP'] ?? 0x0b) : (io.MODES['INPUT'] ?? 0));
+        try {
+          io.pinMode(pin, pullup ? (io.MODES['PULLUP'] ?? 0x0b) : (io.MODES['INPUT'] ?? 0));
+        } catch (error) {
+          // A pin the board does not have (GPIO 30 on a Pi): this sensor is idle, the others run.
+          context.problems.count('bad-pin', `${sensor.name}: ${(error as Error).message}`);
+          continue;
+        }
         let reported: boolean | undefined;
         let level: number | undefined;
         const settle = () => {

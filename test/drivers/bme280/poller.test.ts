@@ -70,6 +70,18 @@ describe('bme280 on a simulated I2C bus', () => {
     await waitUntil(() => readings.length >= before + 3, 5000);
   });
 
+  it('reads all three fields again after the chip browned out between polls', async () => {
+    const { root, readings, problems, poller } = setUp();
+    poller.start();
+    await waitUntil(() => readings.length >= 3, 5000);
+    // A power dip returns the chip to its power-on settings: humidity off until ctrl_hum is written.
+    root.bme280(1, 0x76).writeRegister(0xe0, 0xb6);
+    const before = readings.length;
+    await waitUntil(() => readings.length >= before + 6, 5000);
+    expect(readings.slice(before).filter((reading) => reading.name === 'humidity').length).toBeGreaterThanOrEqual(2);
+    expect(problems.counts).toEqual({});
+  });
+
   it('reads temperature and pressure from a BMP280 and says why it has no humidity', async () => {
     const { readings, problems, poller } = setUp('bmp280');
     poller.start();
