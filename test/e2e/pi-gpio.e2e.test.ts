@@ -33,13 +33,15 @@ it('publishes every settled change of a PIR, a button and a door contact on the 
           id: 'pi',
           transport: 'pi',
           gpio: { pollIntervalMs: 2 },
+          // Activations last 120 ms (a press) to 800 ms: inputs are sampled, so a whole activation
+          // inside one stall of a loaded machine's event loop would go unseen, as on a real Pi.
           piSimulator: {
             seed: 9,
             model: 'pi5',
             gpio: [
-              { line: LINES.motion, device: 'pir', meanIntervalMs: 300 },
-              { line: LINES.button, device: 'button', meanIntervalMs: 300 },
-              { line: LINES.door, device: 'door', meanIntervalMs: 300 },
+              { line: LINES.motion, device: 'pir', meanIntervalMs: 800 },
+              { line: LINES.button, device: 'button', meanIntervalMs: 800 },
+              { line: LINES.door, device: 'door', meanIntervalMs: 800 },
             ],
           },
         },
@@ -58,7 +60,7 @@ it('publishes every settled change of a PIR, a button and a door contact on the 
   await node.start();
   const chip = node.simulatedPi('pi')!.gpio();
   const settled = (line: number) => chip.events.filter((event) => event.line === line).length;
-  await waitUntil(() => Object.values(LINES).every((line) => settled(line) >= 4), 20_000, () => `changes so far: ${JSON.stringify(Object.values(LINES).map(settled))}`);
+  await waitUntil(() => Object.values(LINES).every((line) => settled(line) >= 3), 20_000, () => `changes so far: ${JSON.stringify(Object.values(LINES).map(settled))}`);
   chip.stop();
   // Past the longest debounce, so the last change is reported before the node stops.
   await new Promise((resolve) => setTimeout(resolve, 150));
