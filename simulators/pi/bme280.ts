@@ -7,7 +7,7 @@
  * driver reads the model's values back checks the driver's arithmetic, not a copy of it.
  */
 import type { Bme280Calibration } from '../../src/drivers/bme280/compensate.js';
-import { BME280_CHIP_ID } from '../../src/drivers/bme280/chip.js';
+import { BME280_CHIP_ID, BME280_REGISTERS as REG, measurementTimeMs } from '../../src/drivers/bme280/chip.js';
 import type { Clock } from '../../src/core/clock.js';
 
 /** Physical truth at the sensor. */
@@ -106,7 +106,6 @@ export interface SimulatedBme280Options {
   readonly calibration?: Bme280Calibration;
 }
 
-const REG = { calibrationTp: 0x88, chipId: 0xd0, reset: 0xe0, calibrationH: 0xe1, ctrlHum: 0xf2, status: 0xf3, ctrlMeas: 0xf4, config: 0xf5, data: 0xf7 } as const;
 const RESET_WORD = 0xb6;
 /** The NVM copy after power-on or reset (datasheet: start-up time 2 ms). */
 const NVM_COPY_MS = 2;
@@ -116,11 +115,6 @@ function oversampling(code: number): number {
   return code === 0 ? 0 : Math.min(16, 1 << (code - 1));
 }
 
-/** Datasheet 9.1: the longest a forced measurement takes, in ms. */
-export function maxMeasurementMs(osrsT: number, osrsP: number, osrsH: number): number {
-  const [t, p, h] = [oversampling(osrsT), oversampling(osrsP), oversampling(osrsH)];
-  return 1.25 + 2.3 * t + (p ? 2.3 * p + 0.575 : 0) + (h ? 2.3 * h + 0.575 : 0);
-}
 
 /** Standby between normal-mode measurements, by t_sb code (BME280 table 27), in ms. */
 const STANDBY_MS = [0.5, 62.5, 125, 250, 500, 1000, 10, 20];
@@ -218,7 +212,7 @@ export class SimulatedBme280 implements I2cRegisterDevice {
 
   private durationMs(): number {
     const meas = this.registers[REG.ctrlMeas]!;
-    return maxMeasurementMs(meas >> 5, (meas >> 2) & 0x07, this.activeHum);
+    return measurementTimeMs({ temperature: oversampling(meas >> 5), pressure: oversampling((meas >> 2) & 0x07), humidity: oversampling(this.activeHum) }, true);
   }
 
   private startMode(mode: number): void {

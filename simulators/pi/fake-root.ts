@@ -223,8 +223,7 @@ export class FakePiRoot {
   private render(sample: boolean): void {
     const now = this.options.clock.now();
     for (const sensor of this.sensors.values()) this.renderSensor(sensor, sample ? sensor.model.celsiusAt(now) : undefined);
-    for (const key of this.chips.keys()) {
-      const [bus, address] = key.split(':').map(Number) as [number, number];
+    for (const { bus, address } of this.options.bme280 ?? []) {
       this.buses.setPresent(bus, address, !this.faults.some((active) => active.fault.kind === 'i2c-device-gone' && active.fault.bus === bus && active.fault.address === address));
     }
     this.renderHealth(now, sample);

@@ -6,20 +6,20 @@
 import { constants } from 'node:fs';
 import { open, readdir, statfs } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { FieldnodeError } from '../core/errors.js';
+import { DeviceError } from '../core/errors.js';
 
 /** Why a file could not be read, in the terms a fix depends on. */
 export type PiFileProblem = 'missing' | 'permission' | 'io';
 
 /** A failed read that names the file and says what to do, so the first log line is enough. */
-export class PiFileError extends FieldnodeError {
+export class PiFileError extends DeviceError<PiFileProblem> {
   constructor(
     readonly file: string,
-    readonly problem: PiFileProblem,
+    problem: PiFileProblem,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, 'PI_FILE', options);
+    super(problem, message, 'PI_FILE', options);
   }
 }
 

@@ -13,7 +13,9 @@ import { CALIBRATION_H, CALIBRATION_TP, compensate, parseCalibration, parseRaw, 
 
 export const BME280_CHIP_ID = 0x60;
 export const BMP280_CHIP_ID = 0x58;
-const REG = { chipId: 0xd0, reset: 0xe0, ctrlHum: 0xf2, status: 0xf3, ctrlMeas: 0xf4, config: 0xf5, data: 0xf7 } as const;
+/** The chip's registers (datasheet table 18), shared with the simulated chip. */
+export const BME280_REGISTERS = { calibrationTp: 0x88, chipId: 0xd0, reset: 0xe0, calibrationH: 0xe1, ctrlHum: 0xf2, status: 0xf3, ctrlMeas: 0xf4, config: 0xf5, data: 0xf7 } as const;
+const REG = BME280_REGISTERS;
 const STATUS_MEASURING = 0x08;
 const STATUS_IM_UPDATE = 0x01;
 /** How often, and how many times, a busy status is asked again before the chip is given up on. */
@@ -38,9 +40,9 @@ function osrsCode(factor: Oversampling): number {
   return Math.log2(factor) + 1;
 }
 
-/** Datasheet 9.1: the longest a forced measurement takes, in ms. */
-export function measurementTimeMs(o: Bme280Settings['oversampling'], humidity: boolean): number {
-  return 1.25 + 2.3 * o.temperature + 2.3 * o.pressure + 0.575 + (humidity ? 2.3 * o.humidity + 0.575 : 0);
+/** Datasheet 9.1: the longest a forced measurement takes, in ms; an oversampling of 0 skips its channel. */
+export function measurementTimeMs(o: { readonly temperature: number; readonly pressure: number; readonly humidity: number }, humidity: boolean): number {
+  return 1.25 + 2.3 * o.temperature + (o.pressure ? 2.3 * o.pressure + 0.575 : 0) + (humidity && o.humidity ? 2.3 * o.humidity + 0.575 : 0);
 }
 
 /** What a measurement read: the chip's kind tells whether humidity can be there at all. */
