@@ -19,6 +19,7 @@ const adapterFiles = [
   'src/uplink/subscriber.ts',
   'src/uplink/embedded-broker.ts',
   'src/outbox/sqlite-outbox.ts',
+  'src/outbox/data-dir-lock.ts',
   'src/transports/firmata.ts',
   'src/pi/i2c-dev.ts',
   'src/pi/gpio-chardev.ts',

@@ -2,7 +2,7 @@
  * The composition root: builds a running node from a validated config.
  * transport → line framing → driver → batcher → SenML-CBOR → outbox → MQTT.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { encodePack } from './codec/index.js';
 import type { BoardConfig, NodeConfig } from './config/schema.js';
 import { readSecret } from './config/secret.js';
@@ -17,6 +17,7 @@ import type { Reading } from './core/reading.js';
 import type { DriverDefinition, DriverInstance, SensorBinding } from './drivers/driver.js';
 import { driverFor } from './drivers/registry.js';
 import { emptyForwarderStats, Forwarder, type ForwarderStats } from './outbox/forwarder.js';
+import { lockDataDir, type DataDirLock } from './outbox/data-dir-lock.js';
 import type { Outbox } from './outbox/outbox.js';
 import { openSqliteOutbox } from './outbox/sqlite-outbox.js';
 import { Batcher } from './pipeline/batcher.js';
@@ -143,11 +144,14 @@ export function outboxPath(config: NodeConfig): string {
   return join(config.dataDir, config.node.id, 'outbox.db');
 }
 
-function openOutbox(config: NodeConfig): Outbox {
+/** Locks the node's data directory first: the outbox and its boot epoch belong to one process at a time. */
+function openOutbox(config: NodeConfig): { outbox: Outbox; lock: DataDirLock } {
   const path = outboxPath(config);
+  const lock = lockDataDir(dirname(path));
   try {
-    return openSqliteOutbox(path, { maxBytes: config.outbox.maxBytes, maxAgeMs: config.outbox.maxAgeHours * 3_600_000, overflow: config.outbox.overflow });
+    return { outbox: openSqliteOutbox(path, { maxBytes: config.outbox.maxBytes, maxAgeMs: config.outbox.maxAgeHours * 3_600_000, overflow: config.outbox.overflow }), lock };
   } catch (error) {
+    lock.release();
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new FieldnodeError(`cannot open the outbox at ${path} (${code}): make dataDir (${config.dataDir}) a directory the node may write`, 'OUTBOX', { cause: error });
   }
@@ -159,7 +163,7 @@ export class FieldNode implements Lifecycle {
   private readonly clock: CorrectedClock;
   private readonly logger: Logger;
   private readonly address: NodeAddress;
-  private running: { forwarder: Forwarder; uplink: MqttUplink; session: Session; lifecycle: LifecycleGroup; boot: number } | undefined;
+  private running: { forwarder: Forwarder; uplink: MqttUplink; session: Session; lifecycle: LifecycleGroup; boot: number; lock: DataDirLock } | undefined;
 
   constructor(
     readonly config: NodeConfig,
@@ -185,7 +189,7 @@ export class FieldNode implements Lifecycle {
     const { config, clock, logger } = this;
     const password = config.broker.password ? readSecret(config.broker.password, this.dependencies.environment) : undefined;
     const tls = config.broker.tls ? readTlsMaterial(config.broker.tls) : undefined;
-    const outbox = openOutbox(config);
+    const { outbox, lock } = openOutbox(config);
     const boot = outbox.nextBootEpoch();
     const uplink = new MqttUplink({
       url: config.broker.url,
@@ -227,12 +231,13 @@ export class FieldNode implements Lifecycle {
     // the last packs of every board reach the outbox and the board deaths reach the broker.
     const uplinkLifecycle: Lifecycle = { start: () => uplink.start(), stop: () => uplink.stop(session.farewell()) };
     const lifecycle = new LifecycleGroup([uplinkLifecycle, forwarder, session, ...this.boards.values()]);
-    this.running = { forwarder, uplink, session, lifecycle, boot };
+    this.running = { forwarder, uplink, session, lifecycle, boot, lock };
     try {
       await lifecycle.start();
     } catch (error) {
       this.running = undefined;
       outbox.close();
+      lock.release();
       throw error;
     }
     logger.info({ node: config.node.id, boot, boards: this.boards.size, sensors: config.sensors.length, backlog: outbox.totals() }, 'node started');
@@ -241,7 +246,12 @@ export class FieldNode implements Lifecycle {
   async stop(): Promise<void> {
     const running = this.running;
     if (!running) return;
-    await running.lifecycle.stop();
+    try {
+      await running.lifecycle.stop();
+    } finally {
+      // After the outbox is closed: the next holder may open it at once.
+      running.lock.release();
+    }
     this.running = undefined;
     this.lastStats = { forwarder: { ...running.forwarder.stats }, boot: running.boot };
   }

@@ -1,0 +1,61 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FieldNode, outboxPath } from '../../src/node.js';
+import { DataDirLockedError, lockDataDir, PID_FILE } from '../../src/outbox/data-dir-lock.js';
+import { weatherStationConfig } from '../e2e/support.js';
+
+const fresh = () => join(mkdtempSync(join(tmpdir(), 'fieldnode-lock-')), 'ws-01');
+
+describe('data directory lock', () => {
+  it('refuses a second holder in the same process, naming the first one and the directory', () => {
+    const directory = fresh();
+    const first = lockDataDir(directory, 4242);
+    expect(readFileSync(join(directory, PID_FILE), 'utf8')).toBe('4242\n');
+    const second = (() => {
+      try {
+        lockDataDir(directory);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(second).toBeInstanceOf(DataDirLockedError);
+    expect((second as DataDirLockedError).holderPid).toBe(4242);
+    expect((second as Error).message).toBe(`another process (PID 4242) is running a node on ${directory}: one node per data directory; stop that one first, or give this one another dataDir`);
+    first.release();
+  });
+
+  it('is free again after release, and releasing twice is harmless', () => {
+    const directory = fresh();
+    const first = lockDataDir(directory);
+    first.release();
+    first.release();
+    expect(existsSync(join(directory, PID_FILE))).toBe(false);
+    const again = lockDataDir(directory);
+    expect(readFileSync(join(directory, PID_FILE), 'utf8')).toBe(`${process.pid}\n`);
+    again.release();
+  });
+
+  // Root writes anywhere: there is nothing to refuse.
+  it.skipIf(process.getuid?.() === 0)('explains a directory it cannot write', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'fieldnode-lock-'));
+    chmodSync(parent, 0o500);
+    expect(() => lockDataDir(join(parent, 'ws-01'))).toThrow(/^cannot lock the data directory .*ws-01 \(EACCES\): make it a directory the node may write$/);
+  });
+
+  it('keeps a second node off a running node\'s outbox, and lets it start once the first stopped', async () => {
+    const config = weatherStationConfig({ brokerUrl: 'mqtt://127.0.0.1:1', nodeId: 'lock-node', board: { simulator: { device: 'weather-station', intervalMs: 50 } } });
+    const first = new FieldNode(config);
+    const second = new FieldNode(config);
+    await first.start();
+    await expect(second.start()).rejects.toThrow(`another process (PID ${process.pid}) is running a node on ${join(config.dataDir, 'lock-node')}`);
+    await first.stop();
+    await first.stop();
+    await second.start();
+    expect(second.boot).toBe(2);
+    await second.stop();
+    expect(existsSync(outboxPath(config))).toBe(true);
+  });
+});
