@@ -1,24 +1,35 @@
 /**
  * The Pi's GPIO through the kernel's character device (/dev/gpiochipN), with libgpiod via
- * node-libgpiod. The only runtime file importing node-libgpiod. It is an optional dependency
+ * node-libgpiod. The only runtime file that loads node-libgpiod. It is an optional dependency
  * (it needs libgpiod's headers to build), so it is loaded when a board first asks for GPIO
  * and its absence is explained rather than crashing the node.
  */
-import { createRequire } from 'node:module';
 import { GpioError, HEADER_CHIP_LABELS, type GpioBias, type GpioChip, type GpioChips, type GpioInput } from './gpio.js';
+import { explainMissingModule, loadOptionalModule } from './optional-module.js';
 
-type Libgpiod = typeof import('node-libgpiod');
+/**
+ * The part of node-libgpiod 0.5 this file uses, declared here rather than imported so that
+ * type checking and building do not need the optional package to be installed.
+ */
+interface LibgpiodLine {
+  requestInputModeFlags(consumer: string, flags: number): void;
+  getValue(): 0 | 1;
+  release(): void;
+}
+interface LibgpiodChip {
+  readonly label: string;
+  readonly numberOfLines: number;
+}
+interface Libgpiod {
+  getChipNames(): string[];
+  Chip: new (path: string) => LibgpiodChip;
+  Line: { new (chip: LibgpiodChip, offset: number): LibgpiodLine; readonly RequestFlags: Record<'BIAS_PULL_UP' | 'BIAS_PULL_DOWN' | 'BIAS_DISABLE', number> };
+}
 
-let loaded: Libgpiod | undefined;
+const LIBGPIOD_HELP = { neededFor: "the Pi header's GPIO", install: 'apt install libgpiod-dev, then npm install node-libgpiod in fieldnode\'s directory' };
 
 function libgpiod(): Libgpiod {
-  if (loaded) return loaded;
-  try {
-    loaded = createRequire(import.meta.url)('node-libgpiod') as Libgpiod;
-    return loaded;
-  } catch (error) {
-    throw new GpioError('no-library', 'node-libgpiod is not installed or did not build: install libgpiod-dev (apt install libgpiod-dev), then run npm rebuild node-libgpiod', { cause: error });
-  }
+  return loadOptionalModule<Libgpiod>('node-libgpiod', (error) => new GpioError('no-library', explainMissingModule('node-libgpiod', LIBGPIOD_HELP, error), { cause: error }));
 }
 
 /** Turns an errno from opening or requesting into what a technician checks next. */
@@ -66,7 +77,7 @@ export class CharacterDeviceGpio implements GpioChips {
   }
 
   private wrap(gpiod: Libgpiod, path: string): GpioChip {
-    let chip: InstanceType<Libgpiod['Chip']> | undefined;
+    let chip: LibgpiodChip | undefined;
     try {
       chip = new gpiod.Chip(path);
     } catch (error) {
@@ -76,7 +87,7 @@ export class CharacterDeviceGpio implements GpioChips {
     // One Line object per offset for the chip's life: libgpiod hands every Line of an offset
     // the same native line, and a dropped Line object releases it when collected, even if
     // another has requested it since.
-    const lines = new Map<number, InstanceType<Libgpiod['Line']>>();
+    const lines = new Map<number, LibgpiodLine>();
     const requested = new Set<number>();
     const release = (offset: number) => {
       if (requested.delete(offset)) lines.get(offset)?.release();
@@ -91,7 +102,7 @@ export class CharacterDeviceGpio implements GpioChips {
         lines.set(offset, line);
         release(offset);
         try {
-          line.requestInputModeFlags(consumer, gpiod.Line.RequestFlags[BIAS_FLAGS[bias]] as never);
+          line.requestInputModeFlags(consumer, gpiod.Line.RequestFlags[BIAS_FLAGS[bias]]);
         } catch (error) {
           throw explain(error, `${path} line ${offset}`);
         }

@@ -1,10 +1,31 @@
 /**
  * The Pi's real I2C buses through i2c-bus (the kernel's /dev/i2c-N character devices). The
- * only runtime file importing i2c-bus. i2c-bus opens a bus lazily, per device address, so a
- * missing bus or device shows up at the first transfer and is explained there.
+ * only runtime file that loads i2c-bus. i2c-bus opens a bus lazily, per device address, so a
+ * missing bus or device shows up at the first transfer and is explained there. It is an
+ * optional dependency (it compiles at install), loaded at the first transfer.
  */
-import { openPromisified, type PromisifiedBus } from 'i2c-bus';
 import { explainI2cError, I2cError, i2cLocation, MAX_BLOCK_BYTES, type I2cBus, type I2cBuses } from './i2c.js';
+import { explainMissingModule, loadOptionalModule } from './optional-module.js';
+
+/**
+ * The part of i2c-bus 5 this file uses, declared here rather than imported so that type
+ * checking and building do not need the optional package to be installed.
+ */
+interface PromisifiedBus {
+  readI2cBlock(address: number, register: number, length: number, buffer: Buffer): Promise<{ bytesRead: number; buffer: Buffer }>;
+  writeByte(address: number, register: number, value: number): Promise<void>;
+  close(): Promise<void>;
+}
+interface I2cBusModule {
+  openPromisified(busNumber: number): Promise<PromisifiedBus>;
+}
+
+const I2C_BUS_HELP = { neededFor: 'I2C sensors on the Pi', install: "npm install i2c-bus in fieldnode's directory (it compiles: needs python3, make and g++)" };
+
+function openBus(number: number): Promise<PromisifiedBus> {
+  const i2c = loadOptionalModule<I2cBusModule>('i2c-bus', (error) => new I2cError('no-library', explainMissingModule('i2c-bus', I2C_BUS_HELP, error), { cause: error }));
+  return i2c.openPromisified(number);
+}
 
 export class I2cDevBuses implements I2cBuses {
   readonly description = 'I2C buses under /dev';
@@ -14,7 +35,7 @@ export class I2cDevBuses implements I2cBuses {
     const handle = () => {
       let bus = this.open.get(number);
       if (!bus) {
-        bus = openPromisified(number);
+        bus = openBus(number);
         this.open.set(number, bus);
       }
       return bus;

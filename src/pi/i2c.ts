@@ -6,7 +6,7 @@
 import { DeviceError } from '../core/errors.js';
 
 /** Why a transfer failed, in the terms a fix depends on. */
-export type I2cProblem = 'no-bus' | 'no-device' | 'permission' | 'busy' | 'io';
+export type I2cProblem = 'no-library' | 'no-bus' | 'no-device' | 'permission' | 'busy' | 'io';
 
 /** A failed transfer that names the bus and address and says what to do. */
 export class I2cError extends DeviceError<I2cProblem> {
