@@ -1,6 +1,12 @@
 import { ConfigError, EXIT_CONFIG, FieldnodeError } from '../core/errors.js';
 
 /**
+ * Exit status for a command line that does not parse (EX_USAGE from sysexits.h): a typo in a
+ * unit file or script shows as such, not as a node that failed.
+ */
+export const EXIT_USAGE = 64;
+
+/**
  * Ends a command that failed: config problems exit 78 (EX_CONFIG) and list every problem;
  * explained failures print their explanation; anything else is a bug and prints its stack.
  */

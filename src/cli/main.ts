@@ -2,6 +2,7 @@
 /** The `fieldnode` command: one file per verb, registered here. */
 import { Command } from 'commander';
 import { registerDecode } from './decode.js';
+import { EXIT_USAGE, failWith } from './exit.js';
 import { packageVersion } from './package-root.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
@@ -10,7 +11,12 @@ import { registerValidate } from './validate.js';
 
 const program = new Command('fieldnode')
   .description('sensor-gateway runtime: serial sensors to SenML-CBOR over MQTT, with simulated devices')
-  .version(packageVersion());
+  .version(packageVersion())
+  // A mistyped command line (unknown option, missing argument, invalid choice) exits 64
+  // (EX_USAGE), so a script or supervisor can tell it from a failure at run time; commander
+  // has already printed its one-line message. --help and --version still exit 0. Set before
+  // the verbs are registered, which copy it.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE));
 
 registerRun(program);
 registerValidate(program);
@@ -18,4 +24,5 @@ registerSimulate(program);
 registerDecode(program);
 registerSchema(program);
 
-await program.parseAsync(process.argv);
+// An explained error thrown while parsing (an option parser's own check) prints one line, not a stack.
+await program.parseAsync(process.argv).catch(failWith);

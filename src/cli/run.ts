@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadConfigFile, validateConfig } from '../config/load.js';
 import type { NodeConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
@@ -9,7 +9,7 @@ import { FieldNode } from '../node.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../uplink/embedded-broker.js';
 import type { Subscription } from '../uplink/subscriber.js';
 import { failWith } from './exit.js';
-import { createLogger, type LogFormat } from './logger.js';
+import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger.js';
 import { demoConfigPath, packageVersion } from './package-root.js';
 import { onShutdown } from './shutdown.js';
 import { tailReadings } from './tail.js';
@@ -18,7 +18,7 @@ interface RunFlags {
   broker?: string;
   embeddedBroker?: boolean;
   tail?: boolean;
-  logLevel: string;
+  logLevel: LogLevel;
   logFormat?: LogFormat;
 }
 
@@ -77,11 +77,11 @@ export function registerRun(program: Command): void {
     .description('run a node; without a config, the bundled simulated weather station on an embedded broker, printing readings')
     .argument('[config]', 'fieldnode.yaml (default: the bundled simulated demo)')
     .option('--broker <url>', "override the config's broker URL")
-    .option('--embedded-broker', 'start an in-process MQTT broker on a free port and publish to it')
+    .addOption(new Option('--embedded-broker', 'start an in-process MQTT broker on a free port and publish to it').conflicts('broker'))
     .option('--tail', 'print readings as they arrive at the broker (default with the embedded broker)')
     .option('--no-tail', 'do not print readings')
-    .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
-    .option('--log-format <format>', 'pretty (default at a terminal) or json')
+    .addOption(new Option('--log-level <level>', 'how much to log').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--log-format <format>', 'pretty (default at a terminal) or json (JSON lines, for journald)').choices(LOG_FORMATS))
     .action(async (configFile: string | undefined, flags: RunFlags) => {
       const logger = createLogger({ level: flags.logLevel, ...(flags.logFormat ? { format: flags.logFormat } : {}) });
       try {
