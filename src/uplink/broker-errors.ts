@@ -1,8 +1,16 @@
+/** The credentials a client connected with, as far as an explanation may tell: never the password itself. */
+export interface OfferedCredentials {
+  readonly username?: string | undefined;
+  readonly hasPassword?: boolean | undefined;
+}
+
 /**
  * Broker failures in words a technician can act on. MQTT.js reports socket errors by errno
- * and refusals by MQTT 5 reason code (or the 3.1.1 return code); this names the cause.
+ * and CONNACK refusals by MQTT 5 reason code (or the 3.1.1 return code); this names the cause.
+ * Only connection failures come here: a refused PUBLISH (the ACL) reaches the publisher.
+ * Without `credentials`, a refusal is explained without saying what was configured.
  */
-export function explainBrokerError(error: Error & { code?: string | number }, url: string): string {
+export function explainBrokerError(error: Error & { code?: string | number }, url: string, credentials?: OfferedCredentials): string {
   const code = error.code;
   switch (code) {
     case 'ECONNREFUSED':
@@ -16,12 +24,13 @@ export function explainBrokerError(error: Error & { code?: string | number }, ur
       return `broker ${url} is unreachable: check the network link and firewall`;
     case 'ECONNRESET':
       return `broker ${url} closed the connection`;
+    // At CONNECT, "not authorized" (135, 3.1.1: 5) is about who the client is, not what it
+    // may publish: mosquitto 2 answers a wrong or missing password with it.
     case 134:
     case 4:
-      return `broker ${url} rejected the username or password`;
     case 135:
     case 5:
-      return `broker ${url} refused this client: not authorized (check the ACL for this node's user)`;
+      return explainRefusedCredentials(url, credentials);
     case 1:
     case 132:
       return `broker ${url} does not accept this MQTT version (set broker.protocol to 3.1.1 or auto)`;
@@ -44,4 +53,12 @@ export function explainBrokerError(error: Error & { code?: string | number }, ur
       }
       return `broker ${url}: ${error.message}`;
   }
+}
+
+function explainRefusedCredentials(url: string, credentials: OfferedCredentials | undefined): string {
+  if (!credentials) return `broker ${url} refused this client's credentials: check broker.username and broker.password (a bad password, or none given to a broker that requires one)`;
+  const { username, hasPassword } = credentials;
+  if (username === undefined) return `broker ${url} requires a username and password, and none is configured: set broker.username and broker.password`;
+  if (!hasPassword) return `broker ${url} refused user "${username}", which has no password configured: set broker.password`;
+  return `broker ${url} refused the credentials of user "${username}" (unknown user or bad password): check broker.username and broker.password`;
 }

@@ -265,7 +265,8 @@ export class MqttUplink implements Lifecycle {
   }
 
   private logBrokerError(error: Error & { code?: string | number }): void {
-    const explained = explainBrokerError(error, this.options.url);
+    const { url, username, password } = this.options;
+    const explained = explainBrokerError(error, url, { username, hasPassword: password !== undefined });
     // A broker that stays away reports the same failure on every retry; say it once until something changes.
     if (explained === this.lastError) return;
     this.lastError = explained;

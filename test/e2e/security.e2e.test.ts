@@ -118,7 +118,7 @@ describeWithBinary('openssl', 'openssl', 'broker security', () => {
       await node.start();
       await waitUntil(() => errors(logger).length > 0);
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      expect(errors(logger)).toEqual([expect.stringMatching(/rejected the username or password|not authorized/)]);
+      expect(errors(logger)).toEqual([expect.stringMatching(/refused the credentials of user "tls-node" \(unknown user or bad password\)/)]);
       expect(JSON.stringify(logger.entries)).not.toContain('wrong');
       await node.stop();
     });
