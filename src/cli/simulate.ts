@@ -6,12 +6,30 @@ import { simulatorRegistry } from '../../simulators/registry.js';
 import { FieldnodeError } from '../core/errors.js';
 import { failWith } from './exit.js';
 import { onShutdown } from './shutdown.js';
+import { endQuietlyWhenStdoutCloses } from './stdout.js';
 
+/**
+ * Adds one `-o key=value` to the options. A dotted key sets a nested option
+ * (`faults.badChecksum=0.05`), merged into what earlier `-o`s set, as the YAML config would nest it.
+ */
 function collectOption(value: string, previous: Record<string, unknown>): Record<string, unknown> {
   const equals = value.indexOf('=');
   if (equals <= 0) throw new FieldnodeError(`--option takes key=value, got "${value}"`, 'USAGE');
+  const path = value.slice(0, equals).split('.');
+  if (path.some((part) => part === '')) throw new FieldnodeError(`--option key "${value.slice(0, equals)}" has an empty part`, 'USAGE');
   // Values are read as YAML scalars, so `seed=7` is a number and `format=csv` a string.
-  return { ...previous, [value.slice(0, equals)]: parseYamlScalar(value.slice(equals + 1)) as unknown };
+  return setNested(previous, path, parseYamlScalar(value.slice(equals + 1)) as unknown, []);
+}
+
+/** A copy of `target` with `value` at `path`, keeping the siblings earlier options set. */
+function setNested(target: Record<string, unknown>, path: readonly string[], value: unknown, above: readonly string[]): Record<string, unknown> {
+  const [key, ...rest] = path as [string, ...string[]];
+  if (rest.length === 0) return { ...target, [key]: value };
+  const current = Object.hasOwn(target, key) ? target[key] : {};
+  if (typeof current !== 'object' || current === null || Array.isArray(current)) {
+    throw new FieldnodeError(`--option ${[...above, key].join('.')} is already set to a value, so it cannot also take ${[...above, ...path].join('.')}`, 'USAGE');
+  }
+  return { ...target, [key]: setNested(current as Record<string, unknown>, rest, value, [...above, key]) };
 }
 
 /** `fieldnode simulate <device> [--pty PATH]`: a simulated device for people and CI. */
@@ -43,6 +61,7 @@ export function registerSimulate(program: Command): void {
           onShutdown(() => hosted.stop());
         } else {
           const running = createDevice(device, options, streamLink(process.stdout));
+          endQuietlyWhenStdoutCloses(() => running.stop());
           running.start();
           onShutdown(async () => running.stop());
         }
