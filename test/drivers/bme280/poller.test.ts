@@ -10,6 +10,7 @@ import { SimulatedBme280 } from '../../../simulators/pi/bme280.js';
 import { FakePiRoot } from '../../../simulators/pi/fake-root.js';
 import { SimulatedI2cBuses } from '../../../simulators/pi/i2c-bus.js';
 import { waitUntil } from '../../support/collector.js';
+import { describeWithOptionalModule } from '../../support/optional-modules.js';
 
 const INTERVAL_MS = 100;
 
@@ -115,14 +116,6 @@ describe('bme280 on a simulated I2C bus', () => {
     expect(readings).toEqual([]);
   });
 
-  it('explains a missing bus through the real i2c-bus library', async () => {
-    const buses = new I2cDevBuses();
-    const error = await buses.bus(29).readRegisters(0x76, 0xd0, 1).catch((failure: unknown) => failure);
-    await buses.close();
-    expect(error).toBeInstanceOf(I2cError);
-    expect(error).toMatchObject({ problem: 'no-bus', message: expect.stringMatching(/^\/dev\/i2c-29 does not exist: enable I2C/) });
-  });
-
   it('refuses two readers of one field and fields of one chip that disagree on timing', () => {
     const bindings = sensors(['temperature', 'temperature', 'pressure']);
     const problems = bme280Driver.checkBoard!([bindings[0]!, bindings[1]!, { ...bindings[2]!, options: { ...bindings[2]!.options, intervalMs: 5000 } }]);
@@ -130,5 +123,15 @@ describe('bme280 on a simulated I2C bus', () => {
       { path: 'sensors[1].driver.field', message: 'temperature of this chip is already read by sensors[0]' },
       { path: 'sensors[2].driver.intervalMs', message: 'fields of one chip share intervalMs: sensors[0] has 100' },
     ]);
+  });
+});
+
+describeWithOptionalModule('i2c-bus', 'npm install i2c-bus', 'bme280 through the real i2c-bus library', () => {
+  it('explains a missing bus through the real i2c-bus library', async () => {
+    const buses = new I2cDevBuses();
+    const error = await buses.bus(29).readRegisters(0x76, 0xd0, 1).catch((failure: unknown) => failure);
+    await buses.close();
+    expect(error).toBeInstanceOf(I2cError);
+    expect(error).toMatchObject({ problem: 'no-bus', message: expect.stringMatching(/^\/dev\/i2c-29 does not exist: enable I2C/) });
   });
 });
