@@ -61,7 +61,7 @@ sensors:
         'boards[1].id: duplicate board id "uno" (also boards[0])',
         'sensors[1].board: no board with id "nano" (boards: uno)',
         'sensors[1].driver.column: required when format is csv',
-        `sensors[2].driver.type: expected one of ${Object.keys(driverRegistry).map((type) => JSON.stringify(type)).join(', ')}; got string "modbus"`,
+        `sensors[2].driver.type: expected one of ${Object.keys(driverRegistry).map((type) => JSON.stringify(type)).join(', ')}; got string "modbus"; did you mean "modbus-rtu"?`,
         'sensors[3].driver.colour: unknown key',
         'sensors[4].name: duplicate sensor "temperature" on board "uno" (also sensors[0])',
         expect.stringMatching(/^sensors\[4\]\.driver\.format: sensors of one board share one line layout/),
@@ -70,6 +70,37 @@ sensors:
     );
     expect(problems).toHaveLength(13);
     expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('shows the value it got and the nearest valid names for a misspelt type, value or key', () => {
+    const drivers = Object.keys(driverRegistry).map((type) => JSON.stringify(type)).join(', ');
+    const problems = problemsOf(`
+node: { id: n, site: s }
+broker: { url: "mqtt://broker:1883", protocl: "5", reconnect: { maxDelay: 100 } }
+boards:
+  - { id: uno, transport: firmata, port: /dev/ttyACM0 }
+  - { id: sim, simulator: { device: weather-statoin } }
+sensors:
+  - { name: level, board: sim, driver: { type: maxbotics } }
+  - { name: rain, board: uno, driver: { type: pulse-counter, pin: 2, field: totl } }
+  - { name: t, board: sim, driver: { type: lines, key: t, delimter: ";" } }
+  - { name: u, board: sim, driver: { type: lines, key: u, as: strnig } }
+  - { name: v, board: sim, driver: { type: lines, key: v, format: yaml } }
+`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `sensors[0].driver.type: expected one of ${drivers}; got string "maxbotics"; did you mean "maxbotix"?`,
+        'sensors[1].driver.field: expected one of "total", "count", "rate"; got string "totl"; did you mean "total"?',
+        // A key is matched against its own driver's keys only.
+        'sensors[2].driver.delimter: unknown key; did you mean "delimiter"?',
+        expect.stringMatching(/^sensors\[3\]\.driver\.as: expected one of .*; got string "strnig"; did you mean "string"\?$/),
+        // Nothing is near: the value alone.
+        expect.stringMatching(/^sensors\[4\]\.driver\.format: expected one of .*; got string "yaml"$/),
+        expect.stringMatching(/^boards\[1\]\.simulator\.device: expected one of .*; got string "weather-statoin"; did you mean "weather-station"\?$/),
+        'broker.protocl: unknown key; did you mean "protocol"?',
+        'broker.reconnect.maxDelay: unknown key; did you mean "maxDelayMs"?',
+      ]),
+    );
   });
 
   it('reports YAML syntax errors with their position', () => {
