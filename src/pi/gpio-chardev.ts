@@ -26,10 +26,10 @@ interface Libgpiod {
   Line: { new (chip: LibgpiodChip, offset: number): LibgpiodLine; readonly RequestFlags: Record<'BIAS_PULL_UP' | 'BIAS_PULL_DOWN' | 'BIAS_DISABLE', number> };
 }
 
-const LIBGPIOD_HELP = { neededFor: "the Pi header's GPIO", install: 'apt install libgpiod-dev, then npm install node-libgpiod in fieldnode\'s directory' };
+const LIBGPIOD_INSTALL = "apt install libgpiod-dev, then npm install node-libgpiod in fieldnode's directory";
 
 function libgpiod(): Libgpiod {
-  return loadOptionalModule<Libgpiod>('node-libgpiod', (error) => new GpioError('no-library', explainMissingModule('node-libgpiod', LIBGPIOD_HELP, error), { cause: error }));
+  return loadOptionalModule<Libgpiod>('node-libgpiod', (error) => new GpioError('no-library', explainMissingModule('node-libgpiod', LIBGPIOD_INSTALL, error), { cause: error }));
 }
 
 /** Turns an errno from opening or requesting into what a technician checks next. */

@@ -20,10 +20,10 @@ interface I2cBusModule {
   openPromisified(busNumber: number): Promise<PromisifiedBus>;
 }
 
-const I2C_BUS_HELP = { neededFor: 'I2C sensors on the Pi', install: "npm install i2c-bus in fieldnode's directory (it compiles: needs python3, make and g++)" };
+const I2C_BUS_INSTALL = "run npm install i2c-bus in fieldnode's directory";
 
 function openBus(number: number): Promise<PromisifiedBus> {
-  const i2c = loadOptionalModule<I2cBusModule>('i2c-bus', (error) => new I2cError('no-library', explainMissingModule('i2c-bus', I2C_BUS_HELP, error), { cause: error }));
+  const i2c = loadOptionalModule<I2cBusModule>('i2c-bus', (error) => new I2cError('no-library', explainMissingModule('i2c-bus', I2C_BUS_INSTALL, error), { cause: error }));
   return i2c.openPromisified(number);
 }
 

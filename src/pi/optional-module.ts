@@ -9,19 +9,15 @@ import { createRequire } from 'node:module';
 
 const requireFromHere = createRequire(import.meta.url);
 
-/** Why an optional module could not be used, in the words of the fix. */
-export interface OptionalModuleHelp {
-  /** What a technician runs to install it, e.g. `apt install libgpiod-dev, then npm install node-libgpiod`. */
-  readonly install: string;
-  /** What it is needed for, e.g. `the Pi header's GPIO`. */
-  readonly neededFor: string;
-}
-
-/** A one-line explanation of a missing or broken optional module, for the error a driver counts. */
-export function explainMissingModule(name: string, help: OptionalModuleHelp, error: unknown): string {
+/**
+ * A one-line explanation of a missing or broken optional module, for the error a driver
+ * counts; `install` is what a technician runs, e.g. `npm install i2c-bus in fieldnode's directory`.
+ * Short, since a counted problem's detail is cut at 120 characters.
+ */
+export function explainMissingModule(name: string, install: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
-    return `${name} is not installed, and ${help.neededFor} needs it: ${help.install}`;
+    return `${name} is not installed: ${install}`;
   }
   // Present but unloadable: typically built for another Node.js version, or its shared library is gone.
   const reason = ((error as Error | undefined)?.message ?? String(error)).split('\n')[0];
