@@ -23,11 +23,11 @@ interface RunFlags {
 }
 
 /**
- * Points the config at the embedded broker: its credentials are meant for another broker,
- * and aedes speaks MQTT 3.1.1 only, so there is no point offering it version 5.
+ * Points the config at the embedded broker: its credentials and TLS material are meant for
+ * another broker, and aedes speaks MQTT 3.1.1 only, so there is no point offering it version 5.
  */
 function withEmbeddedBroker(config: NodeConfig, url: string): NodeConfig {
-  const { username: _username, password: _password, ...broker } = config.broker;
+  const { username: _username, password: _password, tls: _tls, ...broker } = config.broker;
   return { ...config, broker: { ...broker, url, protocol: '3.1.1' } };
 }
 
@@ -61,8 +61,9 @@ async function runNode(configFile: string | undefined, flags: RunFlags, logger: 
   });
   await node.start();
   if (flags.tail ?? embedded) {
+    const address = { prefix: config.broker.topicPrefix, site: config.node.site, node: config.node.id };
     // The tail is a convenience: a broker that is down must not keep the node from running.
-    tail = tailReadings(config.broker.url, config.broker.topicPrefix, (line) => process.stdout.write(`${line}\n`), logger).catch((error: unknown) => {
+    tail = tailReadings(config.broker, address, (line) => process.stdout.write(`${line}\n`), logger).catch((error: unknown) => {
       logger.warn({}, `cannot show the tail: ${(error as Error).message}`);
       return undefined;
     });
@@ -78,7 +79,7 @@ export function registerRun(program: Command): void {
     .argument('[config]', 'fieldnode.yaml (default: the bundled simulated demo)')
     .option('--broker <url>', "override the config's broker URL")
     .addOption(new Option('--embedded-broker', 'start an in-process MQTT broker on a free port and publish to it').conflicts('broker'))
-    .option('--tail', 'print readings as they arrive at the broker (default with the embedded broker)')
+    .option('--tail', "print the node's readings as they arrive at the broker (default with the embedded broker)")
     .option('--no-tail', 'do not print readings')
     .addOption(new Option('--log-level <level>', 'how much to log').choices(LOG_LEVELS).default('info'))
     .addOption(new Option('--log-format <format>', 'pretty (default at a terminal) or json (JSON lines, for journald)').choices(LOG_FORMATS))

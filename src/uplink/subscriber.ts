@@ -3,9 +3,11 @@
  * connects, subscribes and hands every message on. Kept apart from the node's own session.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { FieldnodeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { explainBrokerError } from './broker-errors.js';
-import { isProtocolRefusal } from './protocol.js';
+import type { TlsMaterial } from './mqtt-uplink.js';
+import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice } from './protocol.js';
 
 export interface Subscription {
   close(): Promise<void>;
@@ -28,14 +30,30 @@ export interface SubscribeOptions {
    * published meanwhile wait for the consumer (needs a fixed clientId). 0: a clean session.
    */
   readonly sessionExpirySeconds?: number;
+  /** A broker that asks for TLS (mqtts://, wss://) gets the same material as the node's own connection. */
+  readonly tls?: TlsMaterial | undefined;
+  /** As the node's `broker.protocol`: `auto` (the default) tries 5, then 3.1.1. */
+  readonly protocol?: ProtocolChoice;
 }
+
+/** SUBACK codes of 0x80 and above refuse a subscription (3.1.1: 0x80; MQTT 5: 0x87 not authorized, ...). */
+const FIRST_REFUSAL = 0x80;
 
 /** Subscribes to `filters` at QoS 1 and calls `onMessage` for each message; resolves once subscribed. */
 export async function subscribe(url: string, filters: string | string[], onMessage: (message: ReceivedMessage) => void, logger: Logger, options: SubscribeOptions = {}): Promise<Subscription> {
   const client = await connectNegotiating(url, options);
   client.on('error', (error) => logger.error({}, explainBrokerError(error, url)));
   client.on('message', (topic, payload, packet) => onMessage({ topic, payload, retained: packet.retain, contentType: packet.properties?.contentType }));
-  await client.subscribeAsync(filters, { qos: 1 });
+  try {
+    await client.subscribeAsync(filters, { qos: 1 });
+  } catch (error) {
+    await client.endAsync();
+    // Without this, a refused subscription reads like a quiet broker.
+    const refused = refusedFilters([filters].flat(), error);
+    if (!refused) throw error;
+    const who = options.username === undefined ? 'anonymous clients' : `user ${options.username}`;
+    throw new FieldnodeError(`the broker at ${url} refused the subscription to ${refused}: check its ACL for ${who}`, 'SUBSCRIBE', { cause: error });
+  }
   return {
     async close() {
       await client.endAsync();
@@ -43,20 +61,50 @@ export async function subscribe(url: string, filters: string | string[], onMessa
   };
 }
 
-/** Connects with MQTT 5, or 3.1.1 when the broker refuses 5 (aedes, older brokers). */
+/**
+ * MQTT.js fails the whole SUBACK when it refuses any filter and hands over the packet: its
+ * codes, in the order of the filters, say which (`a/+ (code 135)`); undefined if not a refusal.
+ */
+function refusedFilters(filters: string[], error: unknown): string | undefined {
+  const granted = (error as { packet?: { granted?: unknown } }).packet?.granted;
+  if (!Array.isArray(granted) || !granted.some((code) => typeof code === 'number' && code >= FIRST_REFUSAL)) return undefined;
+  const codes = granted as number[];
+  // Codes that do not line up with the filters (several SUBSCRIBE packets) still say it was refused.
+  const codeOf = (index: number) => (codes.length === filters.length ? (codes[index] ?? 0) : Math.max(...codes));
+  return filters
+    .map((filter, index) => ({ filter, code: codeOf(index) }))
+    .filter(({ code }) => code >= FIRST_REFUSAL)
+    .map(({ filter, code }) => `${filter} (code ${code})`)
+    .join(', ');
+}
+
+/** Connects with MQTT 5, or 3.1.1 when the broker refuses 5 (aedes, older brokers) and the protocol choice allows it. */
 async function connectNegotiating(url: string, options: SubscribeOptions): Promise<MqttClient> {
   const expiry = options.sessionExpirySeconds ?? 0;
+  const { tls } = options;
   const base: IClientOptions = {
     reconnectPeriod: 1000,
     clientId: options.clientId ?? `fieldnode-sub-${process.pid}-${Date.now().toString(36)}`,
     clean: expiry === 0,
     ...(options.username !== undefined ? { username: options.username } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(tls
+      ? {
+          ...(tls.ca ? { ca: tls.ca } : {}),
+          ...(tls.cert ? { cert: tls.cert } : {}),
+          ...(tls.key ? { key: tls.key } : {}),
+          rejectUnauthorized: tls.verifyServer,
+          ...(tls.serverName ? { servername: tls.serverName } : {}),
+        }
+      : {}),
   };
+  const choice = options.protocol ?? 'auto';
+  const first = initialProtocolVersion(choice);
+  if (first === 4) return mqtt.connectAsync(url, { ...base, protocolVersion: 4 });
   try {
     return await mqtt.connectAsync(url, { ...base, protocolVersion: 5, properties: { sessionExpiryInterval: expiry } });
   } catch (error) {
-    if (!isProtocolRefusal(error as Error & { code?: number })) throw error;
+    if (!isProtocolRefusal(error as Error & { code?: number }) || fallbackVersion(choice, first) === undefined) throw error;
     return mqtt.connectAsync(url, { ...base, protocolVersion: 4 });
   }
 }

@@ -1,0 +1,105 @@
+/**
+ * `fieldnode run --tail` on a broker that refuses anonymous clients: the tail connects as the
+ * node does (username, password from a file or the environment, TLS with a client
+ * certificate, the configured MQTT version) and reads the node's own tree, which is what the
+ * per-node ACL of the README grants. Real mosquitto, real CLI processes.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithBinary } from '../support/binaries.js';
+import { issue, makeCa, type Issued } from '../support/certificates.js';
+import { RunningCli } from '../support/cli.js';
+import { freePort } from '../support/free-port.js';
+import { startMosquitto, type MosquittoBroker } from '../support/mosquitto.js';
+
+const PASSWORD = 'tail horse battery staple';
+const reading = /^\d\d:\d\d:\d\d\.\d{3} {2}test-site\/tail-node\/station {2}temperature\s+-?\d+(\.\d+)? Cel$/;
+
+describeWithBinary('openssl', 'openssl', 'the live tail on a protected broker', () => {
+  describeWithBinary('mosquitto', 'mosquitto', 'run --tail with the node credentials', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'fieldnode-tail-'));
+    const passwordFile = join(directory, 'node.password');
+    let broker: MosquittoBroker;
+    let plainPort: number;
+    let ca: Issued;
+    let client: Issued;
+
+    beforeAll(async () => {
+      ca = makeCa(directory, 'tail-ca');
+      const server = issue(directory, ca, 'server', 'localhost', 'IP:127.0.0.1,DNS:localhost');
+      client = issue(directory, ca, 'client', 'tail-node');
+      execFileSync('mosquitto_passwd', ['-b', '-c', join(directory, 'passwd'), 'tail-node', PASSWORD]);
+      writeFileSync(join(directory, 'acl'), '# every node may use its own tree only\npattern readwrite fieldnode/+/%u/#\n');
+      writeFileSync(passwordFile, `${PASSWORD}\n`);
+      chmodSync(passwordFile, 0o600);
+      plainPort = await freePort();
+      broker = await startMosquitto({
+        listeners: (port) => [
+          // Keep root when started as root, so the broker can read the root-only test keys.
+          'user root',
+          'per_listener_settings false',
+          'allow_anonymous false',
+          `password_file ${join(directory, 'passwd')}`,
+          `acl_file ${join(directory, 'acl')}`,
+          `listener ${port} 127.0.0.1`,
+          `cafile ${ca.cert}`,
+          `certfile ${server.cert}`,
+          `keyfile ${server.key}`,
+          'require_certificate true',
+          `listener ${plainPort} 127.0.0.1`,
+        ],
+      });
+    });
+    afterAll(() => broker?.close());
+
+    const configFile = (name: string, broker: string, extra = '') => {
+      const path = join(directory, `${name}.yaml`);
+      writeFileSync(
+        path,
+        `node: { id: tail-node, site: test-site }
+dataDir: ${join(directory, name)}
+broker:
+${broker}
+  reconnect: { initialDelayMs: 200, maxDelayMs: 400 }
+${extra}boards: [{ id: station, simulator: { device: weather-station, intervalMs: 20 } }]
+sensors: [{ name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }]
+`,
+      );
+      return path;
+    };
+
+    it('prints readings over TLS with a client certificate and a password file', async () => {
+      const config = configFile(
+        'tls',
+        `  url: "mqtts://127.0.0.1:${broker.port}"
+  username: tail-node
+  password: { file: ${passwordFile} }
+  tls: { ca: ${ca.cert}, cert: ${client.cert}, key: ${client.key} }`,
+      );
+      const run = new RunningCli(['run', config, '--tail', '--log-format', 'json']);
+      await run.waitForStdout((lines) => lines.filter((line) => reading.test(line)).length >= 5, 15_000);
+      expect(await run.signal('SIGINT')).toBe(0);
+      expect(run.stdoutLines().every((line) => reading.test(line))).toBe(true);
+      expect(run.stderr).not.toContain('cannot show the tail');
+      expect(run.stderr).not.toContain(PASSWORD);
+    });
+
+    it('prints readings with a password from the environment, on MQTT 3.1.1 when the config says so', async () => {
+      const config = configFile(
+        'env',
+        `  url: "mqtt://127.0.0.1:${plainPort}"
+  username: tail-node
+  password: { env: TAIL_NODE_PASSWORD }
+  protocol: "3.1.1"`,
+      );
+      const run = new RunningCli(['run', config, '--tail', '--log-format', 'json'], { TAIL_NODE_PASSWORD: PASSWORD });
+      await run.waitForStdout((lines) => lines.filter((line) => reading.test(line)).length >= 5, 15_000);
+      expect(await run.signal('SIGINT')).toBe(0);
+      expect(run.stderr).toContain('"mqtt":"3.1.1"');
+      expect(run.stderr).not.toContain('cannot show the tail');
+    });
+  });
+});
