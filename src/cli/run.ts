@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConfigFile, validateConfig } from '../config/load.js';
 import type { NodeConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
-import { FieldNode } from '../node.js';
+import { FieldNode, outboxPath } from '../node.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../uplink/embedded-broker.js';
 import type { Subscription } from '../uplink/subscriber.js';
 import { failWith } from './exit.js';
@@ -22,6 +22,9 @@ interface RunFlags {
   logFormat?: LogFormat;
 }
 
+/** MQTT client ids the config schema accepts; a trial's suffix must fit in them. */
+const MAX_CLIENT_ID = 128;
+
 /**
  * Points the config at the embedded broker: its credentials and TLS material are meant for
  * another broker, and aedes speaks MQTT 3.1.1 only, so there is no point offering it version 5.
@@ -31,24 +34,54 @@ function withEmbeddedBroker(config: NodeConfig, url: string): NodeConfig {
   return { ...config, broker: { ...broker, url, protocol: '3.1.1' } };
 }
 
+/**
+ * A trial run (the broker replaced on the command line) keeps its outbox in `directory`, so
+ * the real backlog is neither sent to a throwaway broker nor mixed with test packs, and the
+ * real boot epoch does not move. Its own client id keeps it from taking over the real node's
+ * session on a broker both reach: brokers disconnect the older of two clients with one id.
+ */
+function asTrial(config: NodeConfig, directory: string): NodeConfig {
+  const suffix = `-trial-${process.pid}`;
+  const clientId = (config.broker.clientId ?? `fieldnode-${config.node.id}`).slice(0, MAX_CLIENT_ID - suffix.length) + suffix;
+  return { ...config, dataDir: directory, broker: { ...config.broker, clientId } };
+}
+
+/** A directory of our own, removed however the process ends (a clean stop, a failure, a usage error). */
+function temporaryDirectory(prefix: string): string {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  process.once('exit', () => {
+    try {
+      rmSync(directory, { recursive: true, force: true });
+    } catch (error) {
+      // Leaving a temporary directory behind must not turn an exit into a crash.
+      process.stderr.write(`fieldnode: could not remove ${directory}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    }
+  });
+  return directory;
+}
+
 async function runNode(configFile: string | undefined, flags: RunFlags, logger: Logger): Promise<void> {
   let config = loadConfigFile(configFile ?? demoConfigPath());
-  let demoDataDir: string | undefined;
+  // Without a config there is nothing else to talk to: run the demo against a broker of our own.
+  const embedded = flags.embeddedBroker ?? (configFile === undefined && flags.broker === undefined);
+  if (flags.broker !== undefined) {
+    // An override goes through the same checks as the file (no credentials in URLs).
+    config = validateConfig({ ...config, broker: { ...config.broker, url: flags.broker } }, '--broker');
+  }
   if (configFile === undefined) {
     // The demo must run anywhere without root: its outbox lives in a temporary directory.
-    demoDataDir = mkdtempSync(join(tmpdir(), 'fieldnode-demo-'));
-    config = { ...config, dataDir: demoDataDir };
+    config = { ...config, dataDir: temporaryDirectory('fieldnode-demo-') };
+  } else if (embedded || flags.broker !== undefined) {
+    const directory = temporaryDirectory('fieldnode-trial-');
+    // First line, before anything else is logged: whoever runs it must know the real outbox is left alone.
+    process.stderr.write(`fieldnode: trial run: outbox in a temporary directory (${directory}, removed at exit); the outbox in ${dirname(outboxPath(config))} is not touched\n`);
+    config = asTrial(config, directory);
   }
-  // Without a config there is nothing else to talk to: run the demo against a broker of our own.
-  const embedded = flags.embeddedBroker ?? configFile === undefined;
   let broker: EmbeddedBroker | undefined;
   if (embedded) {
     broker = await startEmbeddedBroker();
     config = withEmbeddedBroker(config, broker.url);
     logger.info({ broker: broker.url }, 'embedded MQTT broker listening');
-  } else if (flags.broker) {
-    // An override goes through the same checks as the file (no credentials in URLs).
-    config = validateConfig({ ...config, broker: { ...config.broker, url: flags.broker } }, '--broker');
   }
   let tail: Promise<Subscription | undefined> | undefined;
   const node = new FieldNode(config, { logger, version: packageVersion() });
@@ -57,7 +90,6 @@ async function runNode(configFile: string | undefined, flags: RunFlags, logger: 
     await node.stop();
     await (await tail)?.close();
     await broker?.close();
-    if (demoDataDir) rmSync(demoDataDir, { recursive: true, force: true });
   });
   await node.start();
   if (flags.tail ?? embedded) {
@@ -77,8 +109,8 @@ export function registerRun(program: Command): void {
     .command('run', { isDefault: false })
     .description('run a node; without a config, the bundled simulated weather station on an embedded broker, printing readings')
     .argument('[config]', 'fieldnode.yaml (default: the bundled simulated demo)')
-    .option('--broker <url>', "override the config's broker URL")
-    .addOption(new Option('--embedded-broker', 'start an in-process MQTT broker on a free port and publish to it').conflicts('broker'))
+    .option('--broker <url>', "trial run against another broker, with a temporary outbox (to move the node for good, edit the config)")
+    .addOption(new Option('--embedded-broker', 'trial run on an in-process MQTT broker on a free port, with a temporary outbox').conflicts('broker'))
     .option('--tail', "print the node's readings as they arrive at the broker (default with the embedded broker)")
     .option('--no-tail', 'do not print readings')
     .addOption(new Option('--log-level <level>', 'how much to log').choices(LOG_LEVELS).default('info'))
