@@ -15,7 +15,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FieldnodeError } from '../core/errors.js';
 
-/** The lock file, an (empty) SQLite database that only serves as something to lock. */
+/**
+ * The lock file, an (empty) SQLite database that only serves as something to lock. It stays
+ * after a stop: deleting it would let one process lock the old file and another a new one.
+ */
 export const LOCK_FILE = 'node.lock';
 /** Who holds the lock: the PID, for the message a second process prints. */
 export const PID_FILE = 'node.pid';
