@@ -51,8 +51,9 @@ export function lockDataDir(directory: string, pid: number = process.pid): DataD
   }
   try {
     db.pragma('locking_mode = EXCLUSIVE');
-    // No journal: the file holds no data, and a lock file should not grow companions.
-    db.pragma('journal_mode = OFF');
+    // The journal in memory: the file holds no data, and a lock file should not grow companions
+    // (OFF would do as well, but better-sqlite3's defensive mode refuses it).
+    db.pragma('journal_mode = MEMORY');
     // A write takes SQLite's exclusive lock; in EXCLUSIVE locking mode it is kept until close.
     db.exec('BEGIN EXCLUSIVE; COMMIT');
   } catch (error) {

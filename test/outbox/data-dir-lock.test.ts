@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ describe('data directory lock', () => {
     const directory = fresh();
     const first = lockDataDir(directory, 4242);
     expect(readFileSync(join(directory, PID_FILE), 'utf8')).toBe('4242\n');
+    expect(readdirSync(directory).sort()).toEqual(['node.lock', 'node.pid']);
     const second = (() => {
       try {
         lockDataDir(directory);
