@@ -1,7 +1,7 @@
 /**
  * The outbox on SQLite (better-sqlite3) in WAL mode: writes are grouped into one
  * transaction per batch, so an SD card sees one fsync per batch, never one per reading.
- * The only file that imports better-sqlite3.
+ * With data-dir-lock.ts, the only files that import better-sqlite3.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
