@@ -1,8 +1,8 @@
 import type { Reading } from '../core/reading.js';
 import { decodeSenmlCbor, encodeSenmlCbor } from './cbor.js';
-import { HISTORICAL_FIELD, markHistorical, packFromReadings, packSession, resolvePack, type PackSession, type ResolvedRecord } from './senml.js';
+import { HISTORICAL_FIELD, markHistorical, packFromReadings, packSession, resolvePack, type PackSession, type ResolvedRecord, type SenmlRecord } from './senml.js';
 
-export { SENML_CBOR_CONTENT_TYPE } from './cbor.js';
+export { SENML_CBOR_CONTENT_TYPE, SenmlCborSequence, type SequenceItem } from './cbor.js';
 export { HISTORICAL_FIELD, senmlLabels, SenmlError, toJsonSenml, type PackSession, type ResolvedRecord, type SenmlRecord } from './senml.js';
 export { decodeSenmlCbor, encodeSenmlCbor };
 
@@ -38,5 +38,10 @@ export function decodeMessage(bytes: Uint8Array, options: { nowSeconds?: number 
  * the function consumers call on every data message.
  */
 export function decodePack(bytes: Uint8Array, options: { nowSeconds?: number; understood?: ReadonlySet<string> } = {}): ResolvedRecord[] {
-  return resolvePack(decodeSenmlCbor(bytes), { ...options, understood: new Set([HISTORICAL_FIELD, ...(options.understood ?? [])]) });
+  return resolveRecords(decodeSenmlCbor(bytes), options);
+}
+
+/** Resolves a pack's records read from a CBOR sequence (SenmlCborSequence) as decodePack resolves a single pack. */
+export function resolveRecords(records: readonly SenmlRecord[], options: { nowSeconds?: number; understood?: ReadonlySet<string> } = {}): ResolvedRecord[] {
+  return resolvePack(records, { ...options, understood: new Set([HISTORICAL_FIELD, ...(options.understood ?? [])]) });
 }

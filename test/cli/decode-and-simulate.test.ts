@@ -43,10 +43,12 @@ describe('fieldnode decode', () => {
     ]);
   });
 
-  it('explains input that is not a pack and exits 1', async () => {
+  it('explains input that is not a pack, or no input, and exits 1', async () => {
     const result = await runCli(['decode'], { input: Buffer.from('hello') });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^fieldnode: cannot decode: /);
+    expect(result.stderr).toMatch(/^fieldnode: cannot decode pack 1 \(byte 0\): /);
+    const empty = await runCli(['decode'], { input: '' });
+    expect(empty).toMatchObject({ code: 1, stderr: 'fieldnode: no SenML pack in the input\n' });
   });
 });
 
