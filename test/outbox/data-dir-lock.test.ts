@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,11 +39,11 @@ describe('data directory lock', () => {
     again.release();
   });
 
-  // Root writes anywhere: there is nothing to refuse.
-  it.skipIf(process.getuid?.() === 0)('explains a directory it cannot write', () => {
+  // A path through a plain file cannot become a directory, even for root (which writes anywhere else).
+  it('explains a directory it cannot create', () => {
     const parent = mkdtempSync(join(tmpdir(), 'fieldnode-lock-'));
-    chmodSync(parent, 0o500);
-    expect(() => lockDataDir(join(parent, 'ws-01'))).toThrow(/^cannot lock the data directory .*ws-01 \(EACCES\): make it a directory the node may write$/);
+    writeFileSync(join(parent, 'not-a-directory'), '');
+    expect(() => lockDataDir(join(parent, 'not-a-directory', 'ws-01'))).toThrow(/^cannot lock the data directory .*not-a-directory\/ws-01 \(ENOTDIR\): make it a directory the node may write$/);
   });
 
   it('keeps a second node off a running node\'s outbox, and lets it start once the first stopped', async () => {
