@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { parse as parseYamlScalar } from 'yaml';
 import { createDevice, hostOnPty, streamLink } from '../../simulators/host.js';
 import { loadScenario, runScenario } from '../../simulators/scenario.js';
@@ -14,10 +14,9 @@ import { endQuietlyWhenStdoutCloses } from './stdout.js';
  */
 function collectOption(value: string, previous: Record<string, unknown>): Record<string, unknown> {
   const equals = value.indexOf('=');
-  // Commander reports these as a command line that does not parse (exit 64), naming the option.
-  if (equals <= 0) throw new InvalidArgumentError('It takes key=value.');
+  if (equals <= 0) throw new FieldnodeError(`--option takes key=value, got "${value}"`, 'USAGE');
   const path = value.slice(0, equals).split('.');
-  if (path.some((part) => part === '')) throw new InvalidArgumentError(`The key "${value.slice(0, equals)}" has an empty part.`);
+  if (path.some((part) => part === '')) throw new FieldnodeError(`--option key "${value.slice(0, equals)}" has an empty part`, 'USAGE');
   // Values are read as YAML scalars, so `seed=7` is a number and `format=csv` a string.
   return setNested(previous, path, parseYamlScalar(value.slice(equals + 1)) as unknown, []);
 }
@@ -28,7 +27,7 @@ function setNested(target: Record<string, unknown>, path: readonly string[], val
   if (rest.length === 0) return { ...target, [key]: value };
   const current = Object.hasOwn(target, key) ? target[key] : {};
   if (typeof current !== 'object' || current === null || Array.isArray(current)) {
-    throw new InvalidArgumentError(`The key ${[...above, key].join('.')} is already set to a value, so it cannot also take ${[...above, ...path].join('.')}.`);
+    throw new FieldnodeError(`--option ${[...above, key].join('.')} is already set to a value, so it cannot also take ${[...above, ...path].join('.')}`, 'USAGE');
   }
   return { ...target, [key]: setNested(current as Record<string, unknown>, rest, value, [...above, key]) };
 }
