@@ -5,7 +5,7 @@ import { readTlsMaterial } from '../config/tls-files.js';
 import { FieldnodeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { explainBrokerError } from '../uplink/broker-errors.js';
-import { subscribe, type Subscription } from '../uplink/subscriber.js';
+import { offeredCredentials, subscribe, type Subscription } from '../uplink/subscriber.js';
 import { dataTopic, parseDataTopic, type NodeAddress } from '../uplink/topics.js';
 
 /** One reading as the tail prints it: `12:00:01.500  site/node/board  temperature  21.53 Cel`. */
@@ -23,6 +23,12 @@ export function formatTailLine(source: string, record: ResolvedRecord): string {
  * subscribes to the node's own tree only, which is all that the usual per-node ACL lets it read.
  */
 export async function tailReadings(broker: BrokerConfig, address: NodeAddress, write: (line: string) => void, logger: Logger, environment: NodeJS.ProcessEnv = process.env): Promise<Subscription> {
+  const options = {
+    ...(broker.username !== undefined ? { username: broker.username } : {}),
+    ...(broker.password ? { password: readSecret(broker.password, environment) } : {}),
+    ...(broker.tls ? { tls: readTlsMaterial(broker.tls) } : {}),
+    protocol: broker.protocol,
+  };
   try {
     return await subscribe(
       broker.url,
@@ -37,15 +43,10 @@ export async function tailReadings(broker: BrokerConfig, address: NodeAddress, w
         }
       },
       logger,
-      {
-        ...(broker.username !== undefined ? { username: broker.username } : {}),
-        ...(broker.password ? { password: readSecret(broker.password, environment) } : {}),
-        ...(broker.tls ? { tls: readTlsMaterial(broker.tls) } : {}),
-        protocol: broker.protocol,
-      },
+      options,
     );
   } catch (error) {
     if (error instanceof FieldnodeError) throw error;
-    throw new FieldnodeError(explainBrokerError(error as Error & { code?: string | number }, broker.url), 'TAIL', { cause: error });
+    throw new FieldnodeError(explainBrokerError(error as Error & { code?: string | number }, broker.url, offeredCredentials(options)), 'TAIL', { cause: error });
   }
 }

@@ -5,7 +5,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { FieldnodeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { explainBrokerError } from './broker-errors.js';
+import { explainBrokerError, type OfferedCredentials } from './broker-errors.js';
 import type { TlsMaterial } from './mqtt-uplink.js';
 import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice } from './protocol.js';
 
@@ -36,13 +36,18 @@ export interface SubscribeOptions {
   readonly protocol?: ProtocolChoice;
 }
 
+/** What a refusal's explanation may say of the credentials: whether they were given, never the password. */
+export function offeredCredentials(options: SubscribeOptions): OfferedCredentials {
+  return { username: options.username, hasPassword: options.password !== undefined };
+}
+
 /** SUBACK codes of 0x80 and above refuse a subscription (3.1.1: 0x80; MQTT 5: 0x87 not authorized, ...). */
 const FIRST_REFUSAL = 0x80;
 
 /** Subscribes to `filters` at QoS 1 and calls `onMessage` for each message; resolves once subscribed. */
 export async function subscribe(url: string, filters: string | string[], onMessage: (message: ReceivedMessage) => void, logger: Logger, options: SubscribeOptions = {}): Promise<Subscription> {
   const client = await connectNegotiating(url, options);
-  client.on('error', (error) => logger.error({}, explainBrokerError(error, url)));
+  client.on('error', (error) => logger.error({}, explainBrokerError(error, url, offeredCredentials(options))));
   client.on('message', (topic, payload, packet) => onMessage({ topic, payload, retained: packet.retain, contentType: packet.properties?.contentType }));
   try {
     await client.subscribeAsync(filters, { qos: 1 });

@@ -101,5 +101,18 @@ sensors: [{ name: temperature, board: station, unit: Cel, driver: { type: lines,
       expect(run.stderr).toContain('"mqtt":"3.1.1"');
       expect(run.stderr).not.toContain('cannot show the tail');
     });
+    it('explains a refused password in the tail as a credentials problem, naming the user', async () => {
+      const config = configFile(
+        'refused',
+        `  url: "mqtt://127.0.0.1:${plainPort}"
+  username: tail-node
+  password: { env: TAIL_NODE_PASSWORD }`,
+      );
+      const run = new RunningCli(['run', config, '--tail', '--log-format', 'json'], { TAIL_NODE_PASSWORD: 'not the password' });
+      await run.waitForStderr(/cannot show the tail: broker \S+ refused the credentials of user \\"tail-node\\"/, 15_000);
+      expect(await run.signal('SIGINT')).toBe(0);
+      expect(run.stderr).not.toContain('not the password');
+      expect(run.stderr).not.toMatch(/ACL/);
+    });
   });
 });
