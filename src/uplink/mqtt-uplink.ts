@@ -21,6 +21,23 @@ export interface TlsMaterial {
   readonly serverName?: string | undefined;
 }
 
+/** Who a connection is and how it checks the broker, as MQTT.js takes it: one mapping for the node and its tail. */
+export function identityOptions(username: string | undefined, password: string | undefined, tls: TlsMaterial | undefined): IClientOptions {
+  return {
+    ...(username !== undefined ? { username } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(tls
+      ? {
+          ...(tls.ca ? { ca: tls.ca } : {}),
+          ...(tls.cert ? { cert: tls.cert } : {}),
+          ...(tls.key ? { key: tls.key } : {}),
+          rejectUnauthorized: tls.verifyServer,
+          ...(tls.serverName ? { servername: tls.serverName } : {}),
+        }
+      : {}),
+  };
+}
+
 export interface UplinkOptions {
   readonly url: string;
   readonly clientId: string;
@@ -236,17 +253,7 @@ export class MqttUplink implements Lifecycle {
       reconnectPeriod: 0,
       connectTimeout: 10_000,
       resubscribe: false,
-      ...(username !== undefined ? { username } : {}),
-      ...(password !== undefined ? { password } : {}),
-      ...(tls
-        ? {
-            ...(tls.ca ? { ca: tls.ca } : {}),
-            ...(tls.cert ? { cert: tls.cert } : {}),
-            ...(tls.key ? { key: tls.key } : {}),
-            rejectUnauthorized: tls.verifyServer,
-            ...(tls.serverName ? { servername: tls.serverName } : {}),
-          }
-        : {}),
+      ...identityOptions(username, password, tls),
       ...this.versionOptions(),
     };
   }

@@ -6,7 +6,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { FieldnodeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { explainBrokerError, type OfferedCredentials } from './broker-errors.js';
-import type { TlsMaterial } from './mqtt-uplink.js';
+import { identityOptions, type TlsMaterial } from './mqtt-uplink.js';
 import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice } from './protocol.js';
 
 export interface Subscription {
@@ -86,22 +86,11 @@ function refusedFilters(filters: string[], error: unknown): string | undefined {
 /** Connects with MQTT 5, or 3.1.1 when the broker refuses 5 (aedes, older brokers) and the protocol choice allows it. */
 async function connectNegotiating(url: string, options: SubscribeOptions): Promise<MqttClient> {
   const expiry = options.sessionExpirySeconds ?? 0;
-  const { tls } = options;
   const base: IClientOptions = {
     reconnectPeriod: 1000,
     clientId: options.clientId ?? `fieldnode-sub-${process.pid}-${Date.now().toString(36)}`,
     clean: expiry === 0,
-    ...(options.username !== undefined ? { username: options.username } : {}),
-    ...(options.password !== undefined ? { password: options.password } : {}),
-    ...(tls
-      ? {
-          ...(tls.ca ? { ca: tls.ca } : {}),
-          ...(tls.cert ? { cert: tls.cert } : {}),
-          ...(tls.key ? { key: tls.key } : {}),
-          rejectUnauthorized: tls.verifyServer,
-          ...(tls.serverName ? { servername: tls.serverName } : {}),
-        }
-      : {}),
+    ...identityOptions(options.username, options.password, options.tls),
   };
   const choice = options.protocol ?? 'auto';
   const first = initialProtocolVersion(choice);

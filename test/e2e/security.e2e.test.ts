@@ -2,7 +2,6 @@
  * TLS with a CA and client certificates made here with openssl, passwords and a mosquitto
  * ACL that confines each node to its own topic tree (the pattern documented in the README).
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +12,9 @@ import { openSqliteOutbox } from '../../src/outbox/sqlite-outbox.js';
 import { describeWithBinary } from '../support/binaries.js';
 import { issue, makeCa, type Issued } from '../support/certificates.js';
 import { waitUntil } from '../support/collector.js';
-import { freePort } from '../support/free-port.js';
 import { memoryLogger } from '../support/memory-logger.js';
-import { startMosquitto, type MosquittoBroker } from '../support/mosquitto.js';
+import type { MosquittoBroker } from '../support/mosquitto.js';
+import { startProtectedMosquitto } from '../support/protected-broker.js';
 import { weatherStationConfig } from './support.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -37,28 +36,9 @@ describeWithBinary('openssl', 'openssl', 'broker security', () => {
       const server = issue(directory, ca, 'server', 'localhost', 'IP:127.0.0.1,DNS:localhost');
       client = issue(directory, ca, 'client', 'tls-node');
       rogueClient = issue(directory, rogueCa, 'rogue-client', 'tls-node');
-      execFileSync('mosquitto_passwd', ['-b', '-c', join(directory, 'passwd'), 'tls-node', PASSWORD]);
-      execFileSync('mosquitto_passwd', ['-b', join(directory, 'passwd'), 'reader', 'reader-password']);
-      writeFileSync(join(directory, 'acl'), 'user reader\ntopic read fieldnode/#\n\n# every node may use its own tree only\npattern readwrite fieldnode/+/%u/#\n');
       writeFileSync(passwordFile, `${PASSWORD}\n`);
       chmodSync(passwordFile, 0o600);
-      plainPort = await freePort();
-      broker = await startMosquitto({
-        listeners: (port) => [
-          // Keep root when started as root, so the broker can read the root-only test keys.
-          'user root',
-          'per_listener_settings false',
-          'allow_anonymous false',
-          `password_file ${join(directory, 'passwd')}`,
-          `acl_file ${join(directory, 'acl')}`,
-          `listener ${port} 127.0.0.1`,
-          `cafile ${ca.cert}`,
-          `certfile ${server.cert}`,
-          `keyfile ${server.key}`,
-          'require_certificate true',
-          `listener ${plainPort} 127.0.0.1`,
-        ],
-      });
+      ({ broker, plainPort } = await startProtectedMosquitto({ directory, ca, server, users: { 'tls-node': PASSWORD, reader: 'reader-password' }, acl: 'user reader\ntopic read fieldnode/#\n\n# every node may use its own tree only\npattern readwrite fieldnode/+/%u/#\n' }));
     });
     afterAll(() => broker?.close());
 

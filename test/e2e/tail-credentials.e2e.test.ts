@@ -4,7 +4,6 @@
  * certificate, the configured MQTT version) and reads the node's own tree, which is what the
  * per-node ACL of the README grants. Real mosquitto, real CLI processes.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +11,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithBinary } from '../support/binaries.js';
 import { issue, makeCa, type Issued } from '../support/certificates.js';
 import { RunningCli } from '../support/cli.js';
-import { freePort } from '../support/free-port.js';
-import { startMosquitto, type MosquittoBroker } from '../support/mosquitto.js';
+import type { MosquittoBroker } from '../support/mosquitto.js';
+import { startProtectedMosquitto } from '../support/protected-broker.js';
 
 const PASSWORD = 'tail horse battery staple';
 const reading = /^\d\d:\d\d:\d\d\.\d{3} {2}test-site\/tail-node\/station {2}temperature\s+-?\d+(\.\d+)? Cel$/;
@@ -31,27 +30,9 @@ describeWithBinary('openssl', 'openssl', 'the live tail on a protected broker', 
       ca = makeCa(directory, 'tail-ca');
       const server = issue(directory, ca, 'server', 'localhost', 'IP:127.0.0.1,DNS:localhost');
       client = issue(directory, ca, 'client', 'tail-node');
-      execFileSync('mosquitto_passwd', ['-b', '-c', join(directory, 'passwd'), 'tail-node', PASSWORD]);
-      writeFileSync(join(directory, 'acl'), '# every node may use its own tree only\npattern readwrite fieldnode/+/%u/#\n');
       writeFileSync(passwordFile, `${PASSWORD}\n`);
       chmodSync(passwordFile, 0o600);
-      plainPort = await freePort();
-      broker = await startMosquitto({
-        listeners: (port) => [
-          // Keep root when started as root, so the broker can read the root-only test keys.
-          'user root',
-          'per_listener_settings false',
-          'allow_anonymous false',
-          `password_file ${join(directory, 'passwd')}`,
-          `acl_file ${join(directory, 'acl')}`,
-          `listener ${port} 127.0.0.1`,
-          `cafile ${ca.cert}`,
-          `certfile ${server.cert}`,
-          `keyfile ${server.key}`,
-          'require_certificate true',
-          `listener ${plainPort} 127.0.0.1`,
-        ],
-      });
+      ({ broker, plainPort } = await startProtectedMosquitto({ directory, ca, server, users: { 'tail-node': PASSWORD }, acl: '# every node may use its own tree only\npattern readwrite fieldnode/+/%u/#\n' }));
     });
     afterAll(() => broker?.close());
 
