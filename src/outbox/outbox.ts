@@ -54,8 +54,9 @@ export interface OutboxBounds {
 export interface Outbox {
   /**
    * Stores packs in one transaction (one fsync), applying the bounds; returns their ids in
-   * order (undefined: rejected). Packs in `inFlight` are with the broker already and are
-   * never dropped to make room: they may yet be delivered.
+   * order (undefined: rejected). Packs in `inFlight` are with the broker already (or
+   * acknowledged, awaiting removal) and are never dropped to make room: they may yet be, or
+   * were, delivered. When it throws, nothing was stored and the totals are unchanged.
    */
   append(packs: readonly NewPack[], inFlight: ReadonlySet<number>): { ids: (number | undefined)[]; dropped: Dropped; reason?: DropReason };
   /** Up to `limit` packs with an id above `afterId`, oldest first. */
@@ -65,6 +66,8 @@ export interface Outbox {
   /** Drops packs older than the age bound, except those in flight. */
   expire(nowMs: number, inFlight: ReadonlySet<number>): Dropped;
   totals(): OutboxTotals;
+  /** Free space for the outbox's files, in bytes (undefined if unknown): said when writes fail. */
+  freeBytes?(): number | undefined;
   /** Increments and returns the persisted boot epoch; called once per start. */
   nextBootEpoch(): number;
   close(): void;

@@ -4,7 +4,7 @@
  * With data-dir-lock.ts, the only files that import better-sqlite3.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SANE_CLOCK_FLOOR_MS, type Dropped, type DropReason, type NewPack, type Outbox, type OutboxBounds, type OutboxTotals, type StoredPack } from './outbox.js';
 
@@ -34,44 +34,129 @@ CREATE TABLE IF NOT EXISTS packs (
 CREATE INDEX IF NOT EXISTS packs_created ON packs (created_at);
 `;
 
+/**
+ * WAL bounds: a checkpoint every 128 pages (512 KiB at 4 KiB pages) and a WAL file cut back
+ * to 512 KiB after each, so that on a small data partition the WAL cannot take the space the
+ * rows need; at most that plus one batch. It is truncated to nothing after a drain or after
+ * a failed write.
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 128;
+/** See WAL_AUTOCHECKPOINT_PAGES. */
+export const WAL_SIZE_LIMIT_BYTES = 512 * 1024;
+
 /** Opens (creating if needed) the outbox database at `path`. */
 export function openSqliteOutbox(path: string, bounds: OutboxBounds): Outbox {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  return new SqliteOutbox(path, bounds);
+}
+
+function connect(path: string): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // FULL: a committed batch survives a power cut, at the price of one fsync per commit.
   db.pragma('synchronous = FULL');
   // A fixed, small page cache: the backlog lives on disk, and memory must not grow with it.
   db.pragma('cache_size = -1024');
+  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   db.exec(SCHEMA);
-  return new SqliteOutbox(db, bounds);
+  return db;
 }
 
+type Totals = { packs: number; readings: number; bytes: number };
+
 class SqliteOutbox implements Outbox {
-  private readonly insert: Database.Statement;
-  private readonly selectAfter: Database.Statement;
-  private readonly deleteById: Database.Statement;
-  private readonly selectOldest: Database.Statement;
-  private readonly selectExpired: Database.Statement;
-  private current: { packs: number; readings: number; bytes: number };
+  private db!: Database.Database;
+  private insert!: Database.Statement;
+  private selectAfter!: Database.Statement;
+  private deleteById!: Database.Statement;
+  private selectOldest!: Database.Statement;
+  private selectExpired!: Database.Statement;
+  private selectTotals!: Database.Statement;
+  private current: Totals = { packs: 0, readings: 0, bytes: 0 };
+  /** Set by close(): a connection closed on purpose is never reopened. */
+  private closedByOwner = false;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly path: string,
     private readonly bounds: OutboxBounds,
   ) {
+    this.open();
+  }
+
+  private open(): void {
+    const db = (this.db = connect(this.path));
     this.insert = db.prepare('INSERT INTO packs (topic, payload, readings, boot, seq, created_at, live_generation) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.selectAfter = db.prepare('SELECT * FROM packs WHERE id > ? ORDER BY id LIMIT ?');
     this.deleteById = db.prepare('DELETE FROM packs WHERE id = ? RETURNING readings, length(payload) AS bytes');
     this.selectOldest = db.prepare('SELECT id, readings, length(payload) AS bytes FROM packs WHERE id > ? ORDER BY id LIMIT 256');
     this.selectExpired = db.prepare('SELECT id, readings, length(payload) AS bytes FROM packs WHERE created_at < ? AND created_at >= ? ORDER BY id');
-    const totals = db.prepare('SELECT count(*) AS packs, coalesce(sum(readings), 0) AS readings, coalesce(sum(length(payload)), 0) AS bytes FROM packs').get() as OutboxTotals;
-    this.current = { ...totals };
+    this.selectTotals = db.prepare('SELECT count(*) AS packs, coalesce(sum(readings), 0) AS readings, coalesce(sum(length(payload)), 0) AS bytes FROM packs');
+    this.current = { ...(this.selectTotals.get() as Totals) };
+  }
+
+  /**
+   * Runs `work` in one transaction. When it fails (SQLITE_FULL, an I/O error), the in-memory
+   * totals go back to what is on disk and the connection is made usable again, so that the
+   * outbox works as soon as space returns, without a restart.
+   */
+  private write<T>(work: () => T): T {
+    const before = { ...this.current };
+    try {
+      return this.db.transaction(work)();
+    } catch (error) {
+      this.current = before;
+      this.recover();
+      throw error;
+    }
+  }
+
+  /**
+   * After a failed write: a transaction that could not be rolled back would swallow every later
+   * write into a savepoint that never commits, so roll back or reopen; recount what is on disk;
+   * and try to give the WAL's space back to the file system.
+   */
+  private recover(): void {
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } catch {
+      // Reopened below.
+    }
+    if (!this.db.open || this.db.inTransaction) {
+      if (this.closedByOwner) return;
+      try {
+        if (this.db.open) this.db.close();
+      } catch {
+        // A closed handle is all that is needed.
+      }
+      try {
+        this.open();
+      } catch {
+        // The next write tries again through a fresh failure.
+        return;
+      }
+    }
+    try {
+      this.current = { ...(this.selectTotals.get() as Totals) };
+    } catch {
+      // Keep the totals restored from before the transaction: they matched the disk.
+    }
+    this.checkpoint();
+  }
+
+  /** Moves the WAL into the database file and truncates it; harmless when it cannot. */
+  private checkpoint(): void {
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // A full disk may refuse the checkpoint too; the next one tries again.
+    }
   }
 
   append(packs: readonly NewPack[], inFlight: ReadonlySet<number>): { ids: (number | undefined)[]; dropped: Dropped; reason?: DropReason } {
     const dropped: Dropped = { packs: 0, readings: 0, ids: [] };
     const ids: (number | undefined)[] = [];
-    this.db.transaction(() => {
+    this.write(() => {
       for (const pack of packs) {
         const size = pack.payload.length;
         if (this.current.bytes + size > this.bounds.maxBytes) {
@@ -89,7 +174,7 @@ class SqliteOutbox implements Outbox {
         this.current.readings += pack.readings;
         this.current.bytes += size;
       }
-    })();
+    });
     return dropped.packs > 0 ? { ids, dropped, reason: 'full' } : { ids, dropped };
   }
 
@@ -108,20 +193,22 @@ class SqliteOutbox implements Outbox {
 
   remove(ids: readonly number[]): void {
     if (ids.length === 0) return;
-    this.db.transaction(() => {
+    this.write(() => {
       for (const id of ids) {
         const removed = this.deleteById.get(id) as { readings: number; bytes: number } | undefined;
         if (removed) this.account(removed, -1);
       }
-    })();
+    });
+    // Drained: give the WAL's space back now, not at the next autocheckpoint.
+    if (this.current.packs === 0) this.checkpoint();
   }
 
   expire(nowMs: number, inFlight: ReadonlySet<number>): Dropped {
     const dropped: Dropped = { packs: 0, readings: 0, ids: [] };
-    this.db.transaction(() => {
+    this.write(() => {
       const rows = this.selectExpired.all(nowMs - this.bounds.maxAgeMs, SANE_CLOCK_FLOOR_MS) as { id: number; readings: number; bytes: number }[];
       this.deleteRows(rows.filter((row) => !inFlight.has(row.id)), dropped);
-    })();
+    });
     return dropped;
   }
 
@@ -130,15 +217,26 @@ class SqliteOutbox implements Outbox {
   }
 
   nextBootEpoch(): number {
-    return this.db.transaction(() => {
+    return this.write(() => {
       const row = this.db.prepare("SELECT value FROM meta WHERE key = 'boot'").get() as { value: number } | undefined;
       const next = (row?.value ?? 0) + 1;
       this.db.prepare("INSERT INTO meta (key, value) VALUES ('boot', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(next);
       return next;
-    })();
+    });
+  }
+
+  freeBytes(): number | undefined {
+    if (this.path === ':memory:') return undefined;
+    try {
+      const stats = statfsSync(dirname(this.path));
+      return stats.bavail * stats.bsize;
+    } catch {
+      return undefined;
+    }
   }
 
   close(): void {
+    this.closedByOwner = true;
     if (this.db.open) this.db.close();
   }
 
