@@ -2,15 +2,18 @@
  * Serial ports through serialport 13: real ones by path (including /dev/serial/by-id/...),
  * or any other serialport binding (the in-process mock binding for simulated boards).
  * With `reopen`, a port that is missing or disappears (a USB adapter pulled out) is opened
- * again with backoff when it comes back, without restarting anything.
+ * again with backoff when it comes back, without restarting anything. A port that hangs up,
+ * or whose device node vanishes while it is open, counts as disconnected too.
  */
+import { autoDetect } from '@serialport/bindings-cpp';
 import { SerialPortStream } from '@serialport/stream';
-import { SerialPort } from 'serialport';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
 import { Backoff, type BackoffOptions } from '../core/backoff.js';
+import { DeviceWatch, deviceIdentity } from './device-watch.js';
 import { explainOpenError } from './serial-errors.js';
+import { HANG_UP, hangupAware } from './serial-hangup.js';
 import type { ByteTransport, TransportState } from './transport.js';
 
 /** Any serialport binding: the native one, the mock one, or a future one (TCP, RFC 2217). */
@@ -26,6 +29,19 @@ export interface SerialTransportOptions {
   readonly logger?: Logger;
   /** Keep trying to (re)open a missing or vanished port; without it, start() fails when the port cannot be opened. */
   readonly reopen?: BackoffOptions & { readonly clock: Clock };
+  /**
+   * Stat the path every second (on reopen's clock) and treat the port as gone when its device
+   * node vanished or was replaced, even if the port itself never said so. On by default with
+   * the native binding, whose paths are files; other bindings' paths may be mere names.
+   */
+  readonly watchDevice?: boolean;
+}
+
+/** The machine's binding, loaded on first use, with hang-ups surfaced as disconnects. */
+let nativeBinding: SerialBinding | undefined;
+function native(): SerialBinding {
+  nativeBinding ??= hangupAware(autoDetect()) as SerialBinding;
+  return nativeBinding;
 }
 
 /** A serial port as a ByteTransport. Errors after opening are logged, never thrown. */
@@ -43,6 +59,9 @@ export class SerialTransport implements ByteTransport {
   private reopenTimer: TimerHandle | undefined;
   private lastOpenError: string | undefined;
   private lostAt: number | undefined;
+  private watch: DeviceWatch | undefined;
+  /** A port given up for gone, still closing: stop() waits for it. */
+  private closingLost: Promise<void> | undefined;
 
   constructor(private readonly options: SerialTransportOptions) {
     this.description = `serial ${options.path} @ ${options.baudRate}`;
@@ -89,7 +108,10 @@ export class SerialTransport implements ByteTransport {
     this.generation++;
     this.options.reopen?.clock.clearTimeout(this.reopenTimer);
     this.reopenTimer = undefined;
+    this.watch?.stop();
+    this.watch = undefined;
     await this.opening?.catch(() => undefined);
+    await this.closingLost;
     const port = this.port;
     this.port = undefined;
     if (!port?.isOpen) return;
@@ -114,9 +136,10 @@ export class SerialTransport implements ByteTransport {
   }
 
   private async open(generation: number): Promise<void> {
-    const { path, baudRate, hupcl = true, binding } = this.options;
-    const settings = { path, baudRate, hupcl, autoOpen: false } as const;
-    const port = binding ? new SerialPortStream({ ...settings, binding }) : new SerialPort(settings);
+    const { path, baudRate, hupcl = true, binding, reopen, watchDevice = binding === undefined } = this.options;
+    // Taken before opening: a node replaced in between is then caught by the first check.
+    const identity = watchDevice && reopen ? deviceIdentity(path) : undefined;
+    const port = new SerialPortStream({ path, baudRate, hupcl, autoOpen: false, binding: binding ?? native() });
     // Listening before anything can fail: an 'error' without a listener would end the process.
     port.on('error', (error: Error) => this.logger.error({ port: path, err: error.message }, 'serial port error'));
     await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(explainOpenError(path, error)) : resolve())));
@@ -130,19 +153,37 @@ export class SerialTransport implements ByteTransport {
     });
     port.on('close', (error: (Error & { disconnected?: boolean }) | null) => {
       if (this.port !== port || !error) return;
-      this.port = undefined;
-      this.lostAt = this.options.reopen?.clock.monotonic();
-      this.logger.error({ port: path }, `serial port ${path} disconnected (device unplugged?)${this.backoff ? '; waiting for it to come back' : ''}`);
-      this.emitStatus('closed', 'disconnected');
-      this.scheduleReopen(generation);
+      const hungUp = error.message.includes(HANG_UP);
+      this.lose(port, hungUp ? 'hung up' : 'disconnected', `${hungUp ? 'hung up' : 'disconnected'} (device unplugged?)`, generation);
     });
     this.port = port;
+    if (identity && reopen) {
+      this.watch = new DeviceWatch(path, identity, reopen.clock, (why) => this.lose(port, 'device gone', `is gone (its device node ${why})`, generation));
+    }
     this.backoff?.reset();
     this.lastOpenError = undefined;
     const downForMs = this.lostAt === undefined ? undefined : Math.round((this.options.reopen?.clock.monotonic() ?? 0) - this.lostAt);
     this.lostAt = undefined;
     this.logger.info({ port: path, baudRate, ...(downForMs !== undefined ? { downForMs } : {}) }, downForMs === undefined ? 'serial port open' : 'serial port open again');
     this.emitStatus('open');
+  }
+
+  /** The port is lost: the board goes offline with the reason, the port is closed if it still is open, and looked for again. */
+  private lose(port: SerialPortStream, reason: string, what: string, generation: number): void {
+    if (this.port !== port) return;
+    this.port = undefined;
+    this.watch?.stop();
+    this.watch = undefined;
+    this.lostAt = this.options.reopen?.clock.monotonic();
+    this.logger.error({ port: this.options.path }, `serial port ${this.options.path} ${what}${this.backoff ? '; waiting for it to come back' : ''}`);
+    this.emitStatus('closed', reason);
+    if (!port.isOpen) return this.scheduleReopen(generation);
+    // A stalled port still holds its descriptor (and its lock): reopen only once it is released.
+    const closing = closePort(port).then(() => {
+      if (this.closingLost === closing) this.closingLost = undefined;
+      this.scheduleReopen(generation);
+    });
+    this.closingLost = closing;
   }
 
   private openFailed(error: Error, generation: number): void {

@@ -68,7 +68,7 @@ describeWithBinary('socat', 'socat', 'weather station over a socat pty, real ser
       await deviceEnd.close();
       await pty.close(); // socat exits: the pty is gone, as a USB adapter pulled out
       await waitUntil(() => boardStates().some((body) => body['state'] === 'offline'), 10_000, () => JSON.stringify(boardStates()));
-      expect(boardStates().at(-1)).toMatchObject({ state: 'offline', boot: 1, reason: 'disconnected' });
+      expect(boardStates().at(-1)).toMatchObject({ state: 'offline', boot: 1, reason: 'hung up' });
       expect(node.uplink?.isConnected).toBe(true);
       await node.stop();
       await consumer.close();

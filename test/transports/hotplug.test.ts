@@ -32,7 +32,7 @@ describeWithBinary('socat', 'socat', 'serial hot-plug', () => {
     await device.close();
     await pty.close();
     await waitUntil(() => states.at(-1)?.state === 'closed');
-    expect(states.at(-1)).toMatchObject({ state: 'closed', reason: 'disconnected' });
+    expect(states.at(-1)).toMatchObject({ state: 'closed', reason: 'hung up' });
     // Unplugged for a while: the transport keeps looking, quietly.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(existsSync(hostPath)).toBe(false);
@@ -46,7 +46,7 @@ describeWithBinary('socat', 'socat', 'serial hot-plug', () => {
     expect(recoveryMs).toBeLessThan(2000);
     device.link.write(Buffer.from('after\n'));
     await waitUntil(() => received.join('').includes('after'));
-    expect(logger.entries.map((entry) => entry.message)).toContain(`serial port ${hostPath} disconnected (device unplugged?); waiting for it to come back`);
+    expect(logger.entries.map((entry) => entry.message)).toContain(`serial port ${hostPath} hung up (device unplugged?); waiting for it to come back`);
 
     await transport.stop();
     await device.close();

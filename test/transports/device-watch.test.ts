@@ -1,0 +1,114 @@
+/**
+ * The guard against ports that stall without a word: a port whose device node vanished or
+ * was replaced is closed and looked for again. Serialport's mock binding stands for such a
+ * port (it never errors or hangs up by itself); a temp file stands for its device node.
+ */
+import { mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MockBinding } from '@serialport/binding-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/core/clock.js';
+import { DeviceWatch, deviceIdentity } from '../../src/transports/device-watch.js';
+import { SerialTransport } from '../../src/transports/serial.js';
+import type { TransportState } from '../../src/transports/transport.js';
+import { memoryLogger } from '../support/memory-logger.js';
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('DeviceWatch', () => {
+  it('says nothing while the node stays, and once when it vanishes', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'fieldnode-watch-'));
+    const node = join(directory, 'ttyUSB0');
+    writeFileSync(node, '');
+    const clock = new VirtualClock();
+    const gone: string[] = [];
+    const watch = new DeviceWatch(node, deviceIdentity(node)!, clock, (why) => gone.push(why));
+    clock.advance(5000);
+    expect(gone).toEqual([]);
+    rmSync(node);
+    clock.advance(1000);
+    writeFileSync(node, '');
+    clock.advance(5000);
+    expect(gone).toEqual(['vanished']);
+    expect(clock.pendingTimers()).toBe(0);
+    watch.stop();
+  });
+
+  it('notices a link recreated under the same name between two checks, even to the same device', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'fieldnode-watch-'));
+    const device = join(directory, 'pts-3');
+    writeFileSync(device, '');
+    const link = join(directory, 'usb-1a86_USB2.0-Serial-if00-port0');
+    symlinkSync(device, link);
+    const clock = new VirtualClock();
+    const gone: string[] = [];
+    new DeviceWatch(link, deviceIdentity(link)!, clock, (why) => gone.push(why));
+    // udev (or socat) makes a new link: same name, same target, another inode.
+    symlinkSync(device, `${link}.new`);
+    renameSync(`${link}.new`, link);
+    clock.advance(1000);
+    expect(gone).toEqual(['replaced']);
+  });
+
+  it('stop() cancels its timer', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'fieldnode-watch-'));
+    const node = join(directory, 'ttyACM0');
+    writeFileSync(node, '');
+    const clock = new VirtualClock();
+    const watch = new DeviceWatch(node, deviceIdentity(node)!, clock, () => undefined);
+    watch.stop();
+    watch.stop();
+    expect(clock.pendingTimers()).toBe(0);
+  });
+});
+
+describe('SerialTransport with a port that never says it is gone', () => {
+  afterEach(() => MockBinding.reset());
+
+  it('closes it when its device node vanishes, reports the board offline as "device gone", and reopens it when it returns', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'fieldnode-watch-'));
+    const path = join(directory, 'ttyUSB0');
+    writeFileSync(path, '');
+    MockBinding.createPort(path, { echo: false, record: false });
+    const clock = new VirtualClock();
+    const logger = memoryLogger();
+    const transport = new SerialTransport({ path, baudRate: 9600, binding: MockBinding, watchDevice: true, logger, reopen: { clock, initialDelayMs: 100, maxDelayMs: 1000 } });
+    const states: { state: TransportState; reason?: string | undefined }[] = [];
+    transport.onStatus((state, reason) => states.push({ state, reason }));
+    await transport.start();
+    const first = transport.openPort!;
+    expect(states).toEqual([{ state: 'open', reason: undefined }]);
+
+    clock.advance(3000);
+    expect(states).toHaveLength(1);
+    rmSync(path);
+    clock.advance(1000);
+    expect(states.at(-1)).toEqual({ state: 'closed', reason: 'device gone' });
+    await settle();
+    expect(first.isOpen).toBe(false);
+    expect(logger.entries.map((entry) => entry.message)).toContain(`serial port ${path} is gone (its device node vanished); waiting for it to come back`);
+
+    writeFileSync(path, '');
+    for (let step = 0; step < 20 && states.at(-1)?.state !== 'open'; step++) {
+      clock.advance(100);
+      await settle();
+    }
+    expect(states.at(-1)).toEqual({ state: 'open', reason: undefined });
+    expect(transport.openPort).not.toBe(first);
+    await transport.stop();
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('is off by default for other bindings, whose paths need not be files', async () => {
+    MockBinding.createPort('virtual-board', { echo: false, record: false });
+    const clock = new VirtualClock();
+    const transport = new SerialTransport({ path: 'virtual-board', baudRate: 9600, binding: MockBinding, reopen: { clock, initialDelayMs: 100, maxDelayMs: 1000 } });
+    const states: TransportState[] = [];
+    transport.onStatus((state) => states.push(state));
+    await transport.start();
+    clock.advance(5000);
+    expect(states).toEqual(['open']);
+    await transport.stop();
+  });
+});
