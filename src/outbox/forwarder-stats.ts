@@ -1,10 +1,11 @@
 import type { Logger } from '../core/logger.js';
 
 /**
- * Why readings were dropped: the outbox was full, they outlived the age bound, the broker's
- * ACL refused them, or the broker refused the pack itself (too large, invalid) for good.
+ * Why readings were dropped: the outbox was full, the disk could not take them and memory's
+ * bound was reached, they outlived the age bound, the broker's ACL refused them, or the broker
+ * refused the pack itself (too large, invalid) for good.
  */
-export type DropCause = 'full' | 'expired' | 'denied' | 'refused';
+export type DropCause = 'full' | 'disk-full' | 'expired' | 'denied' | 'refused';
 
 /** Counters since start, for the node status, the benchmark and tests. */
 export interface ForwarderStats {
@@ -26,12 +27,13 @@ export function emptyForwarderStats(): ForwarderStats {
     readingsAcked: 0,
     payloadBytesAcked: 0,
     historicalReadingsAcked: 0,
-    dropped: { full: { packs: 0, readings: 0 }, expired: { packs: 0, readings: 0 }, denied: { packs: 0, readings: 0 }, refused: { packs: 0, readings: 0 } },
+    dropped: { full: { packs: 0, readings: 0 }, 'disk-full': { packs: 0, readings: 0 }, expired: { packs: 0, readings: 0 }, denied: { packs: 0, readings: 0 }, refused: { packs: 0, readings: 0 } },
   };
 }
 
 const DEFAULT_REASONS: Record<DropCause, string> = {
   full: 'readings dropped (outbox full)',
+  'disk-full': 'readings dropped (the disk cannot take the outbox and memory is full)',
   expired: 'readings dropped (older than the age bound)',
   denied: 'readings dropped (not authorized)',
   refused: 'readings dropped (refused by the broker)',

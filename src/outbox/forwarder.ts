@@ -9,8 +9,10 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import { isNotAuthorized, type MqttUplink } from '../uplink/mqtt-uplink.js';
+import { DiskEpisode } from './disk-episode.js';
 import { DrainRate } from './drain-rate.js';
 import { DropLedger, emptyForwarderStats, type DropCause, type ForwarderStats } from './forwarder-stats.js';
+import { HeldPacks } from './held-packs.js';
 import type { Dropped, NewPack, Outbox, StoredPack } from './outbox.js';
 
 export { emptyForwarderStats, type DropCause, type ForwarderStats } from './forwarder-stats.js';
@@ -42,8 +44,6 @@ const PERMANENT_REFUSALS = new Set([0x90, 0x95, 0x99]);
 const RETRY_AFTER_REFUSAL_MS = 1000;
 /** After a failed database write, wait this long before trying again. */
 const RETRY_AFTER_DISK_ERROR_MS = 1000;
-/** Packs kept in memory while the database cannot be written (a full SD card); older ones are dropped beyond it. */
-const PENDING_LIMIT = 10_000;
 /** Fixed header, topic length and properties of a publish, on top of the payload. */
 const PUBLISH_OVERHEAD_BYTES = 512;
 
@@ -51,6 +51,9 @@ export class Forwarder implements Lifecycle {
   readonly stats: ForwarderStats = emptyForwarderStats();
   private seq = 0;
   private pendingAppend: NewPack[] = [];
+  /** Packs not on disk yet: written at the next commit, or sent and acknowledged from here while the disk is full. */
+  private readonly held = new HeldPacks();
+  private readonly episode: DiskEpisode;
   private commitScheduled = false;
   private readonly inFlight = new Map<number, { readonly pack: StoredPack; readonly generation: number }>();
   private liveQueue: StoredPack[] = [];
@@ -74,6 +77,7 @@ export class Forwarder implements Lifecycle {
   constructor(private readonly options: ForwarderOptions) {
     this.drainRate = new DrainRate(options.drainReadingsPerSecond, options.clock);
     this.drops = new DropLedger(this.stats, options.logger, () => options.clock.monotonic());
+    this.episode = new DiskEpisode(options.logger, () => options.clock.monotonic(), () => options.outbox.freeBytes?.());
     options.uplink.onConnect(() => this.pump());
     options.uplink.onDisconnect(() => this.rewindAll());
   }
@@ -138,40 +142,80 @@ export class Forwarder implements Lifecycle {
     this.options.clock.clearTimeout(this.expiryTimer);
     this.options.clock.clearTimeout(this.retryTimer);
     this.pumpTimer = this.expiryTimer = this.retryTimer = undefined;
-    this.commit();
-    this.removeAcknowledged();
-    // Whatever is still in flight stays on disk and is resent at the next start.
+    // Whatever is still in flight stays on disk (held packs are written now) and is resent at the next start.
     this.inFlight.clear();
+    this.commit();
     this.closed = true;
     const left = this.options.outbox.totals();
     if (left.packs > 0) this.options.logger.info({ packs: left.packs, readings: left.readings }, 'unsent packs stay in the outbox for the next start');
-    if (this.pendingAppend.length > 0) this.options.logger.error({ packs: this.pendingAppend.length }, 'packs that could not be written to the outbox are lost at stop');
+    if (this.held.size > 0) {
+      const lost = { packs: this.held.size, readings: this.held.readings, ids: [] };
+      this.options.logger.error({ packs: lost.packs, readings: lost.readings }, 'packs that could not be written to the outbox are lost at stop');
+      this.held.remove(new Set(this.held.select(() => false).map((pack) => pack.id)));
+      this.dropped('disk-full', lost);
+    }
     this.options.outbox.close();
   }
 
+  /**
+   * Takes the packs of this turn into memory (queuing the live ones to go first), then writes
+   * what memory holds in one transaction. While the disk refuses writes, packs stay in memory
+   * within a bound and the live ones are still sent from there.
+   */
   private commit(): void {
     this.commitScheduled = false;
-    // While a failed write waits for its retry, new packs just queue up behind it.
-    if (this.closed || this.pendingAppend.length === 0 || (this.retryTimer && this.running)) return;
+    if (this.closed) return;
+    const { uplink } = this.options;
+    const generation = uplink.connectionGeneration;
+    for (const pack of this.pendingAppend) {
+      const held = this.held.hold(pack);
+      if (uplink.isConnected && pack.liveGeneration === generation && this.liveQueue.length < LIVE_QUEUE_LIMIT) this.liveQueue.push(held);
+    }
+    this.pendingAppend = [];
+    // While a failed write waits for its retry, new packs only join memory.
+    if (!(this.retryTimer && this.running)) this.writeHeld();
+    this.dropHeldOverflow();
+    this.pump();
+  }
+
+  private writeHeld(): void {
     // Acknowledged rows go first, so that making room never counts a delivered pack as dropped.
     this.removeAcknowledged();
-    const packs = this.pendingAppend;
+    // Packs in flight stay in memory until acknowledged or taken back: their acknowledgement then needs no row.
+    const packs = this.held.select((id) => this.inFlight.has(id));
+    if (packs.length === 0) return;
     let result: ReturnType<Outbox['append']>;
     try {
-      result = this.options.outbox.append(packs, new Set(this.inFlight.keys()));
+      result = this.options.outbox.append(packs, this.protectedIds());
     } catch (error) {
       this.diskFailed('cannot write to the outbox', error);
       return;
     }
-    this.pendingAppend = [];
-    if (result.dropped.packs > 0) this.dropped('full', result.dropped);
-    const generation = this.options.uplink.connectionGeneration;
+    this.diskWorked();
+    const written = new Map<number, StoredPack | undefined>();
     packs.forEach((pack, index) => {
       const id = result.ids[index];
-      if (id === undefined || pack.liveGeneration !== generation || this.liveQueue.length >= LIVE_QUEUE_LIMIT) return;
-      this.liveQueue.push({ ...pack, id });
+      written.set(pack.id, id === undefined ? undefined : { ...pack, id });
     });
-    this.pump();
+    this.held.remove(new Set(written.keys()));
+    this.liveQueue = this.liveQueue.flatMap((pack) => {
+      if (!written.has(pack.id)) return [pack];
+      const stored = written.get(pack.id);
+      return stored ? [stored] : [];
+    });
+    if (result.dropped.packs > 0) this.dropped('full', result.dropped);
+  }
+
+  /** Stored packs that making room must not drop: in flight, or acknowledged and awaiting removal. */
+  private protectedIds(): Set<number> {
+    return new Set([...this.inFlight.keys(), ...this.ackedAwaitingRemoval]);
+  }
+
+  /** Beyond memory's bound, the oldest held packs not in flight are dropped, counted once as `disk-full`. */
+  private dropHeldOverflow(): void {
+    const victims = this.held.overflow((id) => this.inFlight.has(id));
+    if (victims.length === 0) return;
+    this.dropped('disk-full', { packs: victims.length, readings: victims.reduce((sum, pack) => sum + pack.readings, 0), ids: victims.map((pack) => pack.id) });
   }
 
   /**
@@ -179,17 +223,16 @@ export class Forwarder implements Lifecycle {
    * and try again; the process must not die of it.
    */
   private diskFailed(what: string, error: unknown): void {
-    if (!this.retryTimer) this.options.logger.error({ err: (error as Error).message, pending: this.pendingAppend.length }, `${what}; retrying`);
-    if (this.pendingAppend.length > PENDING_LIMIT) {
-      const excess = this.pendingAppend.splice(0, this.pendingAppend.length - PENDING_LIMIT);
-      this.dropped('full', { packs: excess.length, readings: excess.reduce((sum, pack) => sum + pack.readings, 0), ids: [] });
-    }
-    if (this.retryTimer || this.closed) return;
+    this.episode.failed(what, error, this.held.size, this.stats.dropped['disk-full'].readings);
+    if (this.retryTimer || this.closed || !this.running) return;
     this.retryTimer = this.options.clock.setTimeout(() => {
       this.retryTimer = undefined;
       this.commit();
-      this.removeAcknowledged();
     }, RETRY_AFTER_DISK_ERROR_MS);
+  }
+
+  private diskWorked(): void {
+    this.episode.recovered(this.held.size, this.stats.dropped['disk-full'].readings);
   }
 
   /** Hands packs to MQTT while there is room in the window: fresh ones first, then the backlog as the rate allows. */
@@ -206,14 +249,15 @@ export class Forwarder implements Lifecycle {
         this.send(live);
         continue;
       }
-      const next = this.peekBacklog();
+      // Held packs not sent live (made offline, or taken back at a disconnect) go before the disk's backlog: only memory has them.
+      const next = this.held.first((id) => this.inFlight.has(id) || this.ackedAwaitingRemoval.has(id)) ?? this.peekBacklog();
       if (!next) break;
       const waitMs = this.drainRate.take(next.readings);
       if (waitMs > 0) {
         this.schedulePump(waitMs);
         break;
       }
-      this.backlog.shift();
+      if (next.id > 0) this.backlog.shift();
       this.send(next);
     }
   }
@@ -226,7 +270,7 @@ export class Forwarder implements Lifecycle {
     const limit = uplink.maximumPacketSize;
     if (limit !== undefined && payload.length + PUBLISH_OVERHEAD_BYTES > limit) {
       // The broker would drop the connection over it, again and again: never send it.
-      this.markForRemoval(pack.id);
+      this.forget(pack.id);
       this.dropped('refused', { packs: 1, readings: pack.readings, ids: [] }, `a pack of ${payload.length} bytes exceeds the broker's maximum packet size (${limit}): lower batching.maxReadings`);
       return;
     }
@@ -244,14 +288,14 @@ export class Forwarder implements Lifecycle {
       this.stats.readingsAcked += pack.readings;
       this.stats.payloadBytesAcked += payload.length;
       if (historical) this.stats.historicalReadingsAcked += pack.readings;
-      this.markForRemoval(pack.id);
+      this.forget(pack.id);
       for (const listener of this.ackListeners) listener(payload, pack.readings);
     } else if (isNotAuthorized(error)) {
       // Resending what the ACL refuses would loop forever: drop it, count it, say why.
-      this.markForRemoval(pack.id);
+      this.forget(pack.id);
       this.dropped('denied', { packs: 1, readings: pack.readings, ids: [] }, `the broker refused publishing to ${pack.topic} (not authorized): check its ACL for this node`);
     } else if (typeof error.code === 'number' && PERMANENT_REFUSALS.has(error.code)) {
-      this.markForRemoval(pack.id);
+      this.forget(pack.id);
       this.dropped('refused', { packs: 1, readings: pack.readings, ids: [] }, `the broker refused a pack on ${pack.topic} for good (reason ${error.code}: ${error.message})`);
     } else {
       this.options.logger.warn({ topic: pack.topic, err: error.message }, 'publish refused; resending shortly');
@@ -263,7 +307,14 @@ export class Forwarder implements Lifecycle {
 
   private peekBacklog(): StoredPack | undefined {
     if (this.backlog.length === 0) {
-      const rows = this.options.outbox.after(this.backlogCursor, BACKLOG_WINDOW);
+      let rows: StoredPack[];
+      try {
+        rows = this.options.outbox.after(this.backlogCursor, BACKLOG_WINDOW);
+      } catch (error) {
+        // A failing card may refuse reads too: live packs still go, the backlog waits for the retry.
+        this.diskFailed('cannot read the outbox', error);
+        return undefined;
+      }
       if (rows.length === 0) return undefined;
       this.backlogCursor = rows[rows.length - 1]!.id;
       const queued = new Set(this.liveQueue.map((pack) => pack.id));
@@ -275,7 +326,8 @@ export class Forwarder implements Lifecycle {
 
   /** Forgets everything in flight or queued: it is all on disk and will be read again in order. */
   private rewindAll(): void {
-    const ids = [...this.inFlight.keys(), ...this.liveQueue.map((pack) => pack.id), ...this.backlog.map((pack) => pack.id)];
+    // Held packs (negative ids) stay in memory, to be written or sent again, marked historical.
+    const ids = [...this.inFlight.keys(), ...this.liveQueue.map((pack) => pack.id), ...this.backlog.map((pack) => pack.id)].filter((id) => id > 0);
     this.inFlight.clear();
     this.liveQueue = [];
     this.backlog = [];
@@ -283,8 +335,16 @@ export class Forwarder implements Lifecycle {
   }
 
   private rewindTo(id: number): void {
+    // A held pack is found again in memory by pump(); only stored ones need the cursor moved.
+    if (id < 0) return;
     this.backlog = [];
     this.backlogCursor = Math.min(this.backlogCursor, id - 1);
+  }
+
+  /** Done with a pack: a held one is simply forgotten, a stored one is removed from disk. */
+  private forget(id: number): void {
+    if (id < 0) this.held.remove(new Set([id]));
+    else this.markForRemoval(id);
   }
 
   private markForRemoval(id: number): void {
@@ -301,6 +361,8 @@ export class Forwarder implements Lifecycle {
     try {
       this.options.outbox.remove([...this.ackedAwaitingRemoval]);
       this.ackedAwaitingRemoval.clear();
+      // With packs still held, only writing them shows the disk takes writes again.
+      if (this.held.size === 0) this.diskWorked();
     } catch (error) {
       // Kept for the next attempt; at worst they are resent after a restart (consumers deduplicate).
       this.diskFailed('cannot remove acknowledged packs from the outbox', error);
@@ -318,7 +380,7 @@ export class Forwarder implements Lifecycle {
   private scheduleExpiry(): void {
     this.expiryTimer = this.options.clock.setTimeout(() => {
       try {
-        const dropped = this.options.outbox.expire(this.options.clock.now(), new Set(this.inFlight.keys()));
+        const dropped = this.options.outbox.expire(this.options.clock.now(), this.protectedIds());
         if (dropped.packs > 0) this.dropped('expired', dropped);
       } catch (error) {
         this.options.logger.error({ err: (error as Error).message }, 'cannot expire old packs; trying again later');
@@ -333,6 +395,7 @@ export class Forwarder implements Lifecycle {
     if (forgotten.size > 0) {
       this.liveQueue = this.liveQueue.filter((pack) => !forgotten.has(pack.id));
       this.backlog = this.backlog.filter((pack) => !forgotten.has(pack.id));
+      this.held.remove(forgotten);
     }
     this.drops.record(cause, { packs: dropped.packs, readings: dropped.readings }, reason);
   }

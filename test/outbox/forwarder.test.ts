@@ -3,55 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodePack } from '../../src/codec/index.js';
-import { VirtualClock } from '../../src/core/clock.js';
-import { Forwarder } from '../../src/outbox/forwarder.js';
-import type { Outbox } from '../../src/outbox/outbox.js';
 import { SANE_CLOCK_FLOOR_MS } from '../../src/outbox/outbox.js';
 import { openSqliteOutbox } from '../../src/outbox/sqlite-outbox.js';
-import type { OutgoingMessage, PublishDone } from '../../src/uplink/mqtt-uplink.js';
-import { memoryLogger } from '../support/memory-logger.js';
-
-/** An uplink whose acknowledgements the test hands out; the forwarder's only seam to MQTT. */
-class FakeUplink {
-  isConnected = true;
-  connectionGeneration = 1;
-  maximumPacketSize: number | undefined;
-  readonly sent: { message: OutgoingMessage; done: PublishDone }[] = [];
-  private readonly connects: ((generation: number) => void)[] = [];
-  private readonly disconnects: (() => void)[] = [];
-  publish(message: OutgoingMessage, done: PublishDone): void {
-    this.sent.push({ message, done });
-  }
-  onConnect(listener: (generation: number) => void): void {
-    this.connects.push(listener);
-  }
-  onDisconnect(listener: () => void): void {
-    this.disconnects.push(listener);
-  }
-  disconnect(): void {
-    this.isConnected = false;
-    for (const listener of this.disconnects) listener();
-  }
-  reconnect(): void {
-    this.isConnected = true;
-    this.connectionGeneration++;
-    for (const listener of this.connects) listener(this.connectionGeneration);
-  }
-}
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-const bounds = { maxBytes: 1_000_000, maxAgeMs: 3_600_000, overflow: 'drop-oldest' as const };
-
-function setup(outbox: Outbox = openSqliteOutbox(join(mkdtempSync(join(tmpdir(), 'fieldnode-fwd-')), 'o.db'), bounds)) {
-  const clock = new VirtualClock(Date.UTC(2026, 1, 1));
-  const uplink = new FakeUplink();
-  const logger = memoryLogger();
-  const forwarder = new Forwarder({ outbox, uplink, clock, logger, boot: 3, maxInFlight: 4, drainReadingsPerSecond: 1_000_000, stopTimeoutMs: 50 });
-  const submit = (count: number) => {
-    for (let index = 0; index < count; index++) forwarder.submit('n/b/data', 2, (session) => Buffer.from(JSON.stringify(session)));
-  };
-  return { clock, uplink, logger, forwarder, outbox, submit };
-}
+import { bounds, setup, tick } from './forwarder-harness.js';
 
 describe('forwarder', () => {
   it('numbers packs, keeps at most the window in flight, and removes what is acknowledged', async () => {
@@ -122,21 +76,6 @@ describe('forwarder', () => {
     expect(JSON.parse(uplink.sent[2]!.message.payload.toString())).toEqual({ boot: 3, seq: 2 });
   });
 
-  it('keeps packs in memory and retries when the database cannot be written', async () => {
-    const real = openSqliteOutbox(join(mkdtempSync(join(tmpdir(), 'fieldnode-fwd-')), 'o.db'), bounds);
-    let failing = true;
-    const flaky: Outbox = { ...real, append: (packs, inFlight) => (failing ? (() => { throw new Error('SQLITE_FULL: database or disk is full'); })() : real.append(packs, inFlight)), after: real.after.bind(real), remove: real.remove.bind(real), expire: real.expire.bind(real), totals: real.totals.bind(real), nextBootEpoch: real.nextBootEpoch.bind(real), close: real.close.bind(real) };
-    const { uplink, forwarder, clock, logger, submit } = setup(flaky);
-    await forwarder.start();
-    submit(3);
-    await tick();
-    expect(uplink.sent).toHaveLength(0);
-    expect(logger.entries.filter((entry) => entry.level === 'error').map((entry) => entry.message)).toEqual(['cannot write to the outbox; retrying']);
-    failing = false;
-    clock.advance(1000);
-    await tick();
-    expect(uplink.sent).toHaveLength(3);
-  });
 });
 
 describe('outbox age bound and unset clocks', () => {
