@@ -121,7 +121,46 @@ function pathGet(object: Record<string, unknown>, path: string): unknown {
   return current;
 }
 
-const DECIMAL_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/**
+ * Whether `text` is a plain decimal number (`-4`, `21.53`, `.5`, `1e3`): one pass over the
+ * characters, so a hostile line costs time in proportion to its length. (The regular
+ * expression this replaces, `\d+\.?\d*`, backtracked quadratically on a long run of
+ * digits followed by anything else: 35 ms for 4,090 digits, 2 s for 40,000.)
+ */
+export function isDecimalNumber(text: string): boolean {
+  let index = text.charCodeAt(0) === PLUS || text.charCodeAt(0) === MINUS ? 1 : 0;
+  const integerDigits = skipDigits(text, index);
+  index += integerDigits;
+  let fractionDigits = 0;
+  if (text.charCodeAt(index) === POINT) {
+    index++;
+    fractionDigits = skipDigits(text, index);
+    index += fractionDigits;
+  }
+  if (integerDigits === 0 && fractionDigits === 0) return false;
+  const e = text.charCodeAt(index);
+  if (e === LOWER_E || e === UPPER_E) {
+    index++;
+    if (text.charCodeAt(index) === PLUS || text.charCodeAt(index) === MINUS) index++;
+    const exponentDigits = skipDigits(text, index);
+    if (exponentDigits === 0) return false;
+    index += exponentDigits;
+  }
+  return index === text.length;
+}
+
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const POINT = 0x2e;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+
+function skipDigits(text: string, from: number): number {
+  let index = from;
+  for (let code = text.charCodeAt(index); code >= 0x30 && code <= 0x39; code = text.charCodeAt(++index));
+  return index - from;
+}
+
 const TRUE_WORDS = new Set(['1', 'true', 'on', 'yes', 'high']);
 const FALSE_WORDS = new Set(['0', 'false', 'off', 'no', 'low']);
 
@@ -151,7 +190,7 @@ function convertNumber(raw: unknown, scale: number, offset: number): { value: nu
     decimals = decimalPlaces(String(raw));
   } else if (typeof raw === 'string') {
     const text = raw.trim();
-    if (!DECIMAL_NUMBER.test(text)) return `not a number: ${JSON.stringify(truncate(raw))}`;
+    if (!isDecimalNumber(text)) return `not a number: ${JSON.stringify(truncate(raw))}`;
     number = Number(text);
     if (!Number.isFinite(number)) return `out of range: ${truncate(raw)}`;
     decimals = decimalPlaces(text);

@@ -22,6 +22,13 @@ export const linesDriver: DriverDefinition<typeof linesOptionsShape> = {
   create: (sensors, context) => createLinesInstance(sensors, context),
 };
 
+/**
+ * Longest line this driver decodes. A sketch prints a few dozen characters per line; the
+ * transport's framer allows 4 KiB for every line driver, and decoding a longer line of
+ * noise is wasted work on a small gateway.
+ */
+export const MAX_LINE_CHARS = 1024;
+
 function describeLayout(options: LinesOptions): string {
   return options.format === 'csv' ? `csv separated by ${JSON.stringify(options.delimiter)}` : options.format;
 }
@@ -34,6 +41,10 @@ function createLinesInstance(sensors: readonly SensorBinding<LinesOptions>[], co
     framing: { kind: 'lines', delimiter: '\n' },
     onLine(line) {
       const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+      if (text.length > MAX_LINE_CHARS) {
+        context.problems.count('line-too-long', `${text.length} characters; lines over ${MAX_LINE_CHARS} are dropped`);
+        return;
+      }
       // Blank lines and `#` comments (banners a sketch prints at reset) carry no data.
       if (text.trim() === '' || text.startsWith('#')) return;
       const time = context.clock.now();
