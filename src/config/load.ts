@@ -1,61 +1,69 @@
-import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, type ConfigProblem } from '../core/errors.js';
+import type { ConfigProblem } from '../core/errors.js';
+import { MAX_FILE_BYTES, readBounded } from './bounded-read.js';
 import { crossCheck } from './cross-check.js';
+import { parseText } from './document.js';
+import { EXCERPT_LENGTH, escapeControls, quoteValue } from './excerpt.js';
 import { knownKeysAt } from './known-keys.js';
+import { ConfigProblemList } from './problem-list.js';
 import { configSchema, type NodeConfig } from './schema.js';
 import { didYouMean } from './suggest.js';
 
-/** Renders a path the way people write it: `sensors[2].driver.key`. */
+/**
+ * Renders a path the way people write it: `sensors[2].driver.key`. A key that is long or holds
+ * control characters (it came from the file) is quoted as a short excerpt: `foo["a\u001b…"]`.
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const part of path) {
+    const name = String(part);
     if (typeof part === 'number') text += `[${part}]`;
-    else text += text === '' ? String(part) : `.${String(part)}`;
+    else if (name.length > EXCERPT_LENGTH || escapeControls(name) !== name) text += `[${quoteValue(name)}]`;
+    else text += text === '' ? name : `.${name}`;
   }
   return text;
 }
+
+/** The config's top-level keys: a file with none of them is not a config at all. */
+const ROOT_KEYS = ['node', 'broker', 'boards', 'sensors', ...Object.keys(configSchema.shape).filter((key) => !['node', 'broker', 'boards', 'sensors'].includes(key))];
 
 /**
  * Parses and validates config text. Throws a ConfigError that lists every problem at once:
  * YAML syntax, schema violations and cross-references, so one round of edits fixes them all.
  */
 export function parseConfig(text: string, source = 'config'): NodeConfig {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length === 0) return validateConfig(document.toJS() as unknown, source);
-  const problems: ConfigProblem[] = document.errors.map((error) => ({
-    path: yamlPosition(error.linePos?.[0]),
-    message: (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, ''),
-  }));
+  const parsed = parseText(text, ROOT_KEYS);
+  if ('fatal' in parsed) throw new ConfigProblemList([parsed.fatal], source);
   // Some YAML errors (a repeated key) still leave a usable document: check it too, so the
   // syntax error does not hide the other problems.
-  try {
-    validateConfig(document.toJS() as unknown, source);
-  } catch (error) {
-    if (error instanceof ConfigError) problems.push(...error.problems);
-  }
-  throw new ConfigError(problems, source);
+  const { data, problems } = check(parsed.raw);
+  if (parsed.problems.length > 0 || data === undefined) throw new ConfigProblemList(dedupe([...parsed.problems, ...problems]), source);
+  return data;
 }
 
 /** Validates an already parsed config object (from YAML, JSON or code). */
 export function validateConfig(raw: unknown, source = 'config'): NodeConfig {
+  const { data, problems } = check(raw);
+  if (problems.length > 0 || data === undefined) throw new ConfigProblemList(problems, source);
+  return data;
+}
+
+/** The schema's and the cross-checks' problems, all of them; the config when there are none. */
+function check(raw: unknown): { data: NodeConfig | undefined; problems: ConfigProblem[] } {
   const result = configSchema.safeParse(raw, { reportInput: true });
   const problems: ConfigProblem[] = result.success ? [] : result.error.issues.flatMap(describeIssueIn(configSchema));
   problems.push(...crossCheck(raw));
-  if (problems.length > 0 || !result.success) throw new ConfigError(dedupe(problems), source);
-  return result.data;
+  return { data: result.success ? result.data : undefined, problems: dedupe(problems) };
 }
 
-/** Reads and validates a config file. */
+/**
+ * Reads and validates a config file. Its size is checked before it is read (MAX_FILE_BYTES),
+ * so a wrong or hostile file is refused at once rather than parsed for minutes.
+ */
 export function loadConfigFile(path: string): NodeConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError([{ path: '', message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }], path);
-  }
-  return parseConfig(text, path);
+  const read = readBounded(path, MAX_FILE_BYTES);
+  if (!read.ok) throw new ConfigProblemList([{ path: '', message: read.tooLarge ? `${read.reason}: is this the config file?` : `cannot read ${escapeControls(path)}: ${read.reason}` }], path);
+  return parseConfig(read.data.toString('utf8'), path);
 }
 
 /** One schema issue in words, with its path; the same wording for configs, board profiles and scenarios. */
@@ -85,7 +93,7 @@ function describe(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): Confi
       if ('options' in issue && issue.options && issue.discriminator) {
         const known = issue.options.map((option) => JSON.stringify(option)).join(', ');
         const value = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
-        const input = value === undefined ? 'missing' : `got ${describeInput(value)}${suggest(value, issue.options)}`;
+        const input = value === undefined ? 'missing' : `got ${describeInput(value, formatPath([...issue.path, issue.discriminator]))}${suggest(value, issue.options)}`;
         return [{ path, message: `expected one of ${known}; ${input}` }];
       }
       return [{ path, message: issue.message }];
@@ -100,20 +108,20 @@ function describe(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): Confi
   }
 }
 
-/** Names what was found; never echoes what sits under a credential-like key. */
-function describeInput(input: unknown, path = ''): string {
+/**
+ * Names what was found, quoting at most a short escaped excerpt of it; never what sits under a
+ * credential-like key, nor a whole document that is a single value (a password file given as
+ * the config is one string).
+ */
+function describeInput(input: unknown, path: string): string {
   if (input === null) return 'null';
-  if (SECRET_PATH.test(path)) return typeof input;
   if (Array.isArray(input)) return 'a list';
   if (typeof input === 'object') return 'a mapping';
-  return `${typeof input} ${JSON.stringify(input)}`;
+  if (SECRET_PATH.test(path) || path === '') return `a ${typeof input}`;
+  return typeof input === 'string' ? `string ${quoteValue(input)}` : `${typeof input} ${String(input)}`;
 }
 
 const SECRET_PATH = /(password|secret|token)(\.|\[|$)/i;
-
-function yamlPosition(position: { line: number; col: number } | undefined): string {
-  return position ? `line ${position.line}, column ${position.col}` : '';
-}
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
   const seen = new Set<string>();

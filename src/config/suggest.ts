@@ -31,10 +31,12 @@ export function editDistance(a: string, b: string): number {
  */
 export function nearestNames(input: string, names: readonly string[]): string[] {
   const limit = Math.max(1, Math.min(3, Math.floor(input.length / 3)));
-  const lower = input.toLowerCase();
+  const lower = input.slice(0, 256).toLowerCase();
   const scored = names
     .filter((name) => name !== input)
-    .map((name) => ({ name, distance: editDistance(input, name), prefix: isPrefixPair(lower, name.toLowerCase()) }))
+    // Lengths further apart than the limit are further apart in edits too: a megabyte-long
+    // value is not compared character by character with every name.
+    .map((name) => ({ name, distance: Math.abs(input.length - name.length) > limit ? Infinity : editDistance(input, name), prefix: isPrefixPair(lower, name.toLowerCase()) }))
     .filter((candidate) => candidate.distance <= limit || candidate.prefix);
   if (scored.length === 0) return [];
   const best = Math.min(...scored.map((candidate) => candidate.distance));
