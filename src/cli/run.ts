@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
+import { readBrokerCredentials } from '../config/credentials.js';
 import { loadConfigFile, validateConfig } from '../config/load.js';
 import type { NodeConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
@@ -77,6 +78,9 @@ async function runNode(configFile: string | undefined, flags: RunFlags, logger: 
     process.stderr.write(`fieldnode: trial run: outbox in a temporary directory (${directory}, removed at exit); the outbox in ${dirname(outboxPath(config))} is not touched\n`);
     config = asTrial(config, directory);
   }
+  // Missing or too open credentials are config problems (exit 78, all listed), found before
+  // anything starts; the embedded broker needs none (they are dropped below).
+  if (!embedded) readBrokerCredentials(config.broker, configFile ?? 'demo config');
   let broker: EmbeddedBroker | undefined;
   if (embedded) {
     broker = await startEmbeddedBroker();
