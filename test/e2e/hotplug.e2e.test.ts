@@ -46,6 +46,8 @@ describeWithBinary('socat', 'socat', 'unplug and replug a serial sensor', () => 
 
     await hosted.unplug();
     await waitUntil(() => boardStates().at(-1) === 'offline', 5000);
+    // The pty hung up; the board says so rather than staying online with nothing to read.
+    expect(sessions.filter((message) => message.kind === 'status' && message.board === 'air').at(-1)?.body['reason']).toBe('hung up');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const beforeReplug = node.stats().boards['air']!.readings;
 
