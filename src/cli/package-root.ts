@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,4 +25,23 @@ export function demoConfigPath(): string {
 /** The package version, for `--version` and, later, birth messages. */
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The scenarios shipped with the package, by name (`street-corner`). */
+export function bundledScenarios(): string[] {
+  return readdirSync(join(packageRoot(), 'simulators', 'scenarios'))
+    .filter((file) => file.endsWith('.yaml'))
+    .map((file) => file.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/**
+ * What `simulate --scenario` reads: a file, or the name of a bundled scenario, so an installed
+ * package runs `--scenario street-corner` without knowing where npm put it. Undefined when
+ * it is neither.
+ */
+export function scenarioFile(argument: string): string | undefined {
+  if (existsSync(argument)) return argument;
+  const bundled = join(packageRoot(), 'simulators', 'scenarios', `${argument}.yaml`);
+  return bundledScenarios().includes(argument) ? bundled : undefined;
 }

@@ -6,6 +6,7 @@ import { simulatorRegistry } from '../../simulators/registry.js';
 import { FieldnodeError } from '../core/errors.js';
 import { failWith } from './exit.js';
 import { onShutdown } from './shutdown.js';
+import { bundledScenarios, scenarioFile } from './package-root.js';
 import { endQuietlyWhenStdoutCloses } from './stdout.js';
 
 /**
@@ -38,14 +39,16 @@ export function registerSimulate(program: Command): void {
     .command('simulate')
     .description('run a simulated device: on a pty that any serial program can open, or printing to stdout')
     .argument('[device]', `simulated device: ${Object.keys(simulatorRegistry).join(', ')}`)
-    .option('--scenario <file>', 'run a scripted scenario: several devices on ptys and a timeline of faults and unplugs')
+    .option('--scenario <file|name>', `run a scripted scenario: several devices on ptys and a timeline of faults and unplugs; a file, or a bundled one (${bundledScenarios().join(', ')})`)
     .option('--pty <path>', 'create a pty at this path (a symlink) and speak on it, as the device would on /dev/ttyUSB0')
     .option('--seed <n>', 'seed of the physical model; the same seed replays the same readings', (value) => Number(value))
     .option('-o, --option <key=value>', 'a device option, repeatable (e.g. -o intervalMs=200 -o format=csv)', collectOption, {})
     .action(async (device: string | undefined, flags: { pty?: string; seed?: number; scenario?: string; option: Record<string, unknown> }) => {
       try {
         if (flags.scenario) {
-          const scenario = loadScenario(flags.scenario);
+          const file = scenarioFile(flags.scenario);
+          if (!file) throw new FieldnodeError(`no scenario file ${flags.scenario}, nor a bundled scenario of that name (bundled: ${bundledScenarios().join(', ')})`, 'USAGE');
+          const scenario = loadScenario(file);
           const say = (line: string) => process.stderr.write(`fieldnode: ${line}\n`);
           say(`scenario "${scenario.name}"`);
           const running = await runScenario(scenario, say);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { loadScenario } from '../../simulators/scenario.js';
 import { describeWithBinary } from '../support/binaries.js';
-import { RunningCli } from '../support/cli.js';
+import { runCli, RunningCli } from '../support/cli.js';
 import { waitUntil } from '../support/collector.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'fieldnode-scenario-'));
@@ -84,5 +84,15 @@ steps:
     expect(await run.exit()).toBe(0);
     expect(run.stderr).toMatch(/t\+0\.3s air: bad-checksum × 2/);
     expect(run.stderr).toMatch(/t\+2\.5s end/);
+  });
+
+  it('runs a bundled scenario by name, and names the bundled ones when the argument is neither file nor name', async () => {
+    const unknown = await runCli(['simulate', '--scenario', 'no-such-scenario']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe('fieldnode: no scenario file no-such-scenario, nor a bundled scenario of that name (bundled: flood, street-corner)');
+    const run = new RunningCli(['simulate', '--scenario', 'street-corner']);
+    await run.waitForStderr(/scenario "street corner, cable pulled"/);
+    await run.waitForStderr(/weather: simulated weather-station on /);
+    expect(await run.signal('SIGINT')).toBe(0);
   });
 });
