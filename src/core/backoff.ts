@@ -17,9 +17,14 @@ export class Backoff {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** The delay before the next attempt; each call counts one more failure. */
-  next(): number {
-    const ceiling = Math.min(this.options.maxDelayMs, this.options.initialDelayMs * 2 ** Math.min(this.attempt, 30));
+  /**
+   * The delay before the next attempt; each call counts one more failure. `capMs` lowers the
+   * cap for this attempt only: a caller that knows a retry is cheap and likely to succeed
+   * soon (the far end is down, not refusing) still gets jitter but need not wait long.
+   */
+  next(capMs = this.options.maxDelayMs): number {
+    const cap = Math.min(this.options.maxDelayMs, capMs);
+    const ceiling = Math.min(cap, this.options.initialDelayMs * 2 ** Math.min(this.attempt, 30));
     this.attempt++;
     return Math.round(ceiling / 2 + this.random() * (ceiling / 2));
   }

@@ -10,6 +10,7 @@ import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import { Backoff, type BackoffOptions } from '../core/backoff.js';
 import { explainBrokerError } from './broker-errors.js';
+import { failureCause, reconnectDelay } from './reconnect-policy.js';
 import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice, type ProtocolVersion } from './protocol.js';
 
 /** TLS material, already read from disk. */
@@ -182,6 +183,8 @@ export class MqttUplink implements Lifecycle {
     const { url, logger } = this.options;
     const client = mqtt.connect(url, this.clientOptions());
     let wasConnected = false;
+    /** The last error on this attempt: says whether the broker refused the node or was not there. */
+    let failure: (Error & { code?: string | number }) | undefined;
     client.on('connect', (connack) => {
       wasConnected = true;
       this.generation++;
@@ -214,11 +217,14 @@ export class MqttUplink implements Lifecycle {
         this.retryAtOnce = true;
         return;
       }
+      failure = error;
       this.logBrokerError(error);
     });
     client.on('close', () => {
       this.options.clock.clearTimeout(this.stableTimer);
       this.stableTimer = undefined;
+      const cause = failureCause(failure, wasConnected);
+      failure = undefined;
       if (wasConnected) {
         wasConnected = false;
         if (!this.stopping) logger.warn({ broker: url }, 'broker connection lost; reconnecting');
@@ -228,14 +234,15 @@ export class MqttUplink implements Lifecycle {
       // unacknowledged publishes forever (and stop() would wait for them): fail them now.
       // The forwarder has already taken those packs back for resending.
       failOutstanding(client);
-      this.scheduleReconnect(client);
+      this.scheduleReconnect(client, () => reconnectDelay(this.backoff, cause));
     });
     return client;
   }
 
-  private scheduleReconnect(client: MqttClient): void {
+  /** `nextDelay` counts the failure in the backoff; it is not called when no retry is scheduled. */
+  private scheduleReconnect(client: MqttClient, nextDelay: () => number): void {
     if (this.stopping || this.reconnectTimer || this.client !== client) return;
-    const delay = this.retryAtOnce ? 0 : this.backoff.next();
+    const delay = this.retryAtOnce ? 0 : nextDelay();
     this.retryAtOnce = false;
     this.reconnectTimer = this.options.clock.setTimeout(() => {
       this.reconnectTimer = undefined;
