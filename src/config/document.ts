@@ -3,7 +3,7 @@
  * password file given by mistake), the outcome is a short list of problems, never a stack
  * trace, a minute of work or an echo of a secret.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { ConfigProblem } from '../core/errors.js';
 import { clipLine } from './excerpt.js';
 
@@ -25,15 +25,21 @@ export type ParsedText = { readonly raw: unknown; readonly problems: ConfigProbl
 
 /** Parses YAML into a plain value with every syntax problem, or says why it cannot be a config. */
 export function parseText(text: string, rootKeys: readonly string[]): ParsedText {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  // yaml's own repeated-key check compares every key with every other (minutes for a large
+  // mapping): repeatedKeys does it in one pass instead.
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter });
   const notConfig = notAConfig(document, rootKeys);
   if (notConfig !== undefined) return { fatal: { path: '', message: notConfig } };
   let raw: unknown;
+  let repeated: ConfigProblem[];
   try {
+    repeated = repeatedKeys(document, lineCounter);
     raw = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     // yaml throws a ReferenceError for an excessive alias count.
     if (error instanceof ReferenceError) return { fatal: { path: '', message: `YAML aliases expand more than ${MAX_ALIAS_COUNT} times; write the repeated values out` } };
+    if (error instanceof RangeError) return { fatal: { path: '', message: 'mappings or lists nested too deeply; a config needs a few levels' } };
     throw error;
   }
   const values = countValues(raw, MAX_VALUES);
@@ -44,7 +50,23 @@ export function parseText(text: string, rootKeys: readonly string[]): ParsedText
     // yaml's messages may quote the source (a tag, an escape): clipped and escaped.
     message: clipLine((error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '')),
   }));
-  return { raw, problems };
+  return { raw, problems: [...problems, ...repeated] };
+}
+
+/** A key given twice in one mapping, where it is given again (the later value would win silently). */
+function repeatedKeys(document: Document, lineCounter: LineCounter): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  visit(document, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        if (!seen.has(pair.key.value)) seen.add(pair.key.value);
+        else problems.push({ path: yamlPosition(pair.key.range ? lineCounter.linePos(pair.key.range[0]) : undefined), message: 'Map keys must be unique' });
+      }
+    },
+  });
+  return problems;
 }
 
 /**

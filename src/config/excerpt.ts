@@ -26,15 +26,22 @@ export function escapeControls(text: string): string {
 /** The first `max` characters (code points, so a pair is never split), and whether more followed. */
 function head(text: string, max: number): { text: string; cut: boolean } {
   if (text.length <= max) return { text, cut: false };
-  const characters = Array.from(text.slice(0, max + 1));
-  return characters.length > max ? { text: characters.slice(0, max).join(''), cut: true } : { text: characters.join(''), cut: false };
+  // 2 max + 2 code units hold at least max + 1 characters, when the text has that many.
+  const characters = Array.from(text.slice(0, 2 * max + 2));
+  return characters.length > max ? { text: characters.slice(0, max).join(''), cut: true } : { text, cut: false };
+}
+
+function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
 }
 
 /** A string value as a problem quotes it: `"abc"`, or `"abcd…"… (5000 characters)` when long. */
 export function quoteValue(value: string, max = EXCERPT_LENGTH): string {
   const piece = head(value, max);
   const quoted = escapeControls(JSON.stringify(piece.text));
-  return piece.cut ? `${quoted}… (${value.length} characters)` : quoted;
+  return piece.cut ? `${quoted}… (${characterCount(value)} characters)` : quoted;
 }
 
 /** Free text (a parser's message, a path) cut to one line of at most `max` characters. */
