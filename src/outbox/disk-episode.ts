@@ -1,4 +1,8 @@
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+
+/** After a failed write, wait this long before trying again. */
+const RETRY_AFTER_DISK_ERROR_MS = 1000;
 
 /** The error code a failed write carries (SQLITE_FULL, SQLITE_IOERR_WRITE, ENOSPC, EIO...), or its message. */
 export function writeErrorCause(error: unknown): string {
@@ -11,28 +15,45 @@ export function writeErrorCause(error: unknown): string {
 /**
  * One stretch of time during which the outbox cannot be written: said once when it starts,
  * with the cause and the free space a technician needs to act, and once when it ends, rather
- * than once per retry.
+ * than once per retry; meanwhile `retry` runs every second.
  */
 export class DiskEpisode {
   private startedAt: number | undefined;
   private cause = '';
   private droppedAtStart = 0;
+  private retryTimer: TimerHandle | undefined;
 
   constructor(
     private readonly logger: Logger,
-    private readonly monotonic: () => number,
+    private readonly clock: Clock,
     private readonly freeBytes: () => number | undefined,
+    private readonly retry: () => void,
   ) {}
 
-  /** Whether writes are failing now. */
-  get active(): boolean {
-    return this.startedAt !== undefined;
+  /** Whether a retry is scheduled: until it runs, new packs only join memory. */
+  get retrying(): boolean {
+    return this.retryTimer !== undefined;
   }
 
-  /** A write failed; `dropped` is the running count of readings dropped for the disk, to report the episode's share at its end. */
-  failed(what: string, error: unknown, held: number, dropped: number): void {
+  /** Cancels the retry (at stop). */
+  cancel(): void {
+    this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  /**
+   * A write failed: logs the episode's start, and schedules a retry when `canRetry`. `dropped`
+   * is the running count of readings dropped for the disk, to report the episode's share.
+   */
+  failed(what: string, error: unknown, held: number, dropped: number, canRetry: boolean): void {
+    if (canRetry && !this.retryTimer) {
+      this.retryTimer = this.clock.setTimeout(() => {
+        this.retryTimer = undefined;
+        this.retry();
+      }, RETRY_AFTER_DISK_ERROR_MS);
+    }
     if (this.startedAt !== undefined) return;
-    this.startedAt = this.monotonic();
+    this.startedAt = this.clock.monotonic();
     this.cause = writeErrorCause(error);
     this.droppedAtStart = dropped;
     const freeBytes = this.freeBytes();
@@ -45,7 +66,7 @@ export class DiskEpisode {
   /** A write succeeded: if writes were failing, say that they work again and what the episode cost. */
   recovered(held: number, dropped: number): void {
     if (this.startedAt === undefined) return;
-    const lastedMs = Math.round(this.monotonic() - this.startedAt);
+    const lastedMs = Math.round(this.clock.monotonic() - this.startedAt);
     this.startedAt = undefined;
     this.logger.info(
       { cause: this.cause, lastedMs, freeBytes: this.freeBytes(), held, droppedReadings: dropped - this.droppedAtStart },

@@ -5,34 +5,18 @@
  * window of packs is ever held in memory, however long the backlog on disk.
  */
 import { encodeHistorical, SENML_CBOR_CONTENT_TYPE, type PackSession } from '../codec/index.js';
-import type { Clock, TimerHandle } from '../core/clock.js';
+import type { TimerHandle } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
-import type { Logger } from '../core/logger.js';
-import { isNotAuthorized, type MqttUplink } from '../uplink/mqtt-uplink.js';
+import { isNotAuthorized } from '../uplink/mqtt-uplink.js';
 import { DiskEpisode } from './disk-episode.js';
 import { DrainRate } from './drain-rate.js';
+import type { ForwarderOptions } from './forwarder-options.js';
 import { DropLedger, emptyForwarderStats, type DropCause, type ForwarderStats } from './forwarder-stats.js';
 import { HeldPacks } from './held-packs.js';
 import type { Dropped, NewPack, Outbox, StoredPack } from './outbox.js';
 
 export { emptyForwarderStats, type DropCause, type ForwarderStats } from './forwarder-stats.js';
-
-export interface ForwarderOptions {
-  readonly outbox: Outbox;
-  readonly uplink: Pick<MqttUplink, 'isConnected' | 'connectionGeneration' | 'maximumPacketSize' | 'publish' | 'onConnect' | 'onDisconnect'>;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  /** This run's boot epoch: packs of earlier boots are historical by definition. */
-  readonly boot: number;
-  /** Packs handed to MQTT and not yet acknowledged, at most. */
-  readonly maxInFlight: number;
-  /** Rate at which the backlog drains, in readings per second; fresh packs are not limited. */
-  readonly drainReadingsPerSecond: number;
-  /** How often packs older than the age bound are dropped. */
-  readonly expiryCheckMs?: number;
-  /** How long stop() waits for acknowledgements before leaving the rest on disk. */
-  readonly stopTimeoutMs?: number;
-}
+export type { ForwarderOptions } from './forwarder-options.js';
 
 /** Fresh packs kept in memory for sending first; beyond this they wait on disk like the backlog. */
 const LIVE_QUEUE_LIMIT = 256;
@@ -42,8 +26,6 @@ const BACKLOG_WINDOW = 128;
 const PERMANENT_REFUSALS = new Set([0x90, 0x95, 0x99]);
 /** Wait after a transient refusal (quota exceeded, unspecified error) before resending. */
 const RETRY_AFTER_REFUSAL_MS = 1000;
-/** After a failed database write, wait this long before trying again. */
-const RETRY_AFTER_DISK_ERROR_MS = 1000;
 /** Fixed header, topic length and properties of a publish, on top of the payload. */
 const PUBLISH_OVERHEAD_BYTES = 512;
 
@@ -70,14 +52,13 @@ export class Forwarder implements Lifecycle {
   private closed = false;
   /** Monotonic time before which nothing is resent after a transient refusal. */
   private holdUntil = 0;
-  private retryTimer: TimerHandle | undefined;
   private readonly drops: DropLedger;
   private readonly ackListeners: ((payload: Buffer, readings: number) => void)[] = [];
 
   constructor(private readonly options: ForwarderOptions) {
     this.drainRate = new DrainRate(options.drainReadingsPerSecond, options.clock);
     this.drops = new DropLedger(this.stats, options.logger, () => options.clock.monotonic());
-    this.episode = new DiskEpisode(options.logger, () => options.clock.monotonic(), () => options.outbox.freeBytes?.());
+    this.episode = new DiskEpisode(options.logger, options.clock, () => options.outbox.freeBytes?.(), () => this.commit());
     options.uplink.onConnect(() => this.pump());
     options.uplink.onDisconnect(() => this.rewindAll());
   }
@@ -140,8 +121,8 @@ export class Forwarder implements Lifecycle {
     this.running = false;
     this.options.clock.clearTimeout(this.pumpTimer);
     this.options.clock.clearTimeout(this.expiryTimer);
-    this.options.clock.clearTimeout(this.retryTimer);
-    this.pumpTimer = this.expiryTimer = this.retryTimer = undefined;
+    this.episode.cancel();
+    this.pumpTimer = this.expiryTimer = undefined;
     // Whatever is still in flight stays on disk (held packs are written now) and is resent at the next start.
     this.inFlight.clear();
     this.commit();
@@ -173,7 +154,7 @@ export class Forwarder implements Lifecycle {
     }
     this.pendingAppend = [];
     // While a failed write waits for its retry, new packs only join memory.
-    if (!(this.retryTimer && this.running)) this.writeHeld();
+    if (!(this.episode.retrying && this.running)) this.writeHeld();
     this.dropHeldOverflow();
     this.pump();
   }
@@ -223,12 +204,7 @@ export class Forwarder implements Lifecycle {
    * and try again; the process must not die of it.
    */
   private diskFailed(what: string, error: unknown): void {
-    this.episode.failed(what, error, this.held.size, this.stats.dropped['disk-full'].readings);
-    if (this.retryTimer || this.closed || !this.running) return;
-    this.retryTimer = this.options.clock.setTimeout(() => {
-      this.retryTimer = undefined;
-      this.commit();
-    }, RETRY_AFTER_DISK_ERROR_MS);
+    this.episode.failed(what, error, this.held.size, this.stats.dropped['disk-full'].readings, this.running && !this.closed);
   }
 
   private diskWorked(): void {
