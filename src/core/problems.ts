@@ -1,10 +1,12 @@
 import type { Clock } from './clock.js';
+import { excerpt } from './excerpt.js';
 import type { Logger } from './logger.js';
 
 /**
  * Counts bad input by kind (malformed line, bad checksum...) and logs it without flooding:
  * the first occurrence of each kind at once, then at most one summary per interval.
- * A garbage-spewing sensor must be visible, not fill the SD card with log lines.
+ * A garbage-spewing sensor, or a flood of hostile commands, must be visible, not fill the
+ * SD card with log lines: kinds are a fixed vocabulary, never the input itself.
  */
 export class ProblemCounter {
   private readonly counts = new Map<string, number>();
@@ -17,7 +19,7 @@ export class ProblemCounter {
     private readonly summaryIntervalMs = 60_000,
   ) {}
 
-  /** Records one problem; `detail` (e.g. the offending line, truncated) goes to the log only. */
+  /** Records one problem; `detail` (e.g. the offending line) goes to the log only, as an excerpt. */
   count(kind: string, detail?: string): void {
     const total = (this.counts.get(kind) ?? 0) + 1;
     this.counts.set(kind, total);
@@ -47,9 +49,9 @@ export class ProblemCounter {
   }
 }
 
-const MAX_DETAIL = 120;
+/** A detail is a reason and an excerpt of the input: room for both, not for the input. */
+const MAX_DETAIL = 160;
 
 function truncate(detail: string | undefined): string | undefined {
-  if (detail === undefined || detail.length <= MAX_DETAIL) return detail;
-  return `${detail.slice(0, MAX_DETAIL)}…`;
+  return detail === undefined ? undefined : excerpt(detail, MAX_DETAIL);
 }

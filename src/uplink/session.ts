@@ -6,7 +6,9 @@
 import type { NodeConfig } from '../config/schema.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
+import { excerpt } from '../core/excerpt.js';
 import type { Logger } from '../core/logger.js';
+import { ProblemCounter } from '../core/problems.js';
 import { boardBirth, boardStatus, nodeBirth, nodeStatus, type NodeCounters } from './birth.js';
 import { isSafeResponseTopic, runCommand, type CommandHandler } from './commands.js';
 import type { IncomingMessage, MqttUplink, OutgoingMessage } from './mqtt-uplink.js';
@@ -35,9 +37,12 @@ export class Session implements Lifecycle {
   private readonly boardStates = new Map<string, { state: 'online' | 'offline'; reason?: string | undefined }>();
   private running = false;
   private lastRebirthAt = Number.NEGATIVE_INFINITY;
+  /** Rejected commands, by kind: the first of each kind is logged, then one summary a minute, so a flood cannot fill the disk. */
+  private readonly rejections: ProblemCounter;
   readonly commands: Record<string, CommandHandler>;
 
   constructor(private readonly options: SessionOptions) {
+    this.rejections = new ProblemCounter(options.logger.child({ component: 'commands' }), options.clock);
     this.commands = {
       rebirth: () => {
         // Each rebirth is 1 + 2 × boards retained publishes: a flood of requests must not become a flood of births.
@@ -118,13 +123,15 @@ export class Session implements Lifecycle {
   private handleCommand(message: IncomingMessage): void {
     const verb = commandVerb(this.options.address, message.topic) ?? '';
     const outcome = runCommand({ verb, payload: message.payload, responseTopic: message.responseTopic }, this.commands, nodeTree(this.options.address));
-    const log = { command: verb, ...(outcome.ok ? {} : { reason: outcome.error }) };
-    if (outcome.ok) this.options.logger.info(log, 'command done');
-    else this.options.logger.warn(log, 'command rejected');
+    // The verb is the sender's text: logs and replies quote an excerpt of it, never all of it.
+    const command = excerpt(verb);
+    // Accepted commands are few (each handler limits its own rate); rejections are counted and summarised.
+    if (outcome.ok) this.options.logger.info({ command }, 'command done');
+    else this.rejections.count(outcome.kind, `${command}: ${outcome.error}`);
     // Without a safe response topic the outcome is only logged: never answer to an arbitrary place.
     const respondTo = message.responseTopic && isSafeResponseTopic(message.responseTopic, nodeTree(this.options.address)) ? message.responseTopic : undefined;
     if (respondTo) {
-      const response = { command: verb, ...outcome };
+      const response = outcome.ok ? { command, ...outcome } : { command, ok: false, error: outcome.error };
       this.options.uplink.publish({ topic: respondTo, payload: json(response), contentType: JSON_TYPE, correlationData: message.correlationData }, () => undefined);
     }
   }

@@ -13,17 +13,22 @@ describe('commands', () => {
   });
 
   it('rejects hostile and malformed requests with a reason', () => {
-    expect(runCommand(request('shutdown'), handlers, tree)).toEqual({ ok: false, error: 'unknown command "shutdown"; known: rebirth, fail' });
+    expect(runCommand(request('shutdown'), handlers, tree)).toEqual({ ok: false, kind: 'unknown-command', error: 'unknown command "shutdown"; known: rebirth, fail' });
     expect(runCommand(request('__proto__'), handlers, tree)).toMatchObject({ ok: false, error: expect.stringMatching(/^unknown command/) });
-    expect(runCommand(request('rebirth', '{"a":'), handlers, tree)).toEqual({ ok: false, error: 'payload is not JSON' });
-    expect(runCommand(request('rebirth', '[1]'), handlers, tree)).toEqual({ ok: false, error: 'payload must be a JSON object' });
-    expect(runCommand(request('rebirth', 'x'.repeat(5000)), handlers, tree)).toEqual({ ok: false, error: 'payload of 5000 bytes exceeds 4096' });
-    expect(runCommand(request('fail'), handlers, tree)).toEqual({ ok: false, error: 'board busy' });
+    expect(runCommand(request('rebirth', '{"a":'), handlers, tree)).toEqual({ ok: false, kind: 'payload-not-json', error: 'payload is not JSON' });
+    expect(runCommand(request('rebirth', '[1]'), handlers, tree)).toEqual({ ok: false, kind: 'payload-not-object', error: 'payload must be a JSON object' });
+    expect(runCommand(request('rebirth', 'x'.repeat(5000)), handlers, tree)).toEqual({ ok: false, kind: 'payload-too-large', error: 'payload of 5000 bytes exceeds 4096' });
+    expect(runCommand(request('fail'), handlers, tree)).toEqual({ ok: false, kind: 'command-refused', error: 'board busy' });
+  });
+
+  it('quotes a long or hostile verb only as a short escaped excerpt', () => {
+    const outcome = runCommand(request(`\u202e${'A'.repeat(60_000)}`), handlers, tree);
+    expect(outcome).toEqual({ ok: false, kind: 'unknown-command', error: `unknown command "\\u202e${'A'.repeat(58)}… (60001 characters)"; known: rebirth, fail` });
   });
 
   it('refuses response topics outside the node tree, with wildcards, or on its command topics', () => {
     for (const topic of ['elsewhere/reply', `${tree}reply/#`, `${tree}reply/`, `${tree}+/x`, `${tree}cmd/rebirth`, `${tree}station/data`, `${tree}status`]) {
-      expect(runCommand(request('rebirth', '', topic), handlers, tree)).toMatchObject({ ok: false, error: expect.stringMatching(/^response topic must be/) });
+      expect(runCommand(request('rebirth', '', topic), handlers, tree)).toMatchObject({ ok: false, kind: 'unsafe-response-topic', error: expect.stringMatching(/^response topic must be/) });
     }
   });
 });

@@ -4,6 +4,7 @@
  * There is no datasheet; the formats are those of the common sketches, documented in
  * this driver's README. Nothing here throws on bad input: it says what was wrong.
  */
+import { excerpt } from '../../core/excerpt.js';
 import type { LineFormat, ValueKind } from './schema.js';
 
 /** One sensor's field within a line, with the conversion from text to value. */
@@ -190,9 +191,9 @@ function convertNumber(raw: unknown, scale: number, offset: number): { value: nu
     decimals = decimalPlaces(String(raw));
   } else if (typeof raw === 'string') {
     const text = raw.trim();
-    if (!isDecimalNumber(text)) return `not a number: ${JSON.stringify(truncate(raw))}`;
+    if (!isDecimalNumber(text)) return `not a number: "${excerpt(raw)}"`;
     number = Number(text);
-    if (!Number.isFinite(number)) return `out of range: ${truncate(raw)}`;
+    if (!Number.isFinite(number)) return `out of range: ${excerpt(raw)}`;
     decimals = decimalPlaces(text);
   } else {
     return `not a number: ${JSON.stringify(raw)}`;
@@ -218,8 +219,4 @@ function decimalPlaces(text: string): number {
   const point = mantissa.indexOf('.');
   const fraction = point < 0 ? 0 : mantissa.length - point - 1;
   return Math.max(0, fraction - exponent);
-}
-
-function truncate(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
