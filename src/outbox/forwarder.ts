@@ -359,7 +359,8 @@ export class Forwarder implements Lifecycle {
         const dropped = this.options.outbox.expire(this.options.clock.now(), this.protectedIds());
         if (dropped.packs > 0) this.dropped('expired', dropped);
       } catch (error) {
-        this.options.logger.error({ err: (error as Error).message }, 'cannot expire old packs; trying again later');
+        // Part of the same episode as failed writes: said once, not at every check.
+        this.diskFailed('cannot expire old packs from the outbox', error);
       }
       if (this.running) this.scheduleExpiry();
     }, this.options.expiryCheckMs ?? 60_000);

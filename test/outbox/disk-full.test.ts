@@ -98,6 +98,31 @@ describe('forwarder on a full disk', () => {
     expect(real.totals().packs).toBe(0);
   });
 
+  it('never counts acknowledged packs as dropped when their removal failed and room is made', async () => {
+    const { outbox, real, full } = fillableOutbox();
+    full.on = false;
+    const removals = { fail: true };
+    const { uplink, forwarder, clock } = setup({ ...outbox, remove: (ids) => (removals.fail ? (() => { throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_WRITE' }); })() : real.remove(ids)) });
+    await forwarder.start();
+    const big = Buffer.alloc(200_000, 1);
+    for (let index = 0; index < 4; index++) forwarder.submit('n/b/data', 1, () => big);
+    await tick();
+    for (const entry of uplink.sent.splice(0)) entry.done();
+    await tick();
+    // The outbox (1,000,000 bytes) must make room for two more: only an unacknowledged row may go.
+    uplink.disconnect();
+    for (let index = 0; index < 2; index++) forwarder.submit('n/b/data', 1, () => big);
+    await tick();
+    clock.advance(1000);
+    await tick();
+    removals.fail = false;
+    clock.advance(1000);
+    await tick();
+    // Each pack is acknowledged, dropped or on disk: exactly one of the three.
+    const { packsAcked, dropped } = forwarder.stats;
+    expect([packsAcked, dropped.full.packs, real.totals().packs]).toEqual([4, 1, 1]);
+  });
+
   it('drops what memory cannot keep once, as disk-full, and never what is in flight', async () => {
     const { outbox, real, full } = fillableOutbox();
     const { uplink, forwarder, clock, submit } = setup(outbox);
