@@ -4,24 +4,13 @@
  * short, escaped piece of a value, enough to recognise a typo, too little to leak a secret
  * or to rewrite the technician's terminal.
  */
+import { escapeUnsafe } from '../core/excerpt.js';
 
 /** The most characters of a value a problem quotes. */
 export const EXCERPT_LENGTH = 40;
 
 /** The most characters of one problem's path or message: a line, not a page. */
 export const MAX_LINE_LENGTH = 300;
-
-// Control characters (C0, DEL, C1: cursor moves, colours, a terminal's title), format
-// characters (bidirectional overrides that reorder what is shown) and line separators.
-const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-
-/** Text that prints as what it is, on one line: control and format characters escaped. */
-export function escapeControls(text: string): string {
-  return text.replace(UNSAFE, (character) => {
-    const code = character.codePointAt(0)!;
-    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
 
 /** The first `max` characters (code points, so a pair is never split), and whether more followed. */
 function head(text: string, max: number): { text: string; cut: boolean } {
@@ -40,13 +29,13 @@ function characterCount(text: string): number {
 /** A string value as a problem quotes it: `"abc"`, or `"abcd…"… (5000 characters)` when long. */
 export function quoteValue(value: string, max = EXCERPT_LENGTH): string {
   const piece = head(value, max);
-  const quoted = escapeControls(JSON.stringify(piece.text));
+  const quoted = escapeUnsafe(JSON.stringify(piece.text));
   return piece.cut ? `${quoted}… (${characterCount(value)} characters)` : quoted;
 }
 
 /** Free text (a parser's message, a path) cut to one line of at most `max` characters. */
 export function clipLine(text: string, max = MAX_LINE_LENGTH): string {
   const piece = head(text, max);
-  const escaped = escapeControls(piece.text);
+  const escaped = escapeUnsafe(piece.text);
   return piece.cut ? `${escaped}…` : escaped;
 }

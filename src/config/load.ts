@@ -3,7 +3,8 @@ import type { ConfigProblem } from '../core/errors.js';
 import { MAX_FILE_BYTES, readBounded } from './bounded-read.js';
 import { crossCheck } from './cross-check.js';
 import { parseText } from './document.js';
-import { EXCERPT_LENGTH, escapeControls, quoteValue } from './excerpt.js';
+import { escapeUnsafe } from '../core/excerpt.js';
+import { EXCERPT_LENGTH, quoteValue } from './excerpt.js';
 import { knownKeysAt } from './known-keys.js';
 import { ConfigProblemList } from './problem-list.js';
 import { configSchema, type NodeConfig } from './schema.js';
@@ -18,7 +19,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   for (const part of path) {
     const name = String(part);
     if (typeof part === 'number') text += `[${part}]`;
-    else if (name.length > EXCERPT_LENGTH || escapeControls(name) !== name) text += `[${quoteValue(name)}]`;
+    else if (name.length > EXCERPT_LENGTH || escapeUnsafe(name) !== name) text += `[${quoteValue(name)}]`;
     else text += text === '' ? name : `.${name}`;
   }
   return text;
@@ -62,7 +63,7 @@ function check(raw: unknown): { data: NodeConfig | undefined; problems: ConfigPr
  */
 export function loadConfigFile(path: string): NodeConfig {
   const read = readBounded(path, MAX_FILE_BYTES);
-  if (!read.ok) throw new ConfigProblemList([{ path: '', message: read.tooLarge ? `${read.reason}: is this the config file?` : `cannot read ${escapeControls(path)}: ${read.reason}` }], path);
+  if (!read.ok) throw new ConfigProblemList([{ path: '', message: read.tooLarge ? `${read.reason}: is this the config file?` : `cannot read ${escapeUnsafe(path)}: ${read.reason}` }], path);
   return parseConfig(read.data.toString('utf8'), path);
 }
 

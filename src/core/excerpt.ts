@@ -26,8 +26,9 @@ export function excerpt(text: string, max = EXCERPT_CHARS): string {
   return consumed < text.length ? `${shown}… (${text.length} characters)` : shown;
 }
 
-function escapeUnsafe(character: string): string {
-  return character.replace(UNSAFE, (unsafe) => {
+/** Text that prints as what it is, on one line: control, format and separator characters and lone surrogates escaped. */
+export function escapeUnsafe(text: string): string {
+  return text.replace(UNSAFE, (unsafe) => {
     const code = unsafe.codePointAt(0)!;
     return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
