@@ -221,8 +221,11 @@ function optionalNumber(text: string, pattern: RegExp): number | undefined | nul
   return pattern.test(text) ? Number(text) : null;
 }
 
+/** Without its trailing CR and LF; a loop from the end, since `/[\r\n]+$/` backtracks quadratically on a long run of CRs that is not at the end. */
 function trimLineEnd(text: string): string {
-  return text.replace(/[\r\n]+$/, '');
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 13 || text.charCodeAt(end - 1) === 10)) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 function hex(value: number): string {
