@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConfigProblem } from '../core/errors.js';
-import { MAX_FILE_BYTES, readBounded } from './bounded-read.js';
+import { MAX_CONFIG_BYTES, readBounded } from './bounded-read.js';
 import { crossCheck } from './cross-check.js';
 import { parseText } from './document.js';
 import { escapeUnsafe } from '../core/excerpt.js';
@@ -58,11 +58,11 @@ function check(raw: unknown): { data: NodeConfig | undefined; problems: ConfigPr
 }
 
 /**
- * Reads and validates a config file. Its size is checked before it is read (MAX_FILE_BYTES),
+ * Reads and validates a config file. Its size is checked before it is read (MAX_CONFIG_BYTES),
  * so a wrong or hostile file is refused at once rather than parsed for minutes.
  */
 export function loadConfigFile(path: string): NodeConfig {
-  const read = readBounded(path, MAX_FILE_BYTES);
+  const read = readBounded(path, MAX_CONFIG_BYTES);
   if (!read.ok) throw new ConfigProblemList([{ path: '', message: read.tooLarge ? `${read.reason}: is this the config file?` : `cannot read ${escapeUnsafe(path)}: ${read.reason}` }], path);
   return parseConfig(read.data.toString('utf8'), path);
 }

@@ -52,7 +52,7 @@ describe('hostile config files', () => {
     const file = configFile('huge.yaml', `${header}# ${'x'.repeat(3 * 1024 * 1024)}\n`);
     const result = await timed(['validate', file]);
     expect(result.code).toBe(78);
-    expect(lines(result.stderr)).toEqual([`${file}: too large: 3 MiB, over the 1 MiB a fieldnode file may have: is this the config file?`]);
+    expect(lines(result.stderr)).toEqual([`${file}: too large: 3 MiB, over the 256 KiB a fieldnode file may have: is this the config file?`]);
     expect(result.ms).toBeLessThan(startMs + 1000);
   });
 
