@@ -221,7 +221,7 @@ export class FieldNode implements Lifecycle {
       version: this.dependencies.version ?? 'unknown',
       clock,
       logger: logger.child({ component: 'session' }),
-      counters: () => ({ outbox: forwarder.backlogTotals(), dropped: forwarder.stats.dropped, problems: this.problemCounts() }),
+      counters: () => ({ outbox: forwarder.backlogTotals(), held: forwarder.heldTotals(), dropped: forwarder.stats.dropped, problems: this.problemCounts() }),
     });
     forwarder.onDrop(() => session.statusChanged());
     for (const [id, board] of this.boards) {

@@ -78,6 +78,11 @@ export class Forwarder implements Lifecycle {
     return this.options.outbox.totals();
   }
 
+  /** Packs kept in memory because the disk refuses writes: in the status, so a full disk is visible before anything is dropped. */
+  heldTotals(): { packs: number; readings: number; bytes: number } {
+    return { packs: this.held.size, readings: this.held.readings, bytes: this.held.bytes };
+  }
+
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;

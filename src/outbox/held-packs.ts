@@ -26,6 +26,11 @@ export class HeldPacks {
     return this.packs.length;
   }
 
+  /** Payload bytes held, for the node status. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
   /** Readings held, for the count of what a stop loses. */
   get readings(): number {
     return this.packs.reduce((sum, pack) => sum + pack.readings, 0);

@@ -32,6 +32,8 @@ export interface NodeBirth {
 /** Counters a node publishes in its status: what waits on disk, what was dropped and why, bad input. */
 export interface NodeCounters {
   readonly outbox: { packs: number; readings: number; bytes: number };
+  /** Packs kept in memory while the disk refuses writes (zero when all is well). */
+  readonly held: { packs: number; readings: number; bytes: number };
   readonly dropped: Record<string, { packs: number; readings: number }>;
   readonly problems: Record<string, Record<string, number>>;
 }

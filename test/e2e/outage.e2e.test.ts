@@ -126,6 +126,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
       expect(delivered).toEqual(overflow === 'drop-oldest' ? all.slice(all.length - delivered.length) : all.slice(0, delivered.length));
       const statuses = sessions.filter((message) => message.kind === 'status' && message.board === undefined && message.body['state'] === 'online');
       expect(statuses.at(-1)?.body['dropped']).toMatchObject({ full: { readings: dropped.readings } });
+      expect(statuses.at(-1)?.body['held']).toEqual({ packs: 0, readings: 0, bytes: 0 });
     });
   }
 

@@ -57,6 +57,15 @@ describe('forwarder on a full disk', () => {
       clock.advance(1000);
     }
     expect(forwarder.stats.packsAcked).toBe(36);
+    // Acknowledged packs are forgotten; the last one's neighbours in flight are not.
+    expect(forwarder.heldTotals().packs).toBe(uplink.sent.length);
+    submit(3);
+    await tick();
+    expect(forwarder.heldTotals()).toMatchObject({ packs: 3, readings: 6 });
+    expect(forwarder.heldTotals().bytes).toBeGreaterThan(0);
+    for (const entry of uplink.sent.splice(0)) entry.done();
+    await tick();
+    expect(forwarder.heldTotals()).toEqual({ packs: 0, readings: 0, bytes: 0 });
     const errors = logger.entries.filter((entry) => entry.level === 'error');
     expect(errors.map((entry) => entry.message)).toEqual(['cannot write to the outbox (SQLITE_FULL, 0 bytes free); new packs are kept in memory and sent from there, retrying every second']);
     expect(errors[0]!.fields).toMatchObject({ cause: 'SQLITE_FULL', freeBytes: 0 });

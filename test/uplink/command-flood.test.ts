@@ -67,7 +67,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'a flood of hostile commands', () =
       version: 'test',
       clock: systemClock,
       logger,
-      counters: () => ({ outbox: { packs: 0, readings: 0, bytes: 0 }, dropped: {}, problems: {} }),
+      counters: () => ({ outbox: { packs: 0, readings: 0, bytes: 0 }, held: { packs: 0, readings: 0, bytes: 0 }, dropped: {}, problems: {} }),
     });
     const attacker = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: 'attacker' });
     try {
