@@ -96,7 +96,7 @@ class BoardRuntime implements Lifecycle {
         (line) => {
           for (const driver of drivers) driver.onLine?.(line);
         },
-        { delimiter: framing.delimiter, onOverflow: (bytes) => this.problems.count('line-too-long', `${bytes} bytes without a line end dropped`) },
+        { delimiter: framing.delimiter, maxLineBytes: framing.maxLineBytes, onOverflow: (bytes) => this.problems.count('line-too-long', `${bytes} bytes without a line end dropped`) },
       );
       this.transport.onData((chunk) => framer.push(chunk));
       // After a replug the driver starts clean: a half line from before the gap is not data.

@@ -35,7 +35,12 @@ export interface DriverContext {
  * How a driver wants its bytes: cut into text lines at `delimiter` by the transport's line
  * framer, or raw, for binary protocols that find their own frames.
  */
-export type Framing = { readonly kind: 'lines'; readonly delimiter: string } | { readonly kind: 'bytes' };
+/**
+ * How a driver's bytes are cut before it sees them. A line protocol also states its longest
+ * line in bytes (without the delimiter, with a CR before it): longer runs are counted as
+ * `line-too-long` and dropped by the framer, so no driver parses a megabyte of noise.
+ */
+export type Framing = { readonly kind: 'lines'; readonly delimiter: string; readonly maxLineBytes: number } | { readonly kind: 'bytes' };
 
 /** A driver running on one board. Its handlers never throw: bad input is counted in the context's problems and skipped. */
 export interface DriverInstance {

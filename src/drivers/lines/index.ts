@@ -23,9 +23,8 @@ export const linesDriver: DriverDefinition<typeof linesOptionsShape> = {
 };
 
 /**
- * Longest line this driver decodes. A sketch prints a few dozen characters per line; the
- * transport's framer allows 4 KiB for every line driver, and decoding a longer line of
- * noise is wasted work on a small gateway.
+ * Longest line this driver decodes, without its CR. A sketch prints a few dozen characters
+ * per line, and decoding a longer line of noise is wasted work on a small gateway.
  */
 export const MAX_LINE_CHARS = 1024;
 
@@ -38,13 +37,10 @@ function createLinesInstance(sensors: readonly SensorBinding<LinesOptions>[], co
   const layout: LineLayout = { format: first?.options.format ?? 'kv', delimiter: first?.options.delimiter ?? ',' };
   const fields: FieldSpec[] = sensors.map((sensor) => ({ name: sensor.name, unit: sensor.unit, ...sensor.options }));
   return {
-    framing: { kind: 'lines', delimiter: '\n' },
+    // One more byte for the CR a sketch's println ends with.
+    framing: { kind: 'lines', delimiter: '\n', maxLineBytes: MAX_LINE_CHARS + 1 },
     onLine(line) {
       const text = line.endsWith('\r') ? line.slice(0, -1) : line;
-      if (text.length > MAX_LINE_CHARS) {
-        context.problems.count('line-too-long', `${text.length} characters; lines over ${MAX_LINE_CHARS} are dropped`);
-        return;
-      }
       // Blank lines and `#` comments (banners a sketch prints at reset) carry no data.
       if (text.trim() === '' || text.startsWith('#')) return;
       const time = context.clock.now();

@@ -36,7 +36,8 @@ function createMaxbotixInstance(sensors: readonly SensorBinding<MaxbotixOptions>
   });
   return {
     // The sensor ends each reading with a CR and no LF.
-    framing: { kind: 'lines', delimiter: '\r' },
+    // `R####` and its CR: anything much longer is noise.
+    framing: { kind: 'lines', delimiter: '\r', maxLineBytes: 64 },
     onLine(line) {
       const decoded = decodeMaxbotixLine(line);
       for (const bad of decoded.malformed) context.problems.count('malformed-line', `${bad.reason}: ${JSON.stringify(bad.text)}`);

@@ -80,7 +80,8 @@ function createNmeaGpsInstance(sensors: readonly SensorBinding<NmeaGpsOptions>[]
   };
 
   return {
-    framing: { kind: 'lines', delimiter: '\n' },
+    // A sentence is 82 characters at most (NMEA 0183); a line holds several only when line ends were lost.
+    framing: { kind: 'lines', delimiter: '\n', maxLineBytes: 1024 },
     onLine(line) {
       const time = context.clock.now();
       const { stray, candidates } = splitSentences(line);

@@ -9,6 +9,7 @@ import { silentLogger } from '../../../src/core/logger.js';
 import { ProblemCounter } from '../../../src/core/problems.js';
 import { convertValue, decodeLine, type FieldSpec, type LineLayout } from '../../../src/drivers/lines/decode.js';
 import { linesDriver } from '../../../src/drivers/lines/index.js';
+import { LineFramer } from '../../../src/transports/line-framing.js';
 
 const fields: FieldSpec[] = [{ name: 'temperature', key: 't', column: 0, as: 'number', scale: 1, offset: 0 }];
 const kv: LineLayout = { format: 'kv', delimiter: ',' };
@@ -61,7 +62,7 @@ describe('lines decoder: time linear in the line length', () => {
 });
 
 describe('lines driver: bounded line length', () => {
-  it('drops a line over 1 KiB before decoding it, and counts it', () => {
+  it('declares a 1 KiB line bound, and the framer built from it drops a longer line before decoding, counting it', () => {
     const clock = new VirtualClock();
     const problems = new ProblemCounter(silentLogger, clock);
     const values: unknown[] = [];
@@ -69,10 +70,19 @@ describe('lines driver: bounded line length', () => {
       [{ name: 'temperature', unit: 'Cel', options: { format: 'kv', key: 't', delimiter: ',', as: 'number', scale: 1, offset: 0 }, path: 'sensors[0]' }],
       { clock, logger: silentLogger, problems, emit: (reading) => values.push(reading.value), write: async () => undefined },
     );
-    driver.onLine?.(`t=1${' '.repeat(1021)}\r`);
-    driver.onLine?.(`t=1${' '.repeat(1022)}\r`);
-    driver.onLine?.(`t=${'1'.repeat(40_000)}x`);
-    expect(values).toHaveLength(1);
+    const framing = driver.framing;
+    if (framing.kind !== 'lines') throw new Error('the lines driver reads lines');
+    expect(framing.maxLineBytes).toBe(1025);
+    const framer = new LineFramer((line) => driver.onLine?.(line), {
+      delimiter: framing.delimiter,
+      maxLineBytes: framing.maxLineBytes,
+      onOverflow: (bytes) => problems.count('line-too-long', `${bytes} bytes`),
+    });
+    framer.push(Buffer.from(`t=1${' '.repeat(1021)}\r\n`));
+    framer.push(Buffer.from(`t=1${' '.repeat(1022)}\r\n`));
+    framer.push(Buffer.from(`t=${'1'.repeat(40_000)}x\n`));
+    framer.push(Buffer.from('t=2\r\n'));
+    expect(values).toEqual([1, 2]);
     expect(problems.snapshot()).toEqual({ 'line-too-long': 2 });
   });
 });

@@ -76,7 +76,7 @@ describe('maxbotix options', () => {
 
 describe('maxbotix driver', () => {
   it('asks for lines cut at CR', () => {
-    expect(harness(maxbotixDriver, rangeAndLevel).instance.framing).toEqual({ kind: 'lines', delimiter: '\r' });
+    expect(harness(maxbotixDriver, rangeAndLevel).instance.framing).toEqual({ kind: 'lines', delimiter: '\r', maxLineBytes: 64 });
   });
 
   it('emits range and level from each sound line and counts every other one by kind', () => {
