@@ -163,7 +163,7 @@ export class FieldNode implements Lifecycle {
   private readonly clock: CorrectedClock;
   private readonly logger: Logger;
   private readonly address: NodeAddress;
-  private running: { forwarder: Forwarder; uplink: MqttUplink; session: Session; lifecycle: LifecycleGroup; boot: number; lock: DataDirLock } | undefined;
+  private running: { forwarder: Forwarder; uplink: MqttUplink; session: Session; lifecycle: LifecycleGroup; boot: number; lock: DataDirLock; unsubscribe: (() => void)[] } | undefined;
 
   constructor(
     readonly config: NodeConfig,
@@ -224,18 +224,20 @@ export class FieldNode implements Lifecycle {
       counters: () => ({ outbox: forwarder.backlogTotals(), held: forwarder.heldTotals(), dropped: forwarder.stats.dropped, problems: this.problemCounts() }),
     });
     forwarder.onDrop(() => session.statusChanged());
-    for (const [id, board] of this.boards) {
-      board.transport.onStatus((state, reason) => session.setBoardState(id, state === 'open' ? 'online' : 'offline', reason));
-    }
+    // This run's session follows the boards; the next run's session replaces it (see stop).
+    const unsubscribe = [...this.boards].map(([id, board]) =>
+      board.transport.onStatus((state, reason) => session.setBoardState(id, state === 'open' ? 'online' : 'offline', reason)),
+    );
     // Start order: connection, outbox forwarding, session, boards; stop runs it backwards, so
     // the last packs of every board reach the outbox and the board deaths reach the broker.
     const uplinkLifecycle: Lifecycle = { start: () => uplink.start(), stop: () => uplink.stop(session.farewell()) };
     const lifecycle = new LifecycleGroup([uplinkLifecycle, forwarder, session, ...this.boards.values()]);
-    this.running = { forwarder, uplink, session, lifecycle, boot, lock };
+    this.running = { forwarder, uplink, session, lifecycle, boot, lock, unsubscribe };
     try {
       await lifecycle.start();
     } catch (error) {
       this.running = undefined;
+      for (const stopListening of unsubscribe) stopListening();
       outbox.close();
       lock.release();
       throw error;
@@ -249,6 +251,8 @@ export class FieldNode implements Lifecycle {
     try {
       await running.lifecycle.stop();
     } finally {
+      // After the boards closed, so their deaths still reached this run's session.
+      for (const stopListening of running.unsubscribe) stopListening();
       // After the outbox is closed: the next holder may open it at once.
       running.lock.release();
     }

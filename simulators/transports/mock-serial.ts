@@ -48,8 +48,8 @@ export class MockSerialTransport implements ByteTransport {
     return this.serial.write(data);
   }
 
-  onStatus(listener: (state: TransportState, reason?: string) => void): void {
-    this.serial.onStatus(listener);
+  onStatus(listener: (state: TransportState, reason?: string) => void): () => void {
+    return this.serial.onStatus(listener);
   }
 
   async start(): Promise<void> {

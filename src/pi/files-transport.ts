@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { TransportError } from '../core/errors.js';
+import { Listeners } from '../core/listeners.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import { startBoard, type BoardPins } from '../transports/johnny-five.js';
@@ -41,7 +42,7 @@ export class PiFilesTransport implements ByteTransport {
   readonly description: string;
   readonly files: PiFiles;
   readonly i2c: I2cBuses;
-  private readonly statusListeners: ((state: TransportState, reason?: string) => void)[] = [];
+  private readonly statusListeners = new Listeners<[state: TransportState, reason?: string]>();
   private open = false;
   private plugin: GpioIoPlugin | undefined;
   private current: BoardPins | undefined;
@@ -59,8 +60,8 @@ export class PiFilesTransport implements ByteTransport {
     return Promise.reject(new TransportError(`${this.description} takes no writes`, 'drivers of files read, they never send'));
   }
 
-  onStatus(listener: (state: TransportState, reason?: string) => void): void {
-    this.statusListeners.push(listener);
+  onStatus(listener: (state: TransportState, reason?: string) => void): () => void {
+    return this.statusListeners.add(listener);
   }
 
   async start(): Promise<void> {
@@ -74,7 +75,7 @@ export class PiFilesTransport implements ByteTransport {
     }
     if (this.options.gpio) await this.openGpio(this.options.gpio);
     this.open = true;
-    for (const listener of this.statusListeners) listener('open');
+    this.statusListeners.emit('open');
   }
 
   /** The simulated Pi, when the board is one. */
@@ -109,7 +110,7 @@ export class PiFilesTransport implements ByteTransport {
   async stop(): Promise<void> {
     if (!this.open) return;
     this.open = false;
-    for (const listener of this.statusListeners) listener('closed', 'stopped');
+    this.statusListeners.emit('closed', 'stopped');
     this.current = undefined;
     this.plugin?.close();
     this.plugin = undefined;

@@ -8,6 +8,7 @@ import firmataIo from 'firmata-io';
 import type { SerialPortStream } from '@serialport/stream';
 import { TransportError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { Listeners } from '../core/listeners.js';
 import { startBoard, type BoardPins } from './johnny-five.js';
 import type { ByteTransport, TransportState } from './transport.js';
 
@@ -21,7 +22,7 @@ const REPORT_VERSION_TIMEOUT_MS = 3000;
 
 export class FirmataTransport implements ByteTransport {
   readonly description: string;
-  private readonly statusListeners: ((state: TransportState, reason?: string) => void)[] = [];
+  private readonly statusListeners = new Listeners<[state: TransportState, reason?: string]>();
   private current: BoardPins | undefined;
   private opening = 0;
 
@@ -53,8 +54,8 @@ export class FirmataTransport implements ByteTransport {
     return Promise.reject(new TransportError(`${this.description} takes no raw writes`, 'pin drivers talk to the board through johnny-five'));
   }
 
-  onStatus(listener: (state: TransportState, reason?: string) => void): void {
-    this.statusListeners.push(listener);
+  onStatus(listener: (state: TransportState, reason?: string) => void): () => void {
+    return this.statusListeners.add(listener);
   }
 
   start(): Promise<void> {
@@ -96,6 +97,6 @@ export class FirmataTransport implements ByteTransport {
   }
 
   private emit(state: TransportState, reason?: string): void {
-    for (const listener of this.statusListeners) listener(state, reason);
+    this.statusListeners.emit(state, reason);
   }
 }

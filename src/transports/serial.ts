@@ -9,6 +9,7 @@ import { autoDetect } from '@serialport/bindings-cpp';
 import { SerialPortStream } from '@serialport/stream';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { Listeners } from '../core/listeners.js';
 import { silentLogger } from '../core/logger.js';
 import { Backoff, type BackoffOptions } from '../core/backoff.js';
 import { DeviceWatch, deviceIdentity } from './device-watch.js';
@@ -49,7 +50,7 @@ export class SerialTransport implements ByteTransport {
   readonly description: string;
   private port: SerialPortStream | undefined;
   private readonly listeners: ((chunk: Buffer) => void)[] = [];
-  private readonly statusListeners: ((state: TransportState, reason?: string) => void)[] = [];
+  private readonly statusListeners = new Listeners<[state: TransportState, reason?: string]>();
   private readonly logger: Logger;
   private readonly backoff: Backoff | undefined;
   private wanted = false;
@@ -73,8 +74,8 @@ export class SerialTransport implements ByteTransport {
     this.listeners.push(listener);
   }
 
-  onStatus(listener: (state: TransportState, reason?: string) => void): void {
-    this.statusListeners.push(listener);
+  onStatus(listener: (state: TransportState, reason?: string) => void): () => void {
+    return this.statusListeners.add(listener);
   }
 
   /** The open port, for simulators that drive the mock binding's device side. */
@@ -208,7 +209,7 @@ export class SerialTransport implements ByteTransport {
   }
 
   private emitStatus(state: TransportState, reason?: string): void {
-    for (const listener of this.statusListeners) listener(state, reason);
+    this.statusListeners.emit(state, reason);
   }
 }
 

@@ -11,8 +11,8 @@ export interface ByteTransport extends Lifecycle {
   onData(listener: (chunk: Buffer) => void): void;
   /** Sends bytes to the device (requests, commands); resolves once the OS has them. */
   write(data: Buffer): Promise<void>;
-  /** Open and closed (unplugged, stopped), so the board's device status can follow. */
-  onStatus(listener: (state: TransportState, reason?: string) => void): void;
+  /** Open and closed (unplugged, stopped), so the board's device status can follow; returns the unsubscribe. */
+  onStatus(listener: (state: TransportState, reason?: string) => void): () => void;
 }
 
 export type TransportState = 'open' | 'closed';

@@ -95,6 +95,24 @@ function contract(makeHarness: () => Harness | Promise<Harness>): void {
     expect(Buffer.concat(harness.device().received).toString('hex')).toBe('ff0186000000000079');
   });
 
+  it('calls a status listener until it unsubscribes, and a restarted transport only the listeners still subscribed', async () => {
+    harness = await makeHarness();
+    const first: string[] = [];
+    const second: string[] = [];
+    const unsubscribeFirst = harness.transport.onStatus((state) => first.push(state));
+    harness.transport.onStatus((state) => second.push(state));
+    await harness.transport.start();
+    await waitUntil(() => first.includes('open'));
+    await harness.transport.stop();
+    unsubscribeFirst();
+    unsubscribeFirst();
+    await harness.transport.start();
+    await waitUntil(() => second.filter((state) => state === 'open').length === 2);
+    await harness.transport.stop();
+    expect(first).toEqual(['open', 'closed']);
+    expect(second).toEqual(['open', 'closed', 'open', 'closed']);
+  });
+
   it('stops twice safely and refuses writes once stopped', async () => {
     harness = await makeHarness();
     await harness.transport.start();
