@@ -3,12 +3,13 @@
  * same directory leaves at once with one line naming the first; a node killed with SIGKILL
  * leaves no lock behind that could keep the next start from running.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FieldnodeConsumer, type ConsumedPack } from '../../src/consumer/consumer.js';
 import { describeWithBinary } from '../support/binaries.js';
+import { writeStationConfig } from '../support/config-file.js';
 import { RunningCli, runCli } from '../support/cli.js';
 import { waitUntil } from '../support/collector.js';
 import { startMosquitto, type MosquittoBroker } from '../support/mosquitto.js';
@@ -25,16 +26,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'one node per data directory (real 
     broker = await startMosquitto();
     packs = [];
     consumer = await FieldnodeConsumer.connect(broker.url, { onPack: (pack) => packs.push(pack) });
-    writeFileSync(
-      config,
-      `node: { id: lock-node, site: test-site }
-dataDir: ${dataDir}
-broker: { url: "${broker.url}", reconnect: { initialDelayMs: 100, maxDelayMs: 300 } }
-batching: { maxReadings: 4, maxDelayMs: 50 }
-boards: [{ id: station, simulator: { device: weather-station, intervalMs: 20 } }]
-sensors: [{ name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }]
-`,
-    );
+    writeStationConfig(config, { nodeId: 'lock-node', dataDir, brokerUrl: broker.url, intervalMs: 20, maxReadings: 4 });
   });
   afterAll(async () => {
     await consumer?.close();

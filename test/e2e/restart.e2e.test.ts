@@ -5,13 +5,14 @@
  * of the batching window and the packs of the current turn of the event loop.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { decodeMessage } from '../../src/codec/index.js';
 import { FieldnodeConsumer, type ConsumedPack } from '../../src/consumer/consumer.js';
 import { describeWithBinary } from '../support/binaries.js';
+import { writeStationConfig } from '../support/config-file.js';
 import { RunningCli } from '../support/cli.js';
 import { waitUntil } from '../support/collector.js';
 import { startMosquitto } from '../support/mosquitto.js';
@@ -34,18 +35,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'node killed during an outage', () 
     await broker.stop();
     const dataDir = mkdtempSync(join(tmpdir(), 'fieldnode-kill-'));
     const config = join(dataDir, 'node.yaml');
-    writeFileSync(
-      config,
-      `node: { id: kill-node, site: test-site }
-dataDir: ${dataDir}
-broker: { url: "${broker.url}", reconnect: { initialDelayMs: 100, maxDelayMs: 300 } }
-batching: { maxReadings: 8, maxDelayMs: 50 }
-boards: [{ id: station, simulator: { device: weather-station, intervalMs: 5 } }]
-sensors:
-  - { name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }
-  - { name: pressure, board: station, unit: Pa, driver: { type: lines, key: p } }
-`,
-    );
+    writeStationConfig(config, { nodeId: 'kill-node', dataDir, brokerUrl: broker.url, intervalMs: 5, maxReadings: 8, keys: ['t', 'p'] });
     const outbox = join(dataDir, 'kill-node', 'outbox.db');
     const seen = new Map<string, unknown[]>();
     for (let run = 1; run <= 3; run++) {

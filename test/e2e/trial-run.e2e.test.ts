@@ -7,12 +7,13 @@
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FieldnodeConsumer, type ConsumedPack } from '../../src/consumer/consumer.js';
 import { describeWithBinary } from '../support/binaries.js';
+import { writeStationConfig } from '../support/config-file.js';
 import { RunningCli } from '../support/cli.js';
 import { waitUntil } from '../support/collector.js';
 import { startMosquitto, type MosquittoBroker } from '../support/mosquitto.js';
@@ -52,18 +53,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'trial runs', () => {
 
   beforeAll(async () => {
     broker = await startMosquitto();
-    writeFileSync(
-      config,
-      `node: { id: trial-node, site: test-site }
-dataDir: ${dataDir}
-broker: { url: "${broker.url}", reconnect: { initialDelayMs: 100, maxDelayMs: 300 } }
-batching: { maxReadings: 4, maxDelayMs: 50 }
-boards: [{ id: station, simulator: { device: weather-station, intervalMs: 10 } }]
-sensors:
-  - { name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }
-  - { name: pressure, board: station, unit: Pa, driver: { type: lines, key: p } }
-`,
-    );
+    writeStationConfig(config, { nodeId: 'trial-node', dataDir, brokerUrl: broker.url, intervalMs: 10, maxReadings: 4, keys: ['t', 'p'] });
   });
   afterAll(() => broker?.close());
 
