@@ -62,6 +62,9 @@ export function decodeW1Slave(text: string, family = 0x28): W1SlaveOutcome {
   // With a good CRC the kernel prints the same bytes again on the second line.
   if (valueLine[1] !== crcLine[1]) return malformed('the two lines carry different bytes', text);
   const milliCelsius = Number(valueLine[2]);
+  // The kernel prints with %d: `t=-0` or `t=023125` is damage, even where its value would pass
+  // (-0 equals 0, and would reach the wire as a negative zero).
+  if (String(milliCelsius) !== valueLine[2]) return malformed(`t=${valueLine[2]} is not a number as the kernel prints one`, text);
   if (B20_FAMILIES.has(family) && milliCelsius !== milliCelsiusFromScratchpad(read)) {
     return malformed(`t=${milliCelsius} does not match the scratchpad (${milliCelsiusFromScratchpad(read)})`, text);
   }

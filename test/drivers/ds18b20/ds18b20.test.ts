@@ -56,6 +56,8 @@ describe('ds18b20 decoder', () => {
     expect(problem(at23.replace('72 01 4b 46 7f ff 0e 10 57 : ', '72 01 4b 46 7f ff 0e 11 57 : '))).toBe('malformed');
     expect(problem(at23.replace('\n72 01 4b 46 7f ff 0e 10 57 t=', '\n72 01 4b 46 7f ff 0e 10 58 t='))).toBe('malformed');
     expect(problem(at23.slice(0, 30))).toBe('malformed');
+    expect(problem(at23.replace('t=23125', 't=023125'))).toBe('malformed');
+    expect(problem(encodeW1Slave(scratchpadFor(0)).replace('t=0', 't=-0'))).toBe('malformed');
     expect(problem('garbage')).toBe('malformed');
     expect(decodeW1Slave(crcNo)).toMatchObject({ detail: 'kernel reports crc=c9 NO for ff ff ff ff ff ff ff ff ff' });
   });
