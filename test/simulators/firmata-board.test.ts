@@ -105,9 +105,11 @@ describe('johnny-five on the Firmata twin', () => {
       readings.push({ celsius: this.celsius, model: board.lastTemperature });
     });
     await waitUntil(() => readings.length >= 10, 5000);
-    // One ADC count of an LM35 at 5 V is 0.49 °C; johnny-five reports the last sample it saw,
-    // which can trail the model's latest by one sampling interval (0.05 °C of sensor noise).
-    for (const { celsius, model } of readings.slice(2)) expect(Math.abs(celsius - model!)).toBeLessThanOrEqual(0.6);
+    // The twin rounds to the nearest ADC count (0.49 °C for an LM35 at 5 V: 0.245 °C at most),
+    // johnny-five's LM35 rounds to whole degrees (0.5 °C at most), and it reports the last
+    // sample it saw, which can trail the model's latest by a sampling interval or two on a
+    // loaded machine (0.05 °C of sensor noise each): 0.85 °C in all.
+    for (const { celsius, model } of readings.slice(2)) expect(Math.abs(celsius - model!)).toBeLessThanOrEqual(0.85);
     thermometer.disable?.();
   });
 });
