@@ -39,7 +39,7 @@ export function registerSimulate(program: Command): void {
     .command('simulate')
     .description('run a simulated device: on a pty that any serial program can open, or printing to stdout')
     .argument('[device]', `simulated device: ${Object.keys(simulatorRegistry).join(', ')}`)
-    .option('--scenario <file|name>', `run a scripted scenario: several devices on ptys and a timeline of faults and unplugs; a file, or a bundled one (${bundledScenarios().join(', ')})`)
+    .option('--scenario <file|name>', 'run a scripted scenario: several devices on ptys and a timeline of faults and unplugs; a file, or the name of a bundled one')
     .option('--pty <path>', 'create a pty at this path (a symlink) and speak on it, as the device would on /dev/ttyUSB0')
     .option('--seed <n>', 'seed of the physical model; the same seed replays the same readings', (value) => Number(value))
     .option('-o, --option <key=value>', 'a device option, repeatable (e.g. -o intervalMs=200 -o format=csv)', collectOption, {})

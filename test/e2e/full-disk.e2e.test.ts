@@ -5,7 +5,6 @@
  * although the disk is still full; and once space is freed, a later outage is stored and
  * delivered in full, without a restart.
  */
-import Database from 'better-sqlite3';
 import { rmSync, statSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { afterEach, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { waitUntil } from '../support/collector.js';
 import { memoryLogger } from '../support/memory-logger.js';
 import { startMosquitto, type MosquittoBroker } from '../support/mosquitto.js';
 import { describeNeeding } from '../support/needs.js';
+import { outboxRowsOnDisk } from '../support/outbox-rows.js';
 import { canMountSmallDisk, mountSmallDisk, type SmallDisk } from '../outbox/small-disk.js';
 import { weatherStationConfig } from './support.js';
 
@@ -28,15 +28,6 @@ interface Arrival {
   readonly at: number;
   /** Sent again by the broker to this subscriber (its own PUBACK was lost), not by the node. */
   readonly redelivered: boolean;
-}
-
-function rowsOnDisk(path: string): { packs: number; readings: number; bytes: number } {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.prepare('SELECT count(*) AS packs, coalesce(sum(readings), 0) AS readings, coalesce(sum(length(payload)), 0) AS bytes FROM packs').get() as { packs: number; readings: number; bytes: number };
-  } finally {
-    db.close();
-  }
 }
 
 const smallDisk = canMountSmallDisk();
@@ -88,7 +79,7 @@ describeNeeding(needs.available, 'a tmpfs mount and mosquitto', needs.reason, 's
     await waitUntil(() => writeFailures().length > 0, 30_000, () => `the disk to fill (${disk!.free()} bytes free)`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(writeFailures()[0]!.fields).toMatchObject({ cause: 'SQLITE_FULL' });
-    expect(node.forwarder!.backlogTotals()).toEqual(rowsOnDisk(path));
+    expect(node.forwarder!.backlogTotals()).toEqual(outboxRowsOnDisk(path));
     const walBytes = statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
     expect(walBytes).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES + 64 * 1024);
 
@@ -100,7 +91,7 @@ describeNeeding(needs.available, 'a tmpfs mount and mosquitto', needs.reason, 's
     const liveWhileFull = arrivals.filter((arrival) => arrival.at >= backAt && !arrival.historical).length;
     expect(disk.free()).toBeLessThan(64 * 1024);
     expect(liveWhileFull).toBeGreaterThan(20);
-    expect(node.forwarder!.backlogTotals()).toEqual(rowsOnDisk(path));
+    expect(node.forwarder!.backlogTotals()).toEqual(outboxRowsOnDisk(path));
 
     // Space returns: the outbox works again without a restart.
     rmSync(filler);
@@ -114,7 +105,7 @@ describeNeeding(needs.available, 'a tmpfs mount and mosquitto', needs.reason, 's
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const stored = node.forwarder!.backlogTotals();
     expect(stored.readings).toBeGreaterThan(1000);
-    expect(stored).toEqual(rowsOnDisk(path));
+    expect(stored).toEqual(outboxRowsOnDisk(path));
     await broker.start();
     await new Promise((resolve) => setTimeout(resolve, 1000));
     station.stop();

@@ -11,20 +11,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NewPack, Outbox } from '../../src/outbox/outbox.js';
 import { openSqliteOutbox, WAL_SIZE_LIMIT_BYTES } from '../../src/outbox/sqlite-outbox.js';
 import { describeNeeding } from '../support/needs.js';
+import { outboxRowsOnDisk } from '../support/outbox-rows.js';
 import { canMountSmallDisk, mountSmallDisk, type SmallDisk } from './small-disk.js';
 
 const pack = (seq: number, bytes = 100): NewPack => ({ topic: 't/data', payload: Buffer.alloc(bytes, seq % 256), readings: 4, boot: 1, seq, createdAt: 1_000_000, liveGeneration: 0 });
 const none = new Set<number>();
-
-/** What is on disk, read through a second connection as another process would. */
-function onDisk(path: string): { packs: number; readings: number; bytes: number } {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.prepare('SELECT count(*) AS packs, coalesce(sum(readings), 0) AS readings, coalesce(sum(length(payload)), 0) AS bytes FROM packs').get() as { packs: number; readings: number; bytes: number };
-  } finally {
-    db.close();
-  }
-}
 
 /** Makes every insert beyond `rows` rows fail, as a full disk would halfway through a batch. */
 function failInsertsBeyond(path: string, rows: number, action: 'FAIL' | 'ROLLBACK' | 'ABORT'): () => void {
@@ -44,13 +35,13 @@ describe('SQLite outbox after a failed write', () => {
       outbox.append([pack(1), pack(2), pack(3)], none);
       const heal = failInsertsBeyond(path, 5, action);
       expect(() => outbox.append([pack(4), pack(5), pack(6), pack(7)], none)).toThrow('database or disk is full');
-      expect(outbox.totals()).toEqual(onDisk(path));
+      expect(outbox.totals()).toEqual(outboxRowsOnDisk(path));
       expect(outbox.totals()).toEqual({ packs: 3, readings: 12, bytes: 300 });
       heal();
       // Room for seven: none of the four is rejected, as an overcounted total would have them.
       const result = outbox.append([pack(4), pack(5), pack(6), pack(7)], none);
       expect(result.ids.every((id) => id !== undefined)).toBe(true);
-      expect(outbox.totals()).toEqual(onDisk(path));
+      expect(outbox.totals()).toEqual(outboxRowsOnDisk(path));
       expect(outbox.after(0, 10).map((stored) => stored.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       outbox.close();
     });
@@ -63,7 +54,7 @@ describe('SQLite outbox after a failed write', () => {
     const heal = failInsertsBeyond(path, 4, 'FAIL');
     expect(() => outbox.append([pack(6), pack(7)], none)).toThrow();
     expect(outbox.totals()).toEqual({ packs: 5, readings: 20, bytes: 500 });
-    expect(outbox.totals()).toEqual(onDisk(path));
+    expect(outbox.totals()).toEqual(outboxRowsOnDisk(path));
     heal();
     const result = outbox.append([pack(6), pack(7)], none);
     expect(result.dropped).toMatchObject({ packs: 2, readings: 8 });
@@ -99,18 +90,18 @@ describeNeeding(smallDisk.available, 'a tmpfs mount', smallDisk.reason, 'SQLite 
     }
     expect((failure as { code?: string }).code).toBe('SQLITE_FULL');
     expect(outbox.freeBytes?.()).toBeLessThan(64 * 1024);
-    expect(outbox.totals()).toEqual(onDisk(path));
+    expect(outbox.totals()).toEqual(outboxRowsOnDisk(path));
     const stored = outbox.totals().packs;
     expect(stored).toBeGreaterThan(0);
     // Autocheckpoint at 512 KiB of WAL plus one batch (20 packs of 300 bytes, a few pages).
     expect(largestWal).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES + 64 * 1024);
     // Still full: a retry fails the same way and changes nothing.
     expect(() => outbox.append(Array.from({ length: 20 }, () => pack(++seq, 300)), none)).toThrow();
-    expect(outbox.totals()).toEqual(onDisk(path));
+    expect(outbox.totals()).toEqual(outboxRowsOnDisk(path));
     rmSync(filler);
     const after = outbox.append(Array.from({ length: 20 }, () => pack(++seq, 300)), none);
     expect(after.ids.every((id) => id !== undefined)).toBe(true);
-    expect(outbox.totals()).toEqual({ ...onDisk(path) });
+    expect(outbox.totals()).toEqual({ ...outboxRowsOnDisk(path) });
     expect(outbox.totals().packs).toBe(stored + 20);
     // Drained: the WAL is handed back to the file system.
     outbox.remove(outbox.after(0, 100_000).map((row) => row.id));

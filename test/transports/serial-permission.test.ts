@@ -6,9 +6,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, realpathSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { createPtyPair, type PtyPair } from '../../simulators/transports/pty.js';
 import { findBinary } from '../support/binaries.js';
+import { describeNeeding } from '../support/needs.js';
 
 /** A uid no account uses: the device's owner, so the opener is not. */
 const OWNER = 4242;
@@ -57,16 +58,8 @@ function openWithoutPrivileges(path: string, gid = NOGROUP!): Promise<string> {
 }
 
 const reason = unavailable();
-// Locally a missing mechanism skips with its reason in the title; under CI=true it fails.
-const suite = reason === undefined || process.env['CI'] === 'true' ? describe : describe.skip;
 
-suite(`permission denied on a serial port${reason && process.env['CI'] !== 'true' ? ` [skipped: ${reason}]` : ''}`, () => {
-  if (reason !== undefined) {
-    it('needs an opener without privileges', () => {
-      throw new Error(`${reason}; CI must provide it`);
-    });
-    return;
-  }
+describeNeeding(reason === undefined, 'an opener without privileges', reason ?? '', 'permission denied on a serial port', () => {
   let pty: PtyPair | undefined;
   afterEach(async () => {
     await pty?.close();
