@@ -21,8 +21,8 @@ const adapterFiles = [
   'src/outbox/sqlite-outbox.ts',
   'src/outbox/data-dir-lock.ts',
   'src/transports/firmata.ts',
-  'src/pi/i2c-dev.ts',
-  'src/pi/gpio-chardev.ts',
+  'src/transports/pi/i2c-dev.ts',
+  'src/transports/pi/gpio-chardev.ts',
   'src/transports/johnny-five.ts',
   'simulators/transports/*.ts',
 ];

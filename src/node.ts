@@ -23,7 +23,7 @@ import { openSqliteOutbox } from './outbox/sqlite-outbox.js';
 import { Batcher } from './pipeline/batcher.js';
 import { LineFramer } from './transports/line-framing.js';
 import { transportForBoard } from './transports/for-board.js';
-import { PiFilesTransport } from './pi/files-transport.js';
+import { PiFilesTransport } from './transports/pi/files-transport.js';
 import { FirmataTransport } from './transports/firmata.js';
 import type { ByteTransport } from './transports/transport.js';
 import { MqttUplink } from './uplink/mqtt-uplink.js';

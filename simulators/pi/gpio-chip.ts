@@ -6,7 +6,7 @@
  * is recorded, so a test can hold what the runtime reported against what happened.
  */
 import type { Clock, TimerHandle } from '../../src/core/clock.js';
-import { GpioError, type GpioBias, type GpioChip, type GpioChips, type GpioInput } from '../../src/pi/gpio.js';
+import { GpioError, type GpioBias, type GpioChip, type GpioChips, type GpioInput } from '../../src/transports/pi/gpio.js';
 import { SeededRandom } from '../models/random.js';
 
 /** What can hang on a simulated pin. */

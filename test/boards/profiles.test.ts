@@ -176,7 +176,7 @@ pins:
 
 describe('the Pi profiles and the GPIO code agree', () => {
   it("finds every Pi's header controller by a label the profiles name, and simulates it with the profile's line count", async () => {
-    const { HEADER_CHIP_LABELS } = await import('../../src/pi/gpio.js');
+    const { HEADER_CHIP_LABELS } = await import('../../src/transports/pi/gpio.js');
     const { PI_GPIO_CONTROLLERS } = await import('../../simulators/pi/gpio-chip.js');
     const models = { 'raspberry-pi-3': 'pi3', 'raspberry-pi-4': 'pi4', 'raspberry-pi-5': 'pi5', 'raspberry-pi-zero-2w': 'zero-2w' } as const;
     for (const [id, model] of Object.entries(models)) {

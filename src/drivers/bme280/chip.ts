@@ -8,7 +8,7 @@
  */
 import { sleep, type Clock } from '../../core/clock.js';
 import { DeviceError } from '../../core/errors.js';
-import { hexAddress, type I2cBus } from '../../pi/i2c.js';
+import { hexAddress, type I2cBus } from '../../transports/pi/i2c.js';
 import { CALIBRATION_H, CALIBRATION_TP, compensate, parseCalibration, parseRaw, type Bme280Calibration, type Bme280Measurement } from './compensate.js';
 
 export const BME280_CHIP_ID = 0x60;

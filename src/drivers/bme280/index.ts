@@ -1,5 +1,5 @@
 import type { DriverDefinition } from '../driver.js';
-import { fileDriverInstance } from '../../pi/file-driver.js';
+import { fileDriverInstance } from '../../transports/pi/file-driver.js';
 import { createBme280Poller } from './poller.js';
 import { bme280OptionsShape, chipKey } from './schema.js';
 

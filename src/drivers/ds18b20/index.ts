@@ -1,5 +1,5 @@
 import type { DriverDefinition } from '../driver.js';
-import { fileDriverInstance } from '../../pi/file-driver.js';
+import { fileDriverInstance } from '../../transports/pi/file-driver.js';
 import { createDs18b20Poller } from './poller.js';
 import { ds18b20OptionsShape } from './schema.js';
 

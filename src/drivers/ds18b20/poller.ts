@@ -6,8 +6,8 @@
 import type { Clock } from '../../core/clock.js';
 import type { ProblemCounter } from '../../core/problems.js';
 import type { Reading } from '../../core/reading.js';
-import { PollLoop, type Poller } from '../../pi/poll-loop.js';
-import { PiFileError, SysfsRoot, type PiFiles } from '../../pi/sysfs.js';
+import { PollLoop, type Poller } from '../poll-loop.js';
+import { PiFileError, SysfsRoot, type PiFiles } from '../../transports/pi/sysfs.js';
 import type { SensorBinding } from '../driver.js';
 import { decodeW1Slave } from './decode.js';
 import type { Ds18b20Options } from './schema.js';

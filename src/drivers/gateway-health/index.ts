@@ -1,5 +1,5 @@
 import type { DriverDefinition } from '../driver.js';
-import { fileDriverInstance } from '../../pi/file-driver.js';
+import { fileDriverInstance } from '../../transports/pi/file-driver.js';
 import { createGatewayHealthPoller } from './poller.js';
 import { gatewayHealthOptionsShape, refineGatewayHealthOptions } from './schema.js';
 

@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { open, readdir, statfs } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { DeviceError } from '../core/errors.js';
+import { DeviceError } from '../../core/errors.js';
 
 /** Why a file could not be read, in the terms a fix depends on. */
 export type PiFileProblem = 'missing' | 'permission' | 'io';

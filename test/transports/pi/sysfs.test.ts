@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/core/clock.js';
-import { PollLoop } from '../../src/pi/poll-loop.js';
-import { explainFileError, MAX_FILE_BYTES, PiFileError, SysfsRoot } from '../../src/pi/sysfs.js';
+import { VirtualClock } from '../../../src/core/clock.js';
+import { PollLoop } from '../../../src/drivers/poll-loop.js';
+import { explainFileError, MAX_FILE_BYTES, PiFileError, SysfsRoot } from '../../../src/transports/pi/sysfs.js';
 
 describe('SysfsRoot', () => {
   let root: string;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/core/clock.js';
-import { CharacterDeviceGpio } from '../../src/pi/gpio-chardev.js';
-import { GpioIoPlugin } from '../../src/pi/gpio-io-plugin.js';
-import { GpioError } from '../../src/pi/gpio.js';
-import { SimulatedGpioChip } from '../../simulators/pi/gpio-chip.js';
-import { describeWithOptionalModule } from '../support/optional-modules.js';
+import { VirtualClock } from '../../../src/core/clock.js';
+import { CharacterDeviceGpio } from '../../../src/transports/pi/gpio-chardev.js';
+import { GpioIoPlugin } from '../../../src/transports/pi/gpio-io-plugin.js';
+import { GpioError } from '../../../src/transports/pi/gpio.js';
+import { SimulatedGpioChip } from '../../../simulators/pi/gpio-chip.js';
+import { describeWithOptionalModule } from '../../support/optional-modules.js';
 
 function setUp(model: 'pi3' | 'pi4' | 'pi5' = 'pi4') {
   const clock = new VirtualClock();

@@ -3,8 +3,8 @@
  * runtime's driver interface, which was made for byte streams: such a driver takes no bytes,
  * reads files or I2C registers, and polls while its board is open.
  */
-import type { DriverContext, DriverInstance } from '../drivers/driver.js';
-import type { Poller } from './poll-loop.js';
+import type { DriverContext, DriverInstance } from '../../drivers/driver.js';
+import type { Poller } from '../../drivers/poll-loop.js';
 import type { I2cBuses } from './i2c.js';
 import type { PiFiles } from './sysfs.js';
 

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/core/clock.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { ProblemCounter } from '../../src/core/problems.js';
-import type { Reading } from '../../src/core/reading.js';
-import { ds18b20Driver } from '../../src/drivers/ds18b20/index.js';
-import { gatewayHealthDriver } from '../../src/drivers/gateway-health/index.js';
-import { PiFilesTransport } from '../../src/pi/files-transport.js';
-import { SysfsRoot } from '../../src/pi/sysfs.js';
-import { FakePiRoot } from '../../simulators/pi/fake-root.js';
-import { SimulatedI2cBuses } from '../../simulators/pi/i2c-bus.js';
+import { VirtualClock } from '../../../src/core/clock.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { ProblemCounter } from '../../../src/core/problems.js';
+import type { Reading } from '../../../src/core/reading.js';
+import { ds18b20Driver } from '../../../src/drivers/ds18b20/index.js';
+import { gatewayHealthDriver } from '../../../src/drivers/gateway-health/index.js';
+import { PiFilesTransport } from '../../../src/transports/pi/files-transport.js';
+import { SysfsRoot } from '../../../src/transports/pi/sysfs.js';
+import { FakePiRoot } from '../../../simulators/pi/fake-root.js';
+import { SimulatedI2cBuses } from '../../../simulators/pi/i2c-bus.js';
 
 describe('a board of files, wired as a node would wire it', () => {
   const roots: FakePiRoot[] = [];

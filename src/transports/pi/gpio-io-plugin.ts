@@ -11,7 +11,7 @@
  * `digitalWrite`, `isReady` and the 'connect' and 'ready' events.
  */
 import { EventEmitter } from 'node:events';
-import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Clock, TimerHandle } from '../../core/clock.js';
 import { HEADER_GPIO_COUNT, type GpioBias, type GpioChip, type GpioInput } from './gpio.js';
 
 const MODES = { INPUT: 0x00, OUTPUT: 0x01, ANALOG: 0x02, PWM: 0x03, SERVO: 0x04, PULLUP: 0x0b } as const;

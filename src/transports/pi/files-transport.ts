@@ -3,18 +3,18 @@
  * header's GPIO through johnny-five. No bytes flow, but the board opens and closes like any
  * other, so its drivers start and stop with it and its online status follows the node.
  */
-import type { Clock } from '../core/clock.js';
-import { TransportError } from '../core/errors.js';
-import { Listeners } from '../core/listeners.js';
-import type { Lifecycle } from '../core/lifecycle.js';
-import type { Logger } from '../core/logger.js';
-import { startBoard, type BoardPins } from '../transports/johnny-five.js';
-import type { ByteTransport, TransportState } from '../transports/transport.js';
+import type { Clock } from '../../core/clock.js';
+import { TransportError } from '../../core/errors.js';
+import { Listeners } from '../../core/listeners.js';
+import type { Lifecycle } from '../../core/lifecycle.js';
+import type { Logger } from '../../core/logger.js';
+import { startBoard, type BoardPins } from '../johnny-five.js';
+import type { ByteTransport, TransportState } from '../transport.js';
 import type { GpioChips } from './gpio.js';
 import { GpioIoPlugin } from './gpio-io-plugin.js';
 import type { I2cBuses } from './i2c.js';
 import type { PiFiles } from './sysfs.js';
-import type { FakePiRoot } from '../../simulators/pi/fake-root.js';
+import type { FakePiRoot } from '../../../simulators/pi/fake-root.js';
 
 /** Where the header's GPIO is and how it is sampled, for a board whose drivers read pins. */
 export interface PiGpioOptions {

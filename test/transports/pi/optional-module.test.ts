@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainMissingModule, loadOptionalModule } from '../../src/pi/optional-module.js';
+import { explainMissingModule, loadOptionalModule } from '../../../src/transports/pi/optional-module.js';
 
 const install = 'npm install the-thing';
 

@@ -3,7 +3,7 @@
  * The real buses (`/dev/i2c-N`, through i2c-bus) and the simulated ones implement this, so
  * a driver such as bme280 never knows which it talks to.
  */
-import { DeviceError } from '../core/errors.js';
+import { DeviceError } from '../../core/errors.js';
 
 /** Why a transfer failed, in the terms a fix depends on. */
 export type I2cProblem = 'no-library' | 'no-bus' | 'no-device' | 'permission' | 'busy' | 'io';

@@ -4,7 +4,7 @@
  * (through libgpiod) and the simulated Pi implement it; it works the same on Pi 3, 4 and 5,
  * where the older sysfs interface and pigpio do not.
  */
-import { DeviceError } from '../core/errors.js';
+import { DeviceError } from '../../core/errors.js';
 
 /** Why the GPIO could not be used, in the terms a fix depends on. */
 export type GpioProblem = 'no-library' | 'no-chip' | 'permission' | 'busy' | 'io';
