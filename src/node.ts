@@ -23,9 +23,9 @@ import { openSqliteOutbox } from './outbox/sqlite-outbox.js';
 import { Batcher } from './pipeline/batcher.js';
 import { LineFramer } from './transports/line-framing.js';
 import { transportForBoard } from './transports/for-board.js';
-import { PiFilesTransport } from './transports/pi/files-transport.js';
+import { PiFilesTransport } from './transports/pi/files-link.js';
 import { FirmataTransport } from './transports/firmata.js';
-import type { ByteTransport } from './transports/transport.js';
+import type { BytesLink } from './transports/link.js';
 import { MqttUplink } from './uplink/mqtt-uplink.js';
 import { offlineStatusPayload, Session } from './uplink/session.js';
 import { baseName, dataTopic, statusTopic, type NodeAddress } from './uplink/topics.js';
@@ -54,7 +54,7 @@ type PackSink = (topic: string, readings: Reading[], packBaseName: string) => vo
 class BoardRuntime implements Lifecycle {
   readings = 0;
   readonly problems: ProblemCounter;
-  readonly transport: ByteTransport;
+  readonly transport: BytesLink;
   private readonly batcher: Batcher<Reading>;
   private readonly drivers: DriverInstance[];
 

@@ -7,7 +7,7 @@ import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
 import type { Clock } from '../../src/core/clock.js';
 import type { Logger } from '../../src/core/logger.js';
 import { SerialTransport } from '../../src/transports/serial.js';
-import type { ByteTransport, TransportState } from '../../src/transports/transport.js';
+import type { BytesLink, LinkState } from '../../src/transports/link.js';
 import type { DeviceLink, SimulatedDevice } from '../device.js';
 
 let nextPortNumber = 0;
@@ -22,8 +22,8 @@ export interface MockSerialOptions {
   readonly createDevice: (link: DeviceLink, clock: Clock) => SimulatedDevice;
 }
 
-/** A ByteTransport whose far end is a simulated device, in the same process. */
-export class MockSerialTransport implements ByteTransport {
+/** A BytesLink whose far end is a simulated device, in the same process. */
+export class MockSerialTransport implements BytesLink {
   readonly description: string;
   private readonly serial: SerialTransport;
   private device: SimulatedDevice | undefined;
@@ -40,15 +40,15 @@ export class MockSerialTransport implements ByteTransport {
     });
   }
 
-  onData(listener: (chunk: Buffer) => void): void {
-    this.serial.onData(listener);
+  onData(listener: (chunk: Buffer) => void): () => void {
+    return this.serial.onData(listener);
   }
 
   write(data: Buffer): Promise<void> {
     return this.serial.write(data);
   }
 
-  onStatus(listener: (state: TransportState, reason?: string) => void): () => void {
+  onStatus(listener: (state: LinkState, reason?: string) => void): () => void {
     return this.serial.onStatus(listener);
   }
 

@@ -10,19 +10,19 @@ import { TransportError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { Listeners } from '../core/listeners.js';
 import { startBoard, type BoardPins } from './johnny-five.js';
-import type { ByteTransport, TransportState } from './transport.js';
+import type { BytesLink, LinkState } from './link.js';
 
 /** The serial port underneath: a real one, or the mock one of a simulated board. */
-export interface FirmataPort extends ByteTransport {
+export interface FirmataPort extends BytesLink {
   readonly openPort: SerialPortStream | undefined;
 }
 
 /** firmata.js waits this long for a board that does not announce itself before asking. */
 const REPORT_VERSION_TIMEOUT_MS = 3000;
 
-export class FirmataTransport implements ByteTransport {
+export class FirmataTransport implements BytesLink {
   readonly description: string;
-  private readonly statusListeners = new Listeners<[state: TransportState, reason?: string]>();
+  private readonly statusListeners = new Listeners<[state: LinkState, reason?: string]>();
   private current: BoardPins | undefined;
   private opening = 0;
 
@@ -54,7 +54,7 @@ export class FirmataTransport implements ByteTransport {
     return Promise.reject(new TransportError(`${this.description} takes no raw writes`, 'pin drivers talk to the board through johnny-five'));
   }
 
-  onStatus(listener: (state: TransportState, reason?: string) => void): () => void {
+  onStatus(listener: (state: LinkState, reason?: string) => void): () => void {
     return this.statusListeners.add(listener);
   }
 
@@ -96,7 +96,7 @@ export class FirmataTransport implements ByteTransport {
     this.emit('closed', reason);
   }
 
-  private emit(state: TransportState, reason?: string): void {
+  private emit(state: LinkState, reason?: string): void {
     this.statusListeners.emit(state, reason);
   }
 }

@@ -3,15 +3,15 @@ import type { Logger } from '../core/logger.js';
 import type { BoardConfig } from '../config/schema.js';
 import { simulatorFor } from '../../simulators/registry.js';
 import { MockSerialTransport } from '../../simulators/transports/mock-serial.js';
-import { PiFilesTransport } from './pi/files-transport.js';
+import { PiFilesTransport } from './pi/files-link.js';
 import { SysfsRoot } from './pi/sysfs.js';
 import { I2cDevBuses } from './pi/i2c-dev.js';
 import { CharacterDeviceGpio } from './pi/gpio-chardev.js';
-import type { PiGpioOptions } from './pi/files-transport.js';
+import type { PiGpioOptions } from './pi/files-link.js';
 import { FakePiRoot } from '../../simulators/pi/fake-root.js';
 import { SerialTransport } from './serial.js';
 import { FirmataTransport } from './firmata.js';
-import type { ByteTransport } from './transport.js';
+import type { BytesLink } from './link.js';
 
 /**
  * How a vanished port is looked for: soon at first, then every second at most, so that a
@@ -32,7 +32,7 @@ export function boardBaudRate(board: BoardConfig): number {
  * in-process. A simulated device lives by `deviceClock`, the machine's own time, not by the
  * node's wall clock that a GPS may correct: the world does not jump when the node's clock does.
  */
-export function transportForBoard(board: BoardConfig, clock: Clock, logger: Logger, deviceClock: Clock = clock, readsPins = false): ByteTransport {
+export function transportForBoard(board: BoardConfig, clock: Clock, logger: Logger, deviceClock: Clock = clock, readsPins = false): BytesLink {
   if (board.transport === 'pi') return piTransport(board, clock, logger, deviceClock, readsPins);
   if (board.transport === 'firmata') return new FirmataTransport(serialTransport(board, clock, logger, deviceClock), logger);
   return serialTransport(board, clock, logger, deviceClock);

@@ -15,7 +15,7 @@ import { Backoff, type BackoffOptions } from '../core/backoff.js';
 import { DeviceWatch, deviceIdentity } from './device-watch.js';
 import { explainOpenError } from './serial-errors.js';
 import { HANG_UP, hangupAware } from './serial-hangup.js';
-import type { ByteTransport, TransportState } from './transport.js';
+import type { BytesLink, LinkState } from './link.js';
 
 /** Any serialport binding: the native one, the mock one, or a future one (TCP, RFC 2217). */
 export type SerialBinding = ConstructorParameters<typeof SerialPortStream>[0]['binding'];
@@ -45,12 +45,12 @@ function native(): SerialBinding {
   return nativeBinding;
 }
 
-/** A serial port as a ByteTransport. Errors after opening are logged, never thrown. */
-export class SerialTransport implements ByteTransport {
+/** A serial port as a BytesLink. Errors after opening are logged, never thrown. */
+export class SerialTransport implements BytesLink {
   readonly description: string;
   private port: SerialPortStream | undefined;
-  private readonly listeners: ((chunk: Buffer) => void)[] = [];
-  private readonly statusListeners = new Listeners<[state: TransportState, reason?: string]>();
+  private readonly dataListeners = new Listeners<[chunk: Buffer]>();
+  private readonly statusListeners = new Listeners<[state: LinkState, reason?: string]>();
   private readonly logger: Logger;
   private readonly backoff: Backoff | undefined;
   private wanted = false;
@@ -70,11 +70,11 @@ export class SerialTransport implements ByteTransport {
     this.backoff = options.reopen ? new Backoff(options.reopen) : undefined;
   }
 
-  onData(listener: (chunk: Buffer) => void): void {
-    this.listeners.push(listener);
+  onData(listener: (chunk: Buffer) => void): () => void {
+    return this.dataListeners.add(listener);
   }
 
-  onStatus(listener: (state: TransportState, reason?: string) => void): () => void {
+  onStatus(listener: (state: LinkState, reason?: string) => void): () => void {
     return this.statusListeners.add(listener);
   }
 
@@ -150,7 +150,7 @@ export class SerialTransport implements ByteTransport {
       return;
     }
     port.on('data', (chunk: Buffer) => {
-      for (const listener of this.listeners) listener(chunk);
+      this.dataListeners.emit(chunk);
     });
     port.on('close', (error: (Error & { disconnected?: boolean }) | null) => {
       if (this.port !== port || !error) return;
@@ -208,7 +208,7 @@ export class SerialTransport implements ByteTransport {
     }, this.backoff.next());
   }
 
-  private emitStatus(state: TransportState, reason?: string): void {
+  private emitStatus(state: LinkState, reason?: string): void {
     this.statusListeners.emit(state, reason);
   }
 }

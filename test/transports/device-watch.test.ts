@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/core/clock.js';
 import { DeviceWatch, deviceIdentity } from '../../src/transports/device-watch.js';
 import { SerialTransport } from '../../src/transports/serial.js';
-import type { TransportState } from '../../src/transports/transport.js';
+import type { LinkState } from '../../src/transports/link.js';
 import { memoryLogger } from '../support/memory-logger.js';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -74,7 +74,7 @@ describe('SerialTransport with a port that never says it is gone', () => {
     const clock = new VirtualClock();
     const logger = memoryLogger();
     const transport = new SerialTransport({ path, baudRate: 9600, binding: MockBinding, watchDevice: true, logger, reopen: { clock, initialDelayMs: 100, maxDelayMs: 1000 } });
-    const states: { state: TransportState; reason?: string | undefined }[] = [];
+    const states: { state: LinkState; reason?: string | undefined }[] = [];
     transport.onStatus((state, reason) => states.push({ state, reason }));
     await transport.start();
     const first = transport.openPort!;
@@ -104,7 +104,7 @@ describe('SerialTransport with a port that never says it is gone', () => {
     MockBinding.createPort('virtual-board', { echo: false, record: false });
     const clock = new VirtualClock();
     const transport = new SerialTransport({ path: 'virtual-board', baudRate: 9600, binding: MockBinding, reopen: { clock, initialDelayMs: 100, maxDelayMs: 1000 } });
-    const states: TransportState[] = [];
+    const states: LinkState[] = [];
     transport.onStatus((state) => states.push(state));
     await transport.start();
     clock.advance(5000);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { SerialTransport } from '../../src/transports/serial.js';
-import type { TransportState } from '../../src/transports/transport.js';
+import type { LinkState } from '../../src/transports/link.js';
 import { createPtyPair, openDeviceEnd } from '../../simulators/transports/pty.js';
 import { describeWithBinary } from '../support/binaries.js';
 
@@ -40,7 +40,7 @@ describeWithBinary('socat', 'socat', 'serial hot-plug, repeated', () => {
   it(`recovers ${CYCLES} of ${CYCLES} unplug/replug cycles within 2 s each, idle while the port is away`, { timeout: 300_000 }, async () => {
     const hostPath = join(mkdtempSync(join(tmpdir(), 'fieldnode-cycles-')), 'ttyUSB-by-id');
     const transport = new SerialTransport({ path: hostPath, baudRate: 9600, reopen: { clock: systemClock, initialDelayMs: 100, maxDelayMs: 1000 } });
-    const states: { state: TransportState; reason?: string | undefined }[] = [];
+    const states: { state: LinkState; reason?: string | undefined }[] = [];
     let received = '';
     transport.onData((chunk) => (received += chunk.toString()));
     transport.onStatus((state, reason) => states.push({ state, reason }));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { SerialTransport } from '../../src/transports/serial.js';
-import type { TransportState } from '../../src/transports/transport.js';
+import type { LinkState } from '../../src/transports/link.js';
 import { createPtyPair, openDeviceEnd } from '../../simulators/transports/pty.js';
 import { describeWithBinary } from '../support/binaries.js';
 import { waitUntil } from '../support/collector.js';
@@ -22,7 +22,7 @@ describeWithBinary('socat', 'socat', 'serial hot-plug', () => {
     const logger = memoryLogger();
     const transport = new SerialTransport({ path: hostPath, baudRate: 9600, logger, reopen: { clock: systemClock, initialDelayMs: 100, maxDelayMs: 1000 } });
     const received: string[] = [];
-    const states: { state: TransportState; reason?: string | undefined; at: number }[] = [];
+    const states: { state: LinkState; reason?: string | undefined; at: number }[] = [];
     transport.onData((chunk) => received.push(chunk.toString()));
     transport.onStatus((state, reason) => states.push({ state, reason, at: performance.now() }));
     await transport.start();
@@ -57,7 +57,7 @@ describeWithBinary('socat', 'socat', 'serial hot-plug', () => {
     const hostPath = join(mkdtempSync(join(tmpdir(), 'fieldnode-hotplug-')), 'ttyLATE');
     const logger = memoryLogger();
     const transport = new SerialTransport({ path: hostPath, baudRate: 9600, logger, reopen: { clock: systemClock, initialDelayMs: 100, maxDelayMs: 500 } });
-    const states: TransportState[] = [];
+    const states: LinkState[] = [];
     transport.onStatus((state) => states.push(state));
     await transport.start();
     expect(states).toEqual(['closed']);

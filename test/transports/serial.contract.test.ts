@@ -1,5 +1,5 @@
 /**
- * The contract every serial ByteTransport keeps, run against each implementation:
+ * The contract every serial BytesLink keeps, run against each implementation:
  * the in-process mock binding and a socat pty through the real serialport binding.
  */
 import { mkdtempSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { LineFramer } from '../../src/transports/line-framing.js';
 import { SerialTransport } from '../../src/transports/serial.js';
 import { explainOpenError } from '../../src/transports/serial-errors.js';
-import type { ByteTransport } from '../../src/transports/transport.js';
+import type { BytesLink } from '../../src/transports/link.js';
 import type { DeviceLink } from '../../simulators/device.js';
 import { MockSerialTransport } from '../../simulators/transports/mock-serial.js';
 import { createPtyPair, openDeviceEnd } from '../../simulators/transports/pty.js';
@@ -19,7 +19,7 @@ import { waitUntil } from '../support/collector.js';
 
 /** A transport with a handle on the device's side of the wire. */
 interface Harness {
-  readonly transport: ByteTransport;
+  readonly transport: BytesLink;
   /** Available once the transport is started. */
   device(): { link: DeviceLink; received: Buffer[] };
   dispose(): Promise<void>;

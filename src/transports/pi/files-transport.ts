@@ -9,7 +9,7 @@ import { Listeners } from '../../core/listeners.js';
 import type { Lifecycle } from '../../core/lifecycle.js';
 import type { Logger } from '../../core/logger.js';
 import { startBoard, type BoardPins } from '../johnny-five.js';
-import type { ByteTransport, TransportState } from '../transport.js';
+import type { BytesLink, LinkState } from '../link.js';
 import type { GpioChips } from './gpio.js';
 import { GpioIoPlugin } from './gpio-io-plugin.js';
 import type { I2cBuses } from './i2c.js';
@@ -38,11 +38,11 @@ export interface PiFilesTransportOptions {
 }
 
 /** The transport of a board of files: drivers reach the files through `files`, never through bytes. */
-export class PiFilesTransport implements ByteTransport {
+export class PiFilesTransport implements BytesLink {
   readonly description: string;
   readonly files: PiFiles;
   readonly i2c: I2cBuses;
-  private readonly statusListeners = new Listeners<[state: TransportState, reason?: string]>();
+  private readonly statusListeners = new Listeners<[state: LinkState, reason?: string]>();
   private open = false;
   private plugin: GpioIoPlugin | undefined;
   private current: BoardPins | undefined;
@@ -60,7 +60,7 @@ export class PiFilesTransport implements ByteTransport {
     return Promise.reject(new TransportError(`${this.description} takes no writes`, 'drivers of files read, they never send'));
   }
 
-  onStatus(listener: (state: TransportState, reason?: string) => void): () => void {
+  onStatus(listener: (state: LinkState, reason?: string) => void): () => void {
     return this.statusListeners.add(listener);
   }
 

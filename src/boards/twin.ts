@@ -1,0 +1,47 @@
+/**
+ * What a device twin is to the runtime. The simulators implement these interfaces, and so
+ * may a plugin package; the runtime itself never imports a twin.
+ */
+import type { z } from 'zod';
+import type { Clock } from '../core/clock.js';
+import type { PathProblem } from '../drivers/driver.js';
+
+/**
+ * The device's side of a wire. The same twin writes to an in-process mock port, a pty or
+ * stdout; `write` returns false when the reader is behind, as a Node stream does.
+ */
+export interface DeviceLink {
+  write(data: Buffer): boolean;
+}
+
+/** A software twin of a device: once started, it emits what the real device emits. */
+export interface SimulatedDevice {
+  start(): void;
+  /** Stops emitting; safe to call twice. */
+  stop(): void;
+  /** Bytes the host sent to the device (requests, commands); devices that only talk ignore them. */
+  receive?(data: Buffer): void;
+}
+
+/** The device a twin stands in for, as the config describes it (raw entries: they may be invalid). */
+export interface DescribedDevice {
+  /** `boards[2]`. */
+  readonly path: string;
+  readonly type: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly sensors: readonly { readonly path: string; readonly options: Readonly<Record<string, unknown>> }[];
+}
+
+/** A twin as the config (`boards[].simulator`) and `fieldnode simulate` know it, keyed by device name. */
+export interface TwinDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
+  readonly device: string;
+  readonly summary: string;
+  /** The baud rate the real device's firmware uses, offered as the board's default. */
+  readonly defaultBaud: number;
+  readonly optionsShape: Shape;
+  /** Which drivers can read what it emits: driver types, or `pins` for any pin driver (a Firmata board). */
+  readonly readBy: 'pins' | readonly string[];
+  create(options: z.infer<z.ZodObject<Shape>>, link: DeviceLink, clock: Clock): SimulatedDevice;
+  /** Rules between the twin's options and the device read from it (a twin printing CSV cannot be read as kv). */
+  checkDevice?(twinOptions: Readonly<Record<string, unknown>>, device: DescribedDevice): PathProblem[];
+}
