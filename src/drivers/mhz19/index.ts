@@ -1,8 +1,9 @@
 import type { TimerHandle } from '../../core/clock.js';
-import type { DriverContext, DriverDefinition, DriverInstance, SensorBinding } from '../driver.js';
+import type { BytesContext, BytesDriverDefinition, BytesDriverInstance, DeviceBinding } from '../driver.js';
 import { FrameScanner } from '../frames.js';
+import { RequestResponse } from '../request-response.js';
 import { decodeMhz19, MHZ19_PACKET_LENGTH, mhz19ReadRequest, mhz19ResponseLayout } from './decode.js';
-import { mhz19OptionsShape, refineMhz19Options, type Mhz19Options } from './schema.js';
+import { mhz19DeviceShape, mhz19SensorShape, refineMhz19Device, type Mhz19DeviceOptions, type Mhz19SensorOptions } from './schema.js';
 
 /** A port that just opened may still be settling (adapter, device end): the first request waits this long. */
 const OPEN_SETTLE_MS = 100;
@@ -10,43 +11,43 @@ const OPEN_SETTLE_MS = 100;
 const QUIET_MS = 50;
 
 /** The `mhz19` driver: CO2 from a Winsen MH-Z19B, asked for on a schedule. See README.md beside this file. */
-export const mhz19Driver: DriverDefinition<typeof mhz19OptionsShape> = {
+export const mhz19Driver: BytesDriverDefinition<typeof mhz19DeviceShape, typeof mhz19SensorShape> = {
   type: 'mhz19',
   summary: 'CO2 from a Winsen MH-Z19B NDIR sensor, asked for every intervalMs (request/response, 9600 baud)',
-  optionsShape: mhz19OptionsShape,
-  refineOptions: refineMhz19Options,
-  checkBoard: (sensors) =>
-    // One sensor answers on a UART; a second entry would double the requests and the readings.
-    sensors.slice(1).map((sensor) => ({ path: `${sensor.path}.driver`, message: `one MH-Z19 answers on a port, and ${sensors[0]!.path} already reads this board` })),
-  create: (sensors, context) => createMhz19Instance(sensors, context),
+  link: 'bytes',
+  defaultBaud: 9600,
+  deviceShape: mhz19DeviceShape,
+  sensorShape: mhz19SensorShape,
+  refineDevice: refineMhz19Device,
+  checkDevice: (device) =>
+    // The module measures one quantity: a second sensor would only report the same answer under another name.
+    device.sensors.slice(1).map((sensor) => ({
+      path: sensor.path,
+      message: `an MH-Z19 reports one CO2 concentration, and ${device.sensors[0]!.path} already reads it`,
+    })),
+  create: (device, context) => createMhz19Instance(device, context),
 };
 
 /**
  * Asks every `intervalMs`, on the monotonic clock, whatever the previous answer did: an answer
  * missing after `timeoutMs` is counted (`timeout`), a corrupt one (`bad-frame`) ends the wait,
- * noise is counted (`garbage-bytes`). A sound answer is emitted whenever it arrives.
+ * noise is counted (`garbage-bytes`). A sound answer is emitted whenever it arrives, even late:
+ * the sensor only speaks when asked, so it is the answer to the last request.
  */
-function createMhz19Instance(sensors: readonly SensorBinding<Mhz19Options>[], context: DriverContext): DriverInstance {
-  const { intervalMs, timeoutMs } = sensors[0]?.options ?? { intervalMs: 5000, timeoutMs: 1000 };
+function createMhz19Instance(device: DeviceBinding<Mhz19DeviceOptions, Mhz19SensorOptions>, context: BytesContext): BytesDriverInstance {
+  const { intervalMs, timeoutMs } = device.options;
   const { clock, problems } = context;
   let pollTimer: TimerHandle | undefined;
-  let answerTimer: TimerHandle | undefined;
   let quietTimer: TimerHandle | undefined;
-  let waiting = false;
   let bytesSinceRequest = 0;
 
-  const answered = () => {
-    waiting = false;
-    clock.clearTimeout(answerTimer);
-    answerTimer = undefined;
-  };
   const scanner = new FrameScanner(
     mhz19ResponseLayout,
     (frame) => {
-      answered();
+      exchange.answered();
       const { co2 } = decodeMhz19(frame);
       const time = clock.now();
-      for (const sensor of sensors) context.emit({ name: sensor.name, unit: sensor.unit, value: co2, time });
+      for (const sensor of device.sensors) context.emit({ name: sensor.name, unit: sensor.unit, value: co2, time });
     },
     (rejection) => {
       if (rejection.kind === 'garbage') {
@@ -54,33 +55,34 @@ function createMhz19Instance(sensors: readonly SensorBinding<Mhz19Options>[], co
         return;
       }
       problems.count('bad-frame', rejection.reason);
-      answered();
+      exchange.failed();
     },
   );
+  const exchange = new RequestResponse<'read-co2'>({
+    clock,
+    timeoutMs,
+    send: () => {
+      scanner.reset();
+      bytesSinceRequest = 0;
+      void context.write(mhz19ReadRequest);
+    },
+    // A sound answer held back by a header inside it counts as an answer.
+    beforeTimeout: () => scanner.flush(),
+    onTimeout: () => {
+      problems.count('timeout', bytesSinceRequest > 0 ? `${bytesSinceRequest} of ${MHZ19_PACKET_LENGTH} bytes within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms`);
+      scanner.reset();
+    },
+  });
 
-  const giveUp = () => {
-    // Called by its timer or early by the next request: either way the old wait is over.
-    clock.clearTimeout(answerTimer);
-    answerTimer = undefined;
-    scanner.flush(); // a sound answer held back by a header inside it counts as an answer
-    if (!waiting) return;
-    waiting = false;
-    problems.count('timeout', bytesSinceRequest > 0 ? `${bytesSinceRequest} of ${MHZ19_PACKET_LENGTH} bytes within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms`);
-    scanner.reset();
-  };
   const ask = () => {
     pollTimer = clock.setTimeout(ask, intervalMs);
-    if (waiting) giveUp();
-    scanner.reset();
-    waiting = true;
-    bytesSinceRequest = 0;
-    void context.write(mhz19ReadRequest);
-    answerTimer = clock.setTimeout(giveUp, timeoutMs);
+    // The config keeps timeoutMs below intervalMs, so the last request has always settled by now.
+    exchange.request('read-co2');
   };
   const stop = () => {
-    for (const timer of [pollTimer, answerTimer, quietTimer]) clock.clearTimeout(timer);
-    pollTimer = answerTimer = quietTimer = undefined;
-    waiting = false;
+    for (const timer of [pollTimer, quietTimer]) clock.clearTimeout(timer);
+    pollTimer = quietTimer = undefined;
+    exchange.stop();
     scanner.reset();
   };
 

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { decodeMhz19, encodeMhz19, mhz19Checksum, mhz19ReadRequest, mhz19ResponseLayout } from '../../../src/drivers/mhz19/decode.js';
 import { mhz19Driver } from '../../../src/drivers/mhz19/index.js';
+import { mhz19DeviceShape, refineMhz19Device } from '../../../src/drivers/mhz19/schema.js';
 import { harness } from '../../support/driver-harness.js';
 import { PROPERTY_RUNS } from '../frame-properties.js';
 
@@ -9,12 +11,12 @@ import { PROPERTY_RUNS } from '../frame-properties.js';
 // Return value FF 86 02 20 00 00 00 00 58": 2 × 256 + 32 = 544 ppm.
 const manualRequest = Buffer.from('ff0186000000000079', 'hex');
 const manualAnswer = Buffer.from('ff8602200000000058', 'hex');
-const options = { intervalMs: 5000, timeoutMs: 1000 };
-const sensors: [string, string, typeof options][] = [['co2', 'ppm', options]];
+const device = { intervalMs: 5000, timeoutMs: 1000 };
+const sensors: [string, string, Record<string, never>][] = [['co2', 'ppm', {}]];
 
 /** A driver that has opened its port and sent its first request. */
 function polling() {
-  const under = harness(mhz19Driver, sensors);
+  const under = harness(mhz19Driver, device, sensors);
   under.instance.onOpen?.();
   under.clock.advance(100);
   return under;
@@ -43,9 +45,33 @@ describe('mhz19 decoder', () => {
   });
 });
 
+describe('mhz19 options', () => {
+  const deviceOptions = z.object(mhz19DeviceShape).superRefine(refineMhz19Device);
+
+  it('fills in the schedule once for the device, and wants the answer timeout below the interval', () => {
+    expect(deviceOptions.parse({})).toEqual({ intervalMs: 5000, timeoutMs: 1000 });
+    const tooLong = deviceOptions.safeParse({ intervalMs: 2000, timeoutMs: 2000 });
+    expect(tooLong.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['timeoutMs', 'must be shorter than intervalMs (2000)']]);
+  });
+
+  it('lets one sensor read the module, and points at every further one', () => {
+    const binding = (count: number) => ({
+      boardId: 'hall',
+      path: 'boards[2]',
+      options: device,
+      sensors: Array.from({ length: count }, (_, index) => ({ name: `co2_${index}`, unit: 'ppm', options: {}, path: `boards[2].sensors[${index}]` })),
+    });
+    expect(mhz19Driver.checkDevice?.(binding(1))).toEqual([]);
+    expect(mhz19Driver.checkDevice?.(binding(3))).toEqual([
+      { path: 'boards[2].sensors[1]', message: expect.stringContaining('boards[2].sensors[0] already reads it') },
+      { path: 'boards[2].sensors[2]', message: expect.stringContaining('boards[2].sensors[0] already reads it') },
+    ]);
+  });
+});
+
 describe('mhz19 driver', () => {
   it('asks after the port opens and every intervalMs after that', () => {
-    const under = harness(mhz19Driver, sensors);
+    const under = harness(mhz19Driver, device, sensors);
     expect(under.written).toHaveLength(0);
     under.instance.onOpen?.();
     under.clock.advance(100);
