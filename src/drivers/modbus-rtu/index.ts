@@ -1,35 +1,33 @@
-import type { DriverContext, DriverDefinition, DriverInstance, SensorBinding } from '../driver.js';
+import type { BytesContext, BytesDriverDefinition, BytesDriverInstance, DeviceBinding } from '../driver.js';
 import { ModbusBus } from './bus.js';
 import { decodeRegisters, engineeringValue } from './decode.js';
 import { exceptionName, type ReadAnswer } from './frame.js';
 import { planReads } from './plan.js';
-import { busOptions, modbusRtuOptionsShape, refineModbusRtuOptions, type ModbusRtuOptions } from './schema.js';
+import {
+  modbusRtuDeviceShape,
+  modbusRtuSensorShape,
+  refineModbusRtuDevice,
+  refineModbusRtuSensor,
+  type ModbusRtuDeviceOptions,
+  type ModbusRtuSensorOptions,
+} from './schema.js';
 
 /** The `modbus-rtu` driver: registers of Modbus RTU slaves on an RS-485 bus. See README.md beside this file. */
-export const modbusRtuDriver: DriverDefinition<typeof modbusRtuOptionsShape> = {
+export const modbusRtuDriver: BytesDriverDefinition<typeof modbusRtuDeviceShape, typeof modbusRtuSensorShape> = {
   type: 'modbus-rtu',
   summary: 'holding and input registers (function 3/4) of Modbus RTU slaves on an RS-485 bus, polled every intervalMs',
-  optionsShape: modbusRtuOptionsShape,
-  refineOptions: refineModbusRtuOptions,
-  checkBoard: (sensors) => {
-    // One master polls one bus: its timing cannot differ from sensor to sensor.
-    const first = sensors[0];
-    if (!first) return [];
-    return sensors.flatMap((sensor) =>
-      busOptions
-        .filter((option) => sensor.options[option] !== first.options[option])
-        .map((option) => ({
-          path: `${sensor.path}.driver.${option}`,
-          message: `${option} belongs to the bus: every sensor of this board needs the same value (${first.path} has ${first.options[option]}, this one ${sensor.options[option]})`,
-        })),
-    );
-  },
-  create: (sensors, context) => createModbusRtuInstance(sensors, context),
+  link: 'bytes',
+  // The rate most field devices ship with; the spec's default is 19200, so many manuals say which.
+  defaultBaud: 9600,
+  deviceShape: modbusRtuDeviceShape,
+  sensorShape: modbusRtuSensorShape,
+  refineDevice: refineModbusRtuDevice,
+  refineSensor: refineModbusRtuSensor,
+  create: (device, context) => createModbusRtuInstance(device, context),
 };
 
-function createModbusRtuInstance(sensors: readonly SensorBinding<ModbusRtuOptions>[], context: DriverContext): DriverInstance {
-  const reads = planReads(sensors);
-  const timing = sensors[0]?.options ?? { intervalMs: 5000, timeoutMs: 1000, silenceMs: 5 };
+function createModbusRtuInstance(device: DeviceBinding<ModbusRtuDeviceOptions, ModbusRtuSensorOptions>, context: BytesContext): BytesDriverInstance {
+  const reads = planReads(device.sensors);
   const onAnswer = (index: number, answer: ReadAnswer) => {
     const read = reads[index]!;
     const { slave, address, quantity } = read.request;
@@ -45,9 +43,10 @@ function createModbusRtuInstance(sensors: readonly SensorBinding<ModbusRtuOption
       else context.emit({ name: sensor.name, unit: sensor.unit, value, time });
     }
   };
+  const { intervalMs, timeoutMs, silenceMs, retries } = device.options;
   const bus = new ModbusBus(
     reads.map((read) => read.request),
-    { intervalMs: timing.intervalMs, timeoutMs: timing.timeoutMs, silenceMs: timing.silenceMs },
+    { intervalMs, timeoutMs, silenceMs, retries },
     context,
     onAnswer,
   );

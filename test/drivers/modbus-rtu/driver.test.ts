@@ -1,15 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { decodeRegisters, engineeringValue, registerCount, registerTypes, type RegisterType } from '../../../src/drivers/modbus-rtu/decode.js';
 import { encodeException, encodeReadAnswer, encodeReadRequest, type ReadRequest } from '../../../src/drivers/modbus-rtu/frame.js';
 import { modbusRtuDriver } from '../../../src/drivers/modbus-rtu/index.js';
-import type { ModbusRtuOptions } from '../../../src/drivers/modbus-rtu/schema.js';
+import { modbusRtuDeviceShape, modbusRtuSensorShape, refineModbusRtuDevice, refineModbusRtuSensor, type ModbusRtuDeviceOptions, type ModbusRtuSensorOptions } from '../../../src/drivers/modbus-rtu/schema.js';
 import { harness } from '../../support/driver-harness.js';
 import { PROPERTY_RUNS } from '../frame-properties.js';
 
-const bus = { intervalMs: 5000, timeoutMs: 1000, silenceMs: 5 };
-const sensor = (options: Partial<ModbusRtuOptions> & { register: number }): ModbusRtuOptions => ({ slave: 1, function: 4, dataType: 'uint16', wordOrder: 'big', scale: 1, offset: 0, ...bus, ...options });
-const probe: [string, string, ModbusRtuOptions][] = [
+const bus: ModbusRtuDeviceOptions = { intervalMs: 5000, timeoutMs: 1000, silenceMs: 5, retries: 0 };
+const sensor = (options: Partial<ModbusRtuSensorOptions> & { register: number }): ModbusRtuSensorOptions => ({ slave: 1, function: 4, dataType: 'uint16', wordOrder: 'big', scale: 1, offset: 0, ...options });
+const probe: [string, string, ModbusRtuSensorOptions][] = [
   ['level', 'm', sensor({ register: 0, dataType: 'float32' })],
   ['temperature', 'Cel', sensor({ register: 2, dataType: 'int16', scale: 0.01 })],
   ['datum', 'm', sensor({ function: 3, register: 10, dataType: 'int32', scale: 0.001 })],
@@ -17,8 +18,8 @@ const probe: [string, string, ModbusRtuOptions][] = [
 const inputs: ReadRequest = { slave: 1, function: 4, address: 0, quantity: 3 };
 const holding: ReadRequest = { slave: 1, function: 3, address: 10, quantity: 2 };
 
-function polling(sensors: [string, string | undefined, ModbusRtuOptions][] = probe) {
-  const under = harness(modbusRtuDriver, sensors);
+function polling(sensors: [string, string | undefined, ModbusRtuSensorOptions][] = probe, device: ModbusRtuDeviceOptions = bus) {
+  const under = harness(modbusRtuDriver, device, sensors);
   under.instance.onOpen?.();
   under.clock.advance(100);
   return under;
@@ -80,7 +81,7 @@ describe('modbus-rtu driver', () => {
   });
 
   it('skips a cycle that is due while the last one still runs', () => {
-    const sensors = [1, 2, 3, 4, 5, 6].map((slave): [string, string, ModbusRtuOptions] => [`t${slave}`, 'Cel', sensor({ slave, register: 0 })]);
+    const sensors = [1, 2, 3, 4, 5, 6].map((slave): [string, string, ModbusRtuSensorOptions] => [`t${slave}`, 'Cel', sensor({ slave, register: 0 })]);
     const under = polling(sensors);
     under.clock.advance(5000); // six silent slaves: 6 × 1005 ms > 5000 ms
     expect(under.problems.total('poll-overrun')).toBe(1);
@@ -95,12 +96,49 @@ describe('modbus-rtu driver', () => {
     expect(under.written).toHaveLength(1);
   });
 
-  it('asks every sensor of a board for the same bus timing', () => {
-    const problems = modbusRtuDriver.checkBoard!([
-      { name: 'a', options: sensor({ register: 0 }), path: 'sensors[0]' },
-      { name: 'b', options: sensor({ register: 1, intervalMs: 1000 }), path: 'sensors[1]' },
+  it('retries a request that timed out or came back corrupt, after the silence, and counts each failed attempt', () => {
+    const under = polling([probe[0]!], { ...bus, retries: 2 });
+    const request = encodeReadRequest({ slave: 1, function: 4, address: 0, quantity: 2 });
+    under.clock.advance(1000); // attempt 1: silence
+    expect(under.written).toHaveLength(1);
+    under.clock.advance(5);
+    expect(under.written).toEqual([request, request]);
+    const corrupt = encodeReadAnswer({ slave: 1, function: 4, address: 0, quantity: 2 }, [0x4049, 0x0fdb]);
+    corrupt[4] = corrupt[4]! ^ 0x01;
+    under.bytes(corrupt); // attempt 2: a bad CRC, over when the line goes quiet
+    under.clock.advance(5 + 5);
+    expect(under.written).toEqual([request, request, request]);
+    under.bytes(encodeReadAnswer({ slave: 1, function: 4, address: 0, quantity: 2 }, [0x4049, 0x0fdb]));
+    expect(under.readings.map((reading) => reading.value)).toEqual([3.1415927]);
+    expect(under.problems.snapshot()).toMatchObject({ timeout: 1, 'bad-frame': 1 });
+    under.clock.advance(3980);
+    expect(under.written).toHaveLength(3); // answered: no more attempts until the next cycle, at 5100
+  });
+
+  it('gives a request up after its last retry and does not retry an exception', () => {
+    const under = polling([probe[0]!, ['pump', undefined, sensor({ slave: 2, register: 0 })]], { ...bus, retries: 1 });
+    under.bytes(encodeException(1, 4, 2));
+    under.clock.advance(5);
+    expect(under.written.at(-1)).toEqual(encodeReadRequest({ slave: 2, function: 4, address: 0, quantity: 1 }));
+    under.clock.advance(1000 + 5 + 1000); // slave 2 is silent twice
+    expect(under.written).toHaveLength(3);
+    expect(under.problems.snapshot()).toEqual({ 'exception-illegal-data-address': 1, timeout: 2 });
+    under.clock.advance(2989);
+    expect(under.written).toHaveLength(3);
+    under.clock.advance(1); // the next cycle, 5000 ms after the first, starts with slave 1 again
+    expect(under.written.at(-1)).toEqual(encodeReadRequest({ slave: 1, function: 4, address: 0, quantity: 2 }));
+  });
+
+  it('takes the bus timing once for the device, and checks each value against the register space', () => {
+    const device = z.object(modbusRtuDeviceShape).superRefine(refineModbusRtuDevice);
+    expect(device.parse({})).toEqual({ intervalMs: 5000, timeoutMs: 1000, silenceMs: 5, retries: 0 });
+    expect(device.safeParse({ intervalMs: 1000, timeoutMs: 1000 }).error?.issues.map((issue) => issue.path.join('.'))).toEqual(['timeoutMs']);
+    expect(device.safeParse({ retries: 4 }).success).toBe(false);
+    const value = z.object(modbusRtuSensorShape).superRefine(refineModbusRtuSensor);
+    expect(value.parse({ register: 7 })).toEqual({ slave: 1, function: 3, register: 7, dataType: 'uint16', wordOrder: 'big', scale: 1, offset: 0 });
+    expect(value.safeParse({ register: 0xffff, dataType: 'float32' }).error?.issues.map((issue) => issue.message)).toEqual([
+      'a float32 needs registers 65535-65536, past the last register 65535',
     ]);
-    expect(problems).toEqual([{ path: 'sensors[1].driver.intervalMs', message: expect.stringContaining('belongs to the bus') }]);
   });
 
   it('ends every request with readings, an exception, a bad frame or a timeout, whatever comes back (property)', () => {
@@ -122,13 +160,13 @@ describe('modbus-rtu driver', () => {
     fc.assert(
       fc.property(layout, fc.array(answer, { minLength: 1, maxLength: 6 }), ({ slave, function: fn, address, types }, answers) => {
         let register = address;
-        const sensors = types.map((type: RegisterType, index): [string, undefined, ModbusRtuOptions] => {
-          const options = sensor({ slave, function: fn, register, dataType: type, intervalMs: 1000, timeoutMs: 500 });
+        const sensors = types.map((type: RegisterType, index): [string, undefined, ModbusRtuSensorOptions] => {
+          const options = sensor({ slave, function: fn, register, dataType: type });
           register += registerCount(type);
           return [`v${index}`, undefined, options];
         });
         const request: ReadRequest = { slave, function: fn, address, quantity: register - address };
-        const under = polling(sensors);
+        const under = polling(sensors, { ...bus, intervalMs: 1000, timeoutMs: 500 });
         let expected: (number | undefined)[] = [];
         for (const [index, { kind, words, at, xor, noise, chunk }] of answers.entries()) {
           const registers = words.slice(0, request.quantity);

@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { decodeRegisters, encodeRegisters, engineeringValue, registerCount, shortestFloat32, type RegisterType } from '../../../src/drivers/modbus-rtu/decode.js';
 import { answerLayout, decodeAnswer, encodeException, encodeReadAnswer, encodeReadRequest, exceptionName, interFrameSilenceMs, modbusCrc, withCrc } from '../../../src/drivers/modbus-rtu/frame.js';
 import { planReads } from '../../../src/drivers/modbus-rtu/plan.js';
-import type { ModbusRtuOptions } from '../../../src/drivers/modbus-rtu/schema.js';
+import type { ModbusRtuSensorOptions } from '../../../src/drivers/modbus-rtu/schema.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/ /g, ''), 'hex');
-const bus = { intervalMs: 5000, timeoutMs: 1000, silenceMs: 5 };
-const sensor = (options: Partial<ModbusRtuOptions> & { register: number }): ModbusRtuOptions => ({ slave: 1, function: 4, dataType: 'uint16', wordOrder: 'big', scale: 1, offset: 0, ...bus, ...options });
+const sensor = (options: Partial<ModbusRtuSensorOptions> & { register: number }): ModbusRtuSensorOptions => ({ slave: 1, function: 4, dataType: 'uint16', wordOrder: 'big', scale: 1, offset: 0, ...options });
 
 describe('modbus-rtu frames', () => {
   it('computes CRC-16/MODBUS (0xA001 reflected, initial 0xFFFF) and sends it low byte first', () => {
@@ -101,7 +100,7 @@ describe('modbus-rtu register values', () => {
 
 describe('modbus-rtu read plan', () => {
   it('reads touching registers of one slave and function together, and nothing across gaps', () => {
-    const named = (name: string, options: ModbusRtuOptions) => ({ name, options });
+    const named = (name: string, options: ModbusRtuSensorOptions) => ({ name, options });
     const plan = planReads([
       named('battery', sensor({ register: 5 })),
       named('level', sensor({ register: 0, dataType: 'float32' })),
