@@ -1,5 +1,5 @@
 import type { TimerHandle } from '../core/clock.js';
-import type { DriverContext, DriverInstance } from './driver.js';
+import type { BytesDriverInstance, DriverContext } from './driver.js';
 import { FrameScanner, type FrameLayout } from './frames.js';
 
 /** A pause after which the bytes received so far are taken as complete. */
@@ -15,7 +15,7 @@ export function streamingFrameDriver<Decoded>(
   decode: (frame: Buffer) => Decoded,
   sensors: readonly { name: string; unit?: string | undefined; pick: (decoded: Decoded) => number | undefined }[],
   context: DriverContext,
-): DriverInstance {
+): BytesDriverInstance {
   const scanner = new FrameScanner(
     layout,
     (frame) => {

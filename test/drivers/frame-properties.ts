@@ -1,14 +1,16 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Reading } from '../../src/core/reading.js';
-import type { DriverDefinition } from '../../src/drivers/driver.js';
+import type { BytesDriverDefinition } from '../../src/drivers/driver.js';
 import { harness } from '../support/driver-harness.js';
 
-/** How many random streams each decoder is fed; the issue asks for at least 100,000. */
+/** How many random streams each decoder is fed: at least 100,000 unless the environment says otherwise. */
 export const PROPERTY_RUNS = Number(process.env['FIELDNODE_PROPERTY_RUNS'] ?? 100_000);
 
 export interface FrameDriverUnderTest<Values> {
-  readonly definition: DriverDefinition;
+  readonly definition: BytesDriverDefinition;
+  /** The device's options, as its schema outputs them. */
+  readonly device: unknown;
   readonly sensors: [string, string | undefined, unknown][];
   /** Arbitrary device values, already at the device's resolution. */
   readonly values: fc.Arbitrary<Values>;
@@ -35,7 +37,7 @@ export function checkFrameDriverProperties<Values>(driver: FrameDriverUnderTest<
   );
   fc.assert(
     fc.property(fc.array(segment, { maxLength: 12 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }), (segments, chunkSizes) => {
-      const under = harness(driver.definition, driver.sensors);
+      const under = harness(driver.definition, driver.device, driver.sensors);
       let corrupt = 0;
       const parts = segments.map((part) => {
         if (part.kind === 'garbage') return Buffer.from(part.bytes);

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { pms5003Fields } from './decode.js';
 
-/** Options of one PMS5003 sensor (`sensors[].driver` with `type: pms5003`). */
-export const pms5003OptionsShape = {
+/** Options of the PMS5003 (`boards[].device` with `type: pms5003`): none, it streams in its active mode. */
+export const pms5003DeviceShape = {} satisfies z.ZodRawShape;
+
+/** Options of one PMS5003 sensor (`boards[].sensors[]`): which quantity of the frame it reports. */
+export const pms5003SensorShape = {
   field: z
     .enum(pms5003Fields)
     .describe(
@@ -11,5 +14,7 @@ export const pms5003OptionsShape = {
     ),
 };
 
+/** The device's options as the driver receives them. */
+export type Pms5003DeviceOptions = z.infer<z.ZodObject<typeof pms5003DeviceShape>>;
 /** A PMS5003 sensor's options as the driver receives them. */
-export type Pms5003Options = z.infer<z.ZodObject<typeof pms5003OptionsShape>>;
+export type Pms5003SensorOptions = z.infer<z.ZodObject<typeof pms5003SensorShape>>;

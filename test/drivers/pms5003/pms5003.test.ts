@@ -69,7 +69,7 @@ describe('pms5003 driver', () => {
     next[7] = next[7]! ^ 1;
     const glued = Buffer.concat([first.subarray(0, 25), next]);
     expect(pms5003Layout.check(glued.subarray(0, 32))).toBeUndefined();
-    const under = harness(pms5003Driver, everyField);
+    const under = harness(pms5003Driver, {}, everyField);
     for (const byte of glued) under.bytes([byte]);
     under.clock.advance(1000);
     expect(under.readings).toEqual([]);
@@ -77,7 +77,7 @@ describe('pms5003 driver', () => {
   });
 
   it('finds frames split across chunks and behind noise, and counts what it skips', () => {
-    const under = harness(pms5003Driver, [
+    const under = harness(pms5003Driver, {}, [
       ['pm2_5', 'ug/m3', { field: 'pm2_5' }],
       ['pm10_cf1', 'ug/m3', { field: 'pm10_cf1' }],
       ['particles_0_3um', 'count', { field: 'particles_0_3um' }],
@@ -112,7 +112,7 @@ describe('pms5003 driver', () => {
     expect(endsIn42[31]).toBe(0x42);
     const corrupt = Buffer.from(manualFrame);
     corrupt[2] = 0x01; // length 0x011C: impossible
-    const under = harness(pms5003Driver, [['pm2_5', 'ug/m3', { field: 'pm2_5' }]]);
+    const under = harness(pms5003Driver, {}, [['pm2_5', 'ug/m3', { field: 'pm2_5' }]]);
     under.bytes(Buffer.concat([endsIn42.subarray(0, 31), corrupt, endsIn42.subarray(0, 31), manualFrame]));
     under.clock.advance(1000);
     expect(under.readings.map((reading) => reading.value)).toEqual([12, 12]);
@@ -124,6 +124,7 @@ describe('pms5003 driver', () => {
     const word = fc.integer({ min: 0, max: 0xffff });
     checkFrameDriverProperties({
       definition: pms5003Driver,
+      device: {},
       sensors: everyField,
       values: fc
         .record({

@@ -30,7 +30,7 @@ describe('sds011 decoder', () => {
 
 describe('sds011 driver', () => {
   it('finds frames split across chunks and behind noise, and counts what it skips', () => {
-    const under = harness(sds011Driver, sensors);
+    const under = harness(sds011Driver, {}, sensors);
     const corrupt = Buffer.from(datasheetFrame);
     corrupt[3] = 0x05;
     const second = encodeSds011({ pm2_5: 7.5, pm10: 11, deviceId: 1 });
@@ -50,6 +50,7 @@ describe('sds011 driver', () => {
   it('survives random and mutated streams and recovers every valid frame (property)', () => {
     checkFrameDriverProperties({
       definition: sds011Driver,
+      device: {},
       sensors,
       values: fc.record({ pm2_5: fc.integer({ min: 0, max: 9999 }).map((n) => n / 10), pm10: fc.integer({ min: 0, max: 9999 }).map((n) => n / 10), deviceId: fc.integer({ min: 0, max: 0xffff }) }),
       encode: encodeSds011,
