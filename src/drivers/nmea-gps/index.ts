@@ -1,13 +1,17 @@
-import type { DriverContext, DriverDefinition, DriverInstance, SensorBinding } from '../driver.js';
+import type { BytesDriverDefinition, BytesDriverInstance, DeviceBinding, DriverContext } from '../driver.js';
 import { gpsTimeFromRmc, parseSentence, splitSentences, type GgaSentence, type RmcSentence } from './decode.js';
-import { nmeaGpsOptionsShape, type NmeaGpsField, type NmeaGpsOptions } from './schema.js';
+import { nmeaGpsDeviceShape, nmeaGpsSensorShape, type NmeaGpsDeviceOptions, type NmeaGpsField, type NmeaGpsSensorOptions } from './schema.js';
 
 /** The `nmea-gps` driver: position, speed, course and UTC time from a GPS receiver. See README.md beside this file. */
-export const nmeaGpsDriver: DriverDefinition<typeof nmeaGpsOptionsShape> = {
+export const nmeaGpsDriver: BytesDriverDefinition<typeof nmeaGpsDeviceShape, typeof nmeaGpsSensorShape> = {
   type: 'nmea-gps',
   summary: 'position, altitude, speed, course and UTC time from an NMEA 0183 GPS receiver (GGA and RMC sentences, 9600 baud)',
-  optionsShape: nmeaGpsOptionsShape,
-  create: (sensors, context) => createNmeaGpsInstance(sensors, context),
+  link: 'bytes',
+  // u-blox modules and most current breakouts; the NMEA 0183 standard rate of older receivers is 4800.
+  defaultBaud: 9600,
+  deviceShape: nmeaGpsDeviceShape,
+  sensorShape: nmeaGpsSensorShape,
+  create: (device, context) => createNmeaGpsInstance(device, context),
 };
 
 /** Whether the sentence carries a position: GGA fix quality above 0, RMC status A. */
@@ -44,7 +48,8 @@ export function fieldValues(sentence: GgaSentence | RmcSentence, withPosition: b
   return values;
 }
 
-function createNmeaGpsInstance(sensors: readonly SensorBinding<NmeaGpsOptions>[], context: DriverContext): DriverInstance {
+function createNmeaGpsInstance(device: DeviceBinding<NmeaGpsDeviceOptions, NmeaGpsSensorOptions>, context: DriverContext): BytesDriverInstance {
+  const { sensors } = device;
   // The UTC time of the last fix whose position was emitted: GGA and RMC of one epoch share it.
   let positionSentAt: string | undefined;
 
@@ -67,7 +72,7 @@ function createNmeaGpsInstance(sensors: readonly SensorBinding<NmeaGpsOptions>[]
     if (fixed && sentence.type === 'RMC') {
       // A GPS with a fix knows UTC: the node's clock takes it when it was never set or drifted.
       const utcMs = gpsTimeFromRmc(sentence);
-      if (utcMs !== undefined) context.offerTime?.(utcMs, 'gps');
+      if (utcMs !== undefined) context.offerTime(utcMs, 'gps');
     }
     if (!fixed) context.problems.count('no-fix', `${sentence.talker}${sentence.type} without a fix`);
     const withPosition = fixed && sentence.utcTime !== positionSentAt;

@@ -5,8 +5,11 @@ export const nmeaGpsFields = ['latitude', 'longitude', 'altitude', 'fix', 'satel
 /** One of `nmeaGpsFields`: what a sensor picks out of the sentences. */
 export type NmeaGpsField = (typeof nmeaGpsFields)[number];
 
-/** Options of one GPS sensor (`sensors[].driver` with `type: nmea-gps`). */
-export const nmeaGpsOptionsShape = {
+/** Options of the receiver (`boards[].device` with `type: nmea-gps`): none, it talks on its own. */
+export const nmeaGpsDeviceShape = {} satisfies z.ZodRawShape;
+
+/** Options of one GPS sensor (`boards[].sensors[]`): which quantity of the sentences it reports. */
+export const nmeaGpsSensorShape = {
   field: z
     .enum(nmeaGpsFields)
     .describe(
@@ -15,5 +18,7 @@ export const nmeaGpsOptionsShape = {
     ),
 };
 
+/** The receiver's options after validation. */
+export type NmeaGpsDeviceOptions = z.infer<z.ZodObject<typeof nmeaGpsDeviceShape>>;
 /** A GPS sensor's options after validation. */
-export type NmeaGpsOptions = z.infer<z.ZodObject<typeof nmeaGpsOptionsShape>>;
+export type NmeaGpsSensorOptions = z.infer<z.ZodObject<typeof nmeaGpsSensorShape>>;

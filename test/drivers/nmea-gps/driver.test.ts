@@ -26,7 +26,7 @@ const sensorsFor = (fields: readonly NmeaGpsField[]): [string, string | undefine
 
 describe('nmea-gps driver', () => {
   it('reports each fix epoch once: GGA values, then what only RMC has, with SenML units', () => {
-    const under = harness(nmeaGpsDriver, sensorsFor(allFields));
+    const under = harness(nmeaGpsDriver, {}, sensorsFor(allFields));
     under.line(`${CLASSIC_GGA}\r`);
     under.line(`${CLASSIC_RMC}\r`);
     expect(under.readings.map((reading) => [reading.name, reading.value, reading.unit])).toEqual([
@@ -45,7 +45,7 @@ describe('nmea-gps driver', () => {
   });
 
   it('takes the position from RMC when it comes first in the epoch (the u-blox order), or when GGA was lost', () => {
-    const under = harness(nmeaGpsDriver, sensorsFor(['latitude', 'altitude']));
+    const under = harness(nmeaGpsDriver, {}, sensorsFor(['latitude', 'altitude']));
     under.line(`${CLASSIC_RMC}\r`);
     under.line(`${CLASSIC_GGA}\r`);
     expect(under.readings.map((reading) => reading.name)).toEqual(['latitude', 'altitude']);
@@ -60,7 +60,7 @@ describe('nmea-gps driver', () => {
   });
 
   it('counts a fixless epoch as no-fix and still reports fix quality and satellites', () => {
-    const under = harness(nmeaGpsDriver, sensorsFor(['latitude', 'fix', 'satellites', 'time']));
+    const under = harness(nmeaGpsDriver, {}, sensorsFor(['latitude', 'fix', 'satellites', 'time']));
     under.line('$GPGGA,,,,,,0,00,99.99,,,,,,*48\r');
     under.line('$GPRMC,,V,,,,,,,,,,N*53\r');
     expect(under.readings.map((reading) => [reading.name, reading.value])).toEqual([
@@ -71,7 +71,7 @@ describe('nmea-gps driver', () => {
   });
 
   it('counts corrupt, malformed and stray text, ignores other sentence types, and recovers what follows', () => {
-    const under = harness(nmeaGpsDriver, sensorsFor(['latitude']));
+    const under = harness(nmeaGpsDriver, {}, sensorsFor(['latitude']));
     under.line('');
     under.line('\r');
     under.line(`${sentence('GPGSV,3,1,11,03,03,111,00,04,15,270,00,06,01,010,00,13,06,292,00').trim()}\r`);
@@ -101,6 +101,7 @@ describe('nmea-gps driver', () => {
     type FixValues = typeof fixValues extends fc.Arbitrary<infer V> ? V : never;
     checkLineDriverProperties<FixValues>({
       definition: nmeaGpsDriver,
+      device: {},
       sensors: sensorsFor(allFields),
       values: fixValues,
       encode: (values, index) => {

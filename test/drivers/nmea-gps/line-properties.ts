@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import type { Reading } from '../../../src/core/reading.js';
-import type { DriverDefinition } from '../../../src/drivers/driver.js';
+import type { BytesDriverDefinition } from '../../../src/drivers/driver.js';
 import { harness } from '../../support/driver-harness.js';
 import { PROPERTY_RUNS } from '../frame-properties.js';
 
 /** A line protocol under test: how to write valid lines, and what each must yield. */
 export interface LineDriverUnderTest<Values> {
-  readonly definition: DriverDefinition;
+  readonly definition: BytesDriverDefinition;
+  /** The device's options, as its schema outputs them. */
+  readonly device: unknown;
   readonly sensors: [string, string | undefined, unknown][];
   /** Arbitrary device values, already at the protocol's resolution. */
   readonly values: fc.Arbitrary<Values>;
@@ -47,7 +49,7 @@ export function checkLineDriverProperties<Values>(driver: LineDriverUnderTest<Va
   );
   fc.assert(
     fc.property(fc.array(segment, { maxLength: 12 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }), (segments, chunkSizes) => {
-      const under = harness(driver.definition, driver.sensors);
+      const under = harness(driver.definition, driver.device, driver.sensors);
       const framer = new LineSplitter((line) => under.line(line));
       let corrupt = 0;
       const expected: [string, number][] = [];
