@@ -1,37 +1,40 @@
-import type { DriverContext, DriverDefinition, DriverInstance, SensorBinding } from '../driver.js';
-import { classifyRange, decodeMaxbotixLine, fiveMetreLimits, levelFromRange, type RangeLimits } from './decode.js';
-import { maxbotixOptionsShape, refineMaxbotixOptions, type MaxbotixOptions } from './schema.js';
+import type { BytesDriverDefinition, BytesDriverInstance, DeviceBinding, DriverContext, PathProblem } from '../driver.js';
+import { classifyRange, decodeMaxbotixLine, levelFromRange, type RangeLimits } from './decode.js';
+import { maxbotixDeviceShape, maxbotixSensorShape, refineMaxbotixDevice, type MaxbotixDeviceOptions, type MaxbotixSensorOptions } from './schema.js';
+
+type MaxbotixDevice = DeviceBinding<MaxbotixDeviceOptions, MaxbotixSensorOptions>;
 
 /** The `maxbotix` driver: range and water level from a MaxBotix HRXL-MaxSonar-WR. See README.md beside this file. */
-export const maxbotixDriver: DriverDefinition<typeof maxbotixOptionsShape> = {
+export const maxbotixDriver: BytesDriverDefinition<typeof maxbotixDeviceShape, typeof maxbotixSensorShape> = {
   type: 'maxbotix',
   summary: 'range (mm) and water level (m) from a MaxBotix HRXL-MaxSonar-WR ultrasonic rangefinder (`R1234` + CR, 9600 baud)',
-  optionsShape: maxbotixOptionsShape,
-  refineOptions: refineMaxbotixOptions,
-  checkBoard: (sensors) => {
-    // The limits belong to the one sensor model on the port; sensors that disagree would judge the same line differently.
-    const first = sensors[0];
-    if (!first) return [];
-    return sensors
-      .filter((sensor) => sensor.options.minRangeMm !== first.options.minRangeMm || sensor.options.maxRangeMm !== first.options.maxRangeMm)
-      .map((sensor) => ({
-        path: `${sensor.path}.driver.maxRangeMm`,
-        message: `sensors of one MaxSonar share its range limits: ${first.path} uses ${describeLimits(first.options)}, this one ${describeLimits(sensor.options)}`,
-      }));
-  },
-  create: (sensors, context) => createMaxbotixInstance(sensors, context),
+  link: 'bytes',
+  defaultBaud: 9600,
+  deviceShape: maxbotixDeviceShape,
+  sensorShape: maxbotixSensorShape,
+  refineDevice: refineMaxbotixDevice,
+  checkDevice: (device) => checkMountHeight(device),
+  create: (device, context) => createMaxbotixInstance(device, context),
 };
 
-function describeLimits(options: MaxbotixOptions): string {
-  return `${options.minRangeMm}–${options.maxRangeMm} mm`;
+/** A level is measured from the mount height, which the device must then give. */
+function checkMountHeight(device: MaxbotixDevice): PathProblem[] {
+  if (device.options.mountHeightMm !== undefined) return [];
+  const levels = device.sensors.filter((sensor) => sensor.options.field === 'level');
+  if (levels.length === 0) return [];
+  return [
+    {
+      path: `${device.path}.device.mountHeightMm`,
+      message: `required because ${levels.map((sensor) => sensor.path).join(', ')} report${levels.length === 1 ? 's' : ''} level: the height of the sensor face above the level datum, in mm`,
+    },
+  ];
 }
 
-function createMaxbotixInstance(sensors: readonly SensorBinding<MaxbotixOptions>[], context: DriverContext): DriverInstance {
-  const first = sensors[0]?.options;
-  const limits: RangeLimits = { minRangeMm: first?.minRangeMm ?? fiveMetreLimits.minRangeMm, maxRangeMm: first?.maxRangeMm ?? fiveMetreLimits.maxRangeMm };
-  const outputs = sensors.map((sensor) => {
-    const { field, mountHeightMm } = sensor.options;
-    const value = field === 'level' && mountHeightMm !== undefined ? (rangeMm: number) => levelFromRange(rangeMm, mountHeightMm) : (rangeMm: number) => rangeMm;
+function createMaxbotixInstance(device: MaxbotixDevice, context: DriverContext): BytesDriverInstance {
+  const { minRangeMm, maxRangeMm, mountHeightMm } = device.options;
+  const limits: RangeLimits = { minRangeMm, maxRangeMm };
+  const outputs = device.sensors.map((sensor) => {
+    const value = sensor.options.field === 'level' && mountHeightMm !== undefined ? (rangeMm: number) => levelFromRange(rangeMm, mountHeightMm) : (rangeMm: number) => rangeMm;
     return { name: sensor.name, unit: sensor.unit, value };
   });
   return {

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { classifyRange, decodeMaxbotixLine, encodeMaxbotix, fiveMetreLimits, levelFromRange } from '../../../src/drivers/maxbotix/decode.js';
 import { maxbotixDriver } from '../../../src/drivers/maxbotix/index.js';
-import { maxbotixOptionsShape, refineMaxbotixOptions, type MaxbotixOptions } from '../../../src/drivers/maxbotix/schema.js';
+import { maxbotixDeviceShape, maxbotixSensorShape, refineMaxbotixDevice, type MaxbotixSensorOptions } from '../../../src/drivers/maxbotix/schema.js';
 import { harness } from '../../support/driver-harness.js';
 
-const options = z.object(maxbotixOptionsShape).superRefine(refineMaxbotixOptions);
-const rangeAndLevel: [string, string, MaxbotixOptions][] = [
-  ['distance', 'mm', options.parse({ field: 'range' })],
-  ['level', 'm', options.parse({ field: 'level', mountHeightMm: 4000 })],
+const deviceOptions = z.object(maxbotixDeviceShape).superRefine(refineMaxbotixDevice);
+const sensorOptions = z.object(maxbotixSensorShape);
+const mounted = deviceOptions.parse({ mountHeightMm: 4000 });
+const rangeAndLevel: [string, string, MaxbotixSensorOptions][] = [
+  ['distance', 'mm', sensorOptions.parse({ field: 'range' })],
+  ['level', 'm', sensorOptions.parse({ field: 'level' })],
 ];
 
 describe('maxbotix decoder', () => {
@@ -56,31 +58,35 @@ describe('maxbotix decoder', () => {
 });
 
 describe('maxbotix options', () => {
-  it('requires the mount height for a level and sane limits', () => {
-    const noHeight = options.safeParse({ field: 'level' });
-    expect(noHeight.success).toBe(false);
-    expect(noHeight.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['mountHeightMm']);
-    expect(options.safeParse({ field: 'range', minRangeMm: 5000, maxRangeMm: 5000 }).success).toBe(false);
-    expect(options.parse({ field: 'range' })).toEqual({ field: 'range', minRangeMm: 300, maxRangeMm: 5000 });
+  it('takes the model limits and the mount height once for the device, and wants the limits to leave room', () => {
+    expect(deviceOptions.parse({})).toEqual({ minRangeMm: 300, maxRangeMm: 5000 });
+    const closed = deviceOptions.safeParse({ minRangeMm: 5000, maxRangeMm: 5000 });
+    expect(closed.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['minRangeMm', 'must be below maxRangeMm (5000)']]);
+    expect(sensorOptions.safeParse({ field: 'depth' }).success).toBe(false);
   });
 
-  it('makes the sensors of one board agree on the model limits', () => {
-    const bindings = [
-      { name: 'a', options: options.parse({ field: 'range' }), path: 'sensors[0]' },
-      { name: 'b', options: options.parse({ field: 'range', minRangeMm: 500, maxRangeMm: 9999 }), path: 'sensors[1]' },
-    ];
-    expect(maxbotixDriver.checkBoard?.(bindings)).toEqual([{ path: 'sensors[1].driver.maxRangeMm', message: expect.stringContaining('share its range limits') }]);
-    expect(maxbotixDriver.checkBoard?.(bindings.slice(0, 1))).toEqual([]);
+  it('requires the mount height when a sensor reports level, at the device', () => {
+    const binding = (device: Record<string, unknown>, fields: MaxbotixSensorOptions['field'][]) => ({
+      boardId: 'river',
+      path: 'boards[1]',
+      options: deviceOptions.parse(device),
+      sensors: fields.map((field, index) => ({ name: `${field}${index}`, unit: undefined, options: { field }, path: `boards[1].sensors[${index}]` })),
+    });
+    expect(maxbotixDriver.checkDevice?.(binding({}, ['range', 'level', 'level']))).toEqual([
+      { path: 'boards[1].device.mountHeightMm', message: expect.stringContaining('boards[1].sensors[1], boards[1].sensors[2] report level') },
+    ]);
+    expect(maxbotixDriver.checkDevice?.(binding({}, ['range']))).toEqual([]);
+    expect(maxbotixDriver.checkDevice?.(binding({ mountHeightMm: 4000 }, ['range', 'level']))).toEqual([]);
   });
 });
 
 describe('maxbotix driver', () => {
   it('asks for lines cut at CR', () => {
-    expect(harness(maxbotixDriver, rangeAndLevel).instance.framing).toEqual({ kind: 'lines', delimiter: '\r', maxLineBytes: 64 });
+    expect(harness(maxbotixDriver, mounted, rangeAndLevel).instance.framing).toEqual({ kind: 'lines', delimiter: '\r', maxLineBytes: 64 });
   });
 
   it('emits range and level from each sound line and counts every other one by kind', () => {
-    const under = harness(maxbotixDriver, rangeAndLevel);
+    const under = harness(maxbotixDriver, mounted, rangeAndLevel);
     for (const line of ['R1234', 'R5000', 'R0120', 'R7000', 'R12x4', 'R0300', 'R12R3400', 'garbage', 'R4999']) under.line(line);
     expect(under.readings.map((reading) => [reading.name, reading.value, reading.unit])).toEqual([
       ['distance', 1234, 'mm'],
@@ -93,5 +99,12 @@ describe('maxbotix driver', () => {
       ['level', -0.999, 'm'],
     ]);
     expect(under.problems.snapshot()).toEqual({ 'no-target': 1, 'out-of-range': 2, 'malformed-line': 3 });
+  });
+
+  it('judges every line by the limits of the device, given once', () => {
+    const under = harness(maxbotixDriver, deviceOptions.parse({ minRangeMm: 500, maxRangeMm: 9999 }), [['distance', 'mm', { field: 'range' }]]);
+    for (const line of ['R9998', 'R9999', 'R0400', 'R5000']) under.line(line);
+    expect(under.readings.map((reading) => reading.value)).toEqual([9998, 5000]);
+    expect(under.problems.snapshot()).toEqual({ 'no-target': 1, 'out-of-range': 1 });
   });
 });
