@@ -18,7 +18,7 @@ export interface FieldSpec {
   readonly offset: number;
 }
 
-/** The line layout shared by every sensor of one board. */
+/** The line layout of one board, shared by all its sensors. */
 export interface LineLayout {
   readonly format: LineFormat;
   readonly delimiter: string;

@@ -1,25 +1,21 @@
-import type { DriverDefinition, DriverInstance, SensorBinding } from '../driver.js';
-import { decodeLine, type FieldSpec, type LineLayout } from './decode.js';
-import { linesOptionsShape, refineLinesOptions, type LinesOptions } from './schema.js';
+import type { BytesDriverDefinition, BytesDriverInstance, DeviceBinding, DriverContext, PathProblem } from '../driver.js';
+import { decodeLine, type FieldSpec } from './decode.js';
+import { linesDeviceShape, linesSensorShape, refineLinesSensor, type LinesDeviceOptions, type LinesSensorOptions } from './schema.js';
+
+type LinesDevice = DeviceBinding<LinesDeviceOptions, LinesSensorOptions>;
 
 /** The `lines` driver: text lines from Arduino-class sketches. See README.md beside this file. */
-export const linesDriver: DriverDefinition<typeof linesOptionsShape> = {
+export const linesDriver: BytesDriverDefinition<typeof linesDeviceShape, typeof linesSensorShape> = {
   type: 'lines',
   summary: 'text lines from a sketch: key=value pairs, CSV columns or JSON objects',
-  optionsShape: linesOptionsShape,
-  refineOptions: refineLinesOptions,
-  checkBoard: (sensors) => {
-    // One board prints one layout; sensors that disagree would each see the others' lines as garbage.
-    const first = sensors[0];
-    if (!first) return [];
-    return sensors
-      .filter((sensor) => sensor.options.format !== first.options.format || (first.options.format === 'csv' && sensor.options.delimiter !== first.options.delimiter))
-      .map((sensor) => ({
-        path: `${sensor.path}.driver.format`,
-        message: `sensors of one board share one line layout: ${first.path} uses ${describeLayout(first.options)}, this one ${describeLayout(sensor.options)}`,
-      }));
-  },
-  create: (sensors, context) => createLinesInstance(sensors, context),
+  link: 'bytes',
+  // What most sketches pass to Serial.begin.
+  defaultBaud: 9600,
+  deviceShape: linesDeviceShape,
+  sensorShape: linesSensorShape,
+  refineSensor: refineLinesSensor,
+  checkDevice: (device) => checkFieldLocations(device),
+  create: (device, context) => createLinesInstance(device, context),
 };
 
 /**
@@ -28,14 +24,18 @@ export const linesDriver: DriverDefinition<typeof linesOptionsShape> = {
  */
 export const MAX_LINE_CHARS = 1024;
 
-function describeLayout(options: LinesOptions): string {
-  return options.format === 'csv' ? `csv separated by ${JSON.stringify(options.delimiter)}` : options.format;
+/** The board's format decides how each sensor finds its field: a csv sensor by its column, a kv or json one by its key. */
+function checkFieldLocations(device: LinesDevice): PathProblem[] {
+  const { format } = device.options;
+  const needed = format === 'csv' ? 'column' : 'key';
+  return device.sensors
+    .filter((sensor) => sensor.options[needed] === undefined)
+    .map((sensor) => ({ path: `${sensor.path}.${needed}`, message: `required: the device prints ${format} lines (${device.path}.device.format)` }));
 }
 
-function createLinesInstance(sensors: readonly SensorBinding<LinesOptions>[], context: Parameters<typeof linesDriver.create>[1]): DriverInstance {
-  const first = sensors[0];
-  const layout: LineLayout = { format: first?.options.format ?? 'kv', delimiter: first?.options.delimiter ?? ',' };
-  const fields: FieldSpec[] = sensors.map((sensor) => ({ name: sensor.name, unit: sensor.unit, ...sensor.options }));
+function createLinesInstance(device: LinesDevice, context: DriverContext): BytesDriverInstance {
+  const layout = device.options;
+  const fields: FieldSpec[] = device.sensors.map((sensor) => ({ name: sensor.name, unit: sensor.unit, ...sensor.options }));
   return {
     // One more byte for the CR a sketch's println ends with.
     framing: { kind: 'lines', delimiter: '\n', maxLineBytes: MAX_LINE_CHARS + 1 },

@@ -1,28 +1,46 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import { ProblemCounter } from '../../../src/core/problems.js';
-import type { Reading } from '../../../src/core/reading.js';
+import { z } from 'zod';
 import { linesDriver } from '../../../src/drivers/lines/index.js';
-import type { LinesOptions } from '../../../src/drivers/lines/schema.js';
+import { linesDeviceShape, linesSensorShape, refineLinesSensor, type LinesDeviceOptions, type LinesSensorOptions } from '../../../src/drivers/lines/schema.js';
+import { harness } from '../../support/driver-harness.js';
 
-function start(format: LinesOptions['format'] = 'kv') {
-  const clock = new VirtualClock(Date.UTC(2026, 5, 1, 12));
-  const problems = new ProblemCounter(silentLogger, clock);
-  const readings: Reading[] = [];
-  const options = (extra: Partial<LinesOptions>): LinesOptions => ({ format, delimiter: ',', as: 'number', scale: 1, offset: 0, ...extra });
-  const driver = linesDriver.create(
-    [
-      { name: 'temperature', unit: 'Cel', options: options({ key: 't', column: 0 }), path: 'sensors[0]' },
-      { name: 'humidity', unit: '%RH', options: options({ key: 'h', column: 1 }), path: 'sensors[1]' },
-    ],
-    { clock, logger: silentLogger, problems, emit: (reading) => readings.push(reading), write: async () => undefined },
-  );
-  const onLine = driver.onLine;
-  if (!onLine) throw new Error('the lines driver takes lines');
-  return { clock, problems, readings, driver: { onLine } };
+const sensorOptions = z.object(linesSensorShape).superRefine(refineLinesSensor);
+
+function start(format: LinesDeviceOptions['format'] = 'kv') {
+  const under = harness(linesDriver, { format, delimiter: ',' }, [
+    ['temperature', 'Cel', sensorOptions.parse({ key: 't', column: 0 })],
+    ['humidity', '%RH', sensorOptions.parse({ key: 'h', column: 1 })],
+  ]);
+  return { clock: under.clock, problems: under.problems, readings: under.readings, driver: { onLine: (line: string) => under.line(line) } };
 }
+
+describe('lines options', () => {
+  it('takes the line layout once for the device', () => {
+    expect(z.object(linesDeviceShape).parse({})).toEqual({ format: 'kv', delimiter: ',' });
+    expect(z.object(linesDeviceShape).safeParse({ format: 'csv', delimiter: ';;' }).success).toBe(false);
+  });
+
+  it('scales numbers only', () => {
+    expect(sensorOptions.parse({ key: 't' })).toEqual({ key: 't', as: 'number', scale: 1, offset: 0 });
+    const scaledText = sensorOptions.safeParse({ key: 'id', as: 'string', scale: 10 });
+    expect(scaledText.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['scale', 'scale and offset apply to numbers, not to as: string']]);
+  });
+
+  it('wants a column from each sensor of a csv device and a key from each sensor of a kv or json one', () => {
+    const device = (format: LinesDeviceOptions['format'], sensors: LinesSensorOptions[]) => ({
+      boardId: 'station',
+      path: 'boards[0]',
+      options: { format, delimiter: ',' },
+      sensors: sensors.map((options, index) => ({ name: `s${index}`, unit: undefined, options, path: `boards[0].sensors[${index}]` })),
+    });
+    const byKey = sensorOptions.parse({ key: 't' });
+    const byColumn = sensorOptions.parse({ column: 2 });
+    expect(linesDriver.checkDevice?.(device('csv', [byColumn, byKey]))).toEqual([{ path: 'boards[0].sensors[1].column', message: 'required: the device prints csv lines (boards[0].device.format)' }]);
+    expect(linesDriver.checkDevice?.(device('json', [byKey, byColumn]))).toEqual([{ path: 'boards[0].sensors[1].key', message: 'required: the device prints json lines (boards[0].device.format)' }]);
+    expect(linesDriver.checkDevice?.(device('kv', [byKey]))).toEqual([]);
+  });
+});
 
 describe('lines driver', () => {
   it('emits one reading per field, stamped with the clock, CR stripped', () => {
@@ -42,6 +60,20 @@ describe('lines driver', () => {
     driver.onLine('t=20,h=41');
     expect(problems.snapshot()).toEqual({ 'malformed-line': 2, 'bad-field': 1 });
     expect(readings.map((reading) => reading.value)).toEqual([40, 20, 41]);
+  });
+
+  it('reads csv columns split by the device delimiter', () => {
+    const under = harness(linesDriver, { format: 'csv', delimiter: ';' }, [
+      ['temperature', 'Cel', sensorOptions.parse({ column: 0, scale: 0.1 })],
+      ['level', 'm', sensorOptions.parse({ column: 2 })],
+    ]);
+    under.line('215;x;1.25\r');
+    under.line('21,5,1.25');
+    expect(under.readings.map((reading) => [reading.name, reading.value])).toEqual([
+      ['temperature', 21.5],
+      ['level', 1.25],
+    ]);
+    expect(under.problems.snapshot()).toEqual({ 'malformed-line': 1 });
   });
 
   it('ignores blank lines and # comments such as the reset banner', () => {

@@ -4,12 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import { ProblemCounter } from '../../../src/core/problems.js';
 import { convertValue, decodeLine, type FieldSpec, type LineLayout } from '../../../src/drivers/lines/decode.js';
 import { linesDriver } from '../../../src/drivers/lines/index.js';
 import { LineFramer } from '../../../src/transports/line-framing.js';
+import { harness } from '../../support/driver-harness.js';
 
 const fields: FieldSpec[] = [{ name: 'temperature', key: 't', column: 0, as: 'number', scale: 1, offset: 0 }];
 const kv: LineLayout = { format: 'kv', delimiter: ',' };
@@ -63,17 +61,12 @@ describe('lines decoder: time linear in the line length', () => {
 
 describe('lines driver: bounded line length', () => {
   it('declares a 1 KiB line bound, and the framer built from it drops a longer line before decoding, counting it', () => {
-    const clock = new VirtualClock();
-    const problems = new ProblemCounter(silentLogger, clock);
-    const values: unknown[] = [];
-    const driver = linesDriver.create(
-      [{ name: 'temperature', unit: 'Cel', options: { format: 'kv', key: 't', delimiter: ',', as: 'number', scale: 1, offset: 0 }, path: 'sensors[0]' }],
-      { clock, logger: silentLogger, problems, emit: (reading) => values.push(reading.value), write: async () => undefined },
-    );
-    const framing = driver.framing;
+    const under = harness(linesDriver, { format: 'kv', delimiter: ',' }, [['temperature', 'Cel', { key: 't', as: 'number', scale: 1, offset: 0 }]]);
+    const { problems } = under;
+    const framing = under.instance.framing;
     if (framing.kind !== 'lines') throw new Error('the lines driver reads lines');
     expect(framing.maxLineBytes).toBe(1025);
-    const framer = new LineFramer((line) => driver.onLine?.(line), {
+    const framer = new LineFramer((line) => under.line(line), {
       delimiter: framing.delimiter,
       maxLineBytes: framing.maxLineBytes,
       onOverflow: (bytes) => problems.count('line-too-long', `${bytes} bytes`),
@@ -82,7 +75,7 @@ describe('lines driver: bounded line length', () => {
     framer.push(Buffer.from(`t=1${' '.repeat(1022)}\r\n`));
     framer.push(Buffer.from(`t=${'1'.repeat(40_000)}x\n`));
     framer.push(Buffer.from('t=2\r\n'));
-    expect(values).toEqual([1, 2]);
+    expect(under.readings.map((reading) => reading.value)).toEqual([1, 2]);
     expect(problems.snapshot()).toEqual({ 'line-too-long': 2 });
   });
 });
