@@ -1,5 +1,5 @@
 import { FieldnodeError } from '../src/core/errors.js';
-import type { SimulatorDefinition } from './device.js';
+import type { TwinDefinition } from '../src/boards/twin.js';
 import { sds011Simulator } from './devices/sds011.js';
 import { firmataBoardSimulator } from './devices/firmata-board.js';
 import { mhz19Simulator } from './devices/mhz19.js';
@@ -19,13 +19,13 @@ export const simulatorRegistry = {
   'nmea-gps': nmeaGpsSimulator,
   maxbotix: maxbotixSimulator,
   pms5003: pms5003Simulator,
-} as const satisfies Record<string, SimulatorDefinition>;
+} as const satisfies Record<string, TwinDefinition>;
 
 export type SimulatedDeviceName = keyof typeof simulatorRegistry;
 
 /** Looks a simulator up by the name a validated config or the command line gave. */
-export function simulatorFor(device: string): SimulatorDefinition {
-  const simulator = (simulatorRegistry as Record<string, SimulatorDefinition>)[device];
+export function simulatorFor(device: string): TwinDefinition {
+  const simulator = (simulatorRegistry as Record<string, TwinDefinition>)[device];
   if (!simulator) throw new FieldnodeError(`no simulated device "${device}"; known: ${Object.keys(simulatorRegistry).join(', ')}`, 'USAGE');
   return simulator;
 }

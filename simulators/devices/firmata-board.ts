@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type { Clock, TimerHandle } from '../../src/core/clock.js';
-import type { DeviceLink, SimulatedDevice, SimulatorDefinition } from '../device.js';
+import type { DeviceLink, SimulatedDevice, TwinDefinition } from '../../src/boards/twin.js';
 import { HostMessageParser, type HostMessage } from '../firmata/message-parser.js';
 import { FIRMATA, PIN_MODE, PROTOCOL_VERSION, sevenBit, sysex, sysexString } from '../firmata/protocol.js';
 import { WeatherModel } from '../models/weather.js';
@@ -311,14 +311,11 @@ export class FirmataBoard implements SimulatedDevice {
   }
 }
 
-export const firmataBoardSimulator: SimulatorDefinition<typeof firmataBoardOptionsShape> = {
+export const firmataBoardSimulator: TwinDefinition<typeof firmataBoardOptionsShape> = {
   device: 'firmata-board',
   summary: 'Arduino Uno, Nano or Mega running StandardFirmata: a thermometer on an analog pin, a rain gauge pulsing a digital pin',
   defaultBaud: 57600,
   optionsShape: firmataBoardOptionsShape,
   create: (options, link, clock) => new FirmataBoard(options, link, clock),
-  checkSensors: (_options, sensors) =>
-    sensors
-      .filter((sensor) => !['thermometer', 'pulse-counter', 'analog', 'digital'].includes(String(sensor.driver['type'])))
-      .map((sensor) => ({ path: `${sensor.path}.driver.type`, message: 'the Firmata board is read pin by pin (thermometer, analog, digital, pulse-counter) on a transport: firmata board' })),
+  readBy: 'pins',
 };

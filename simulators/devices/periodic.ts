@@ -4,7 +4,7 @@
  * fault injector, write them. What went out, and whether intact, is reported to listeners.
  */
 import type { Clock, TimerHandle } from '../../src/core/clock.js';
-import type { DeviceLink, SimulatedDevice } from '../device.js';
+import type { DeviceLink, SimulatedDevice } from '../../src/boards/twin.js';
 import { FaultInjector, type FaultOptions, type FrameFault } from '../faults.js';
 
 /** One emission: the values the model produced, the bytes sent, and the fault applied, if any. */

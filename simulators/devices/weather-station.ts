@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Clock, TimerHandle } from '../../src/core/clock.js';
-import type { DeviceLink, SimulatedDevice, SimulatorDefinition } from '../device.js';
+import type { DescribedDevice, DeviceLink, SimulatedDevice, TwinDefinition } from '../../src/boards/twin.js';
 import { WeatherModel, type WeatherSample } from '../models/weather.js';
+import { numberOption, stringOption, type DeviceProblem } from './device-rules.js';
 
 /** Options of the simulated weather station (`boards[].simulator` with `device: weather-station`). */
 export const weatherStationOptionsShape = {
@@ -99,18 +100,47 @@ export function formatWeatherLine(sample: WeatherSample, format: WeatherStationO
 }
 
 /** The weather station as the simulator registry offers it. */
-export const weatherStationSimulator: SimulatorDefinition<typeof weatherStationOptionsShape> = {
+export const weatherStationSimulator: TwinDefinition<typeof weatherStationOptionsShape> = {
   device: 'weather-station',
   summary: 'Arduino weather station printing temperature, humidity, pressure and rain as text lines',
   defaultBaud: 9600,
   optionsShape: weatherStationOptionsShape,
+  readBy: ['lines'],
   create: (options, link, clock) => new WeatherStation(options, link, clock),
-  checkSensors: (options, sensors) => {
-    const printed = typeof options['format'] === 'string' ? options['format'] : 'kv';
-    return sensors.flatMap((sensor) => {
-      if (sensor.driver['type'] !== 'lines') return [{ path: `${sensor.path}.driver.type`, message: 'the weather-station twin prints text lines: use the lines driver' }];
-      const read = typeof sensor.driver['format'] === 'string' ? sensor.driver['format'] : 'kv';
-      return read === printed ? [] : [{ path: `${sensor.path}.driver.format`, message: `the simulated weather station prints ${printed} lines, not ${read}` }];
-    });
-  },
+  checkDevice: checkWeatherStationDevice,
 };
+
+/** The column separator the sketch prints between csv values. */
+const CSV_DELIMITER = ',';
+
+/**
+ * What a lines device must agree on with the sketch: the line format and, for csv, the
+ * delimiter it prints (device options); the columns (csv) or keys (kv, json) it prints
+ * (sensor options). A sensor reading a column or key the sketch never prints would stay
+ * empty forever, so it is a config problem, not a runtime one.
+ */
+export function checkWeatherStationDevice(twinOptions: Readonly<Record<string, unknown>>, device: DescribedDevice): DeviceProblem[] {
+  const printed = stringOption(twinOptions, 'format', 'kv');
+  const read = stringOption(device.options, 'format', 'kv');
+  if (read !== printed) return [{ path: `${device.path}.device.format`, message: `the simulated weather station prints ${printed} lines, not ${read}` }];
+  const problems: DeviceProblem[] = [];
+  if (printed === 'csv') {
+    const delimiter = stringOption(device.options, 'delimiter', CSV_DELIMITER);
+    if (delimiter !== CSV_DELIMITER) problems.push({ path: `${device.path}.device.delimiter`, message: `the simulated weather station separates csv values with "${CSV_DELIMITER}", not ${JSON.stringify(delimiter)}` });
+  }
+  const keys = weatherStationFields.map((field) => field.key);
+  for (const sensor of device.sensors) {
+    if (printed === 'csv') {
+      const column = numberOption(sensor.options, 'column');
+      if (column !== undefined && Number.isInteger(column) && column >= keys.length) {
+        problems.push({ path: `${sensor.path}.column`, message: `the simulated weather station prints columns 0–${keys.length - 1} (${weatherStationFields.map((field) => field.name).join(', ')}), not ${column}` });
+      }
+    } else {
+      const key = sensor.options['key'];
+      if (typeof key === 'string' && !(keys as readonly string[]).includes(key)) {
+        problems.push({ path: `${sensor.path}.key`, message: `the simulated weather station prints the keys ${keys.join(', ')}, not ${JSON.stringify(key)}` });
+      }
+    }
+  }
+  return problems;
+}
