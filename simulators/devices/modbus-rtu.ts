@@ -17,13 +17,12 @@
  * | 3  | 10–11    | gauge datum offset | int32   | big    | 0.001 | m     |
  */
 import { z } from 'zod';
+import type { DeviceLink, TwinDefinition } from '../../src/boards/twin.js';
 import type { Clock } from '../../src/core/clock.js';
-import { encodeRegisters, type RegisterType, type WordOrder } from '../../src/drivers/modbus-rtu/decode.js';
-import { decodeRequest, encodeException, encodeReadAnswer, hasValidCrc, interFrameSilenceMs, MAX_READ_REGISTERS, type ReceivedRequest } from '../../src/drivers/modbus-rtu/frame.js';
-import type { DeviceLink, SimulatedDevice, SimulatorDefinition } from '../device.js';
-import { FaultInjector, faultOptionsShape, type FaultOptions } from '../faults.js';
+import { faultOptionsShape, type FaultOptions } from '../faults.js';
 import { WaterQualityModel } from '../models/water-quality.js';
-import type { Emission } from './periodic.js';
+import { EXCEPTION, exceptionAnswer, frameGapMs, MAX_REGISTERS_PER_READ, registersAnswer, registerWords, RtuRequestFramer, type RegisterLayout, type SlaveRequest } from './modbus-frames.js';
+import { PolledTwin, type Answer } from './polled-twin.js';
 
 /** Options of the simulated bus (`boards[].simulator` with `device: modbus-rtu`). */
 export const modbusRtuSimulatorShape = {
@@ -56,8 +55,8 @@ interface MappedValue {
   readonly quantity: keyof ProbeValues;
   readonly function: 3 | 4;
   readonly register: number;
-  readonly type: RegisterType;
-  readonly wordOrder: WordOrder;
+  readonly type: RegisterLayout;
+  readonly wordOrder: 'big' | 'little';
   readonly scale: number;
 }
 
@@ -71,118 +70,83 @@ export const probeRegisterMap: readonly MappedValue[] = [
   { quantity: 'datum', function: 3, register: 10, type: 'int32', wordOrder: 'big', scale: 0.001 },
 ];
 
-/** A gap this long between received bytes ends a request frame (3.5 characters at 9600 baud). */
-const FRAME_GAP_MS = interFrameSilenceMs(9600);
-/** The longest RTU frame (Serial Line §2.5.1): anything longer is line noise. */
-const MAX_FRAME = 256;
+/** The probe's bus runs at the twin's default 9600 baud, 11-bit characters (Serial Line §2.5.1). */
+const BAUD = 9600;
+/**
+ * A probe's firmware needs the 3.5-character silence to know the request ended, then a few
+ * milliseconds to answer; the answer then takes its length on the wire.
+ */
+const TURNAROUND_MS = frameGapMs(BAUD) + 5;
 
-export class ModbusRtuDevice implements SimulatedDevice {
-  readonly faults: FaultInjector;
-  /** Requests addressed to one of this bus's slaves, answered or not; lets tests wait for the driver. */
-  requestsReceived = 0;
-  private readonly probes = new Map<number, { model: WaterQualityModel; last?: ProbeValues }>();
-  private readonly listeners: ((emission: Emission<ModbusExchange>) => void)[] = [];
-  private received: Buffer = Buffer.alloc(0);
-  private lastByteAt = Number.NEGATIVE_INFINITY;
-  private running = false;
+export class ModbusRtuDevice extends PolledTwin<SlaveRequest, ProbeValues, ModbusExchange> {
+  private readonly models = new Map<number, WaterQualityModel>();
+  private readonly framer = new RtuRequestFramer(frameGapMs(BAUD));
 
-  constructor(
-    options: { seed: number; slaves: readonly number[]; faults: FaultOptions },
-    private readonly link: DeviceLink,
-    private readonly clock: Clock,
-  ) {
-    this.faults = new FaultInjector(options.seed, options.faults);
-    for (const slave of options.slaves) this.probes.set(slave, { model: new WaterQualityModel(options.seed * 1009 + slave, 0.6 + 0.15 * slave) });
+  constructor(options: { seed: number; slaves: readonly number[]; faults: FaultOptions }, link: DeviceLink, clock: Clock) {
+    super(options, link, clock, { baud: BAUD, characterBits: 11, turnaroundMs: TURNAROUND_MS });
+    for (const slave of options.slaves) this.models.set(slave, new WaterQualityModel(options.seed * 1009 + slave, 0.6 + 0.15 * slave));
   }
 
-  /** Listens to every answer: the exchange, the bytes sent and the fault applied. */
-  onEmit(listener: (emission: Emission<ModbusExchange>) => void): void {
-    this.listeners.push(listener);
+  protected takeRequests(data: Buffer): SlaveRequest[] {
+    return this.framer.push(data, this.clock.monotonic());
   }
 
-  start(): void {
-    this.running = true;
+  protected resetFraming(): void {
+    this.framer.reset();
   }
 
-  stop(): void {
-    this.running = false;
-    this.received = Buffer.alloc(0);
+  /** Another slave's request, or a broadcast (address 0): a read never gets an answer. */
+  protected answers(request: SlaveRequest): boolean {
+    return this.models.has(request.slave);
   }
 
-  /** Frames requests as a slave does: a pause ends a frame, and a frame is what its CRC closes. */
-  receive(data: Buffer): void {
-    if (!this.running) return;
-    const now = this.clock.monotonic();
-    if (now - this.lastByteAt >= FRAME_GAP_MS) this.received = Buffer.alloc(0);
-    this.lastByteAt = now;
-    this.received = Buffer.concat([this.received, data]);
-    for (let length = 4; length <= this.received.length; length++) {
-      const frame = this.received.subarray(0, length);
-      if (!hasValidCrc(frame)) continue;
-      this.received = this.received.subarray(length);
-      this.answer(decodeRequest(Buffer.from(frame)));
-      length = 3;
-    }
-    if (this.received.length > MAX_FRAME) this.received = Buffer.alloc(0);
-  }
-
-  private answer(request: ReceivedRequest): void {
-    const probe = this.probes.get(request.slave);
-    if (!probe) return; // another slave's request, or a broadcast: a read never gets an answer
-    this.requestsReceived++;
-    const time = this.clock.now();
-    const fresh = this.valuesAt(request.slave, probe.model, time);
-    const values = this.faults.stuck && probe.last ? probe.last : fresh;
-    probe.last = values;
-    if (this.faults.silent) return;
-    const { address = 0, quantity = 0 } = request;
-    const exchange = { slave: request.slave, function: request.function, address, quantity, values };
-    const registers = request.function === 3 || request.function === 4 ? this.registers(request.function, values) : undefined;
-    let exception: number | undefined;
-    if (!registers) exception = 1; // ILLEGAL FUNCTION
-    else if (quantity < 1 || quantity > MAX_READ_REGISTERS) exception = 3; // ILLEGAL DATA VALUE
-    else if (Array.from({ length: quantity }, (_, index) => address + index).some((register) => !registers.has(register))) exception = 2; // ILLEGAL DATA ADDRESS
-    const frame =
-      exception === undefined
-        ? encodeReadAnswer({ slave: request.slave, function: request.function as 3 | 4, address, quantity }, Array.from({ length: quantity }, (_, index) => registers!.get(address + index)!))
-        : encodeException(request.slave, request.function, exception);
-    const outcome = this.faults.apply(frame, exception === undefined ? 3 : 2);
-    this.link.write(outcome.bytes);
-    const emission = { time, values: { ...exchange, exception }, bytes: outcome.bytes, fault: outcome.fault };
-    for (const listener of this.listeners) listener(emission);
+  protected override stuckKey(request: SlaveRequest): number {
+    return request.slave;
   }
 
   /** The probe's readings rounded to what its registers resolve. */
-  private valuesAt(slave: number, model: WaterQualityModel, epochMs: number): ProbeValues {
-    const sample = model.sample(epochMs);
+  protected sample(request: SlaveRequest, epochMs: number): ProbeValues {
+    const sample = this.models.get(request.slave)!.sample(epochMs);
     return {
       level: Number(sample.level.toFixed(3)),
       temperature: Number(sample.temperature.toFixed(2)),
       conductivity: Number(sample.conductivity.toFixed(1)),
       battery: Number(sample.battery.toFixed(3)),
-      address: slave,
-      datum: -(1 + 0.25 * slave),
+      address: request.slave,
+      datum: -(1 + 0.25 * request.slave),
     };
   }
 
-  /** Register address → content, for one function's register space. */
-  private registers(fn: 3 | 4, values: ProbeValues): Map<number, number> {
-    const registers = new Map<number, number>();
-    for (const mapped of probeRegisterMap) {
-      if (mapped.function !== fn) continue;
-      const raw = mapped.type === 'float32' ? values[mapped.quantity] : Math.round(values[mapped.quantity] / mapped.scale);
-      encodeRegisters(raw, mapped.type, mapped.wordOrder).forEach((word, index) => registers.set(mapped.register + index, word));
-    }
-    return registers;
+  protected render(request: SlaveRequest, values: ProbeValues): Answer<ModbusExchange> {
+    const { slave, address = 0, quantity = 0 } = request;
+    const registers = request.function === 3 || request.function === 4 ? registerContents(request.function, values) : undefined;
+    let exception: number | undefined;
+    if (!registers) exception = EXCEPTION.illegalFunction;
+    else if (quantity < 1 || quantity > MAX_REGISTERS_PER_READ) exception = EXCEPTION.illegalDataValue;
+    else if (Array.from({ length: quantity }, (_, index) => address + index).some((register) => !registers.has(register))) exception = EXCEPTION.illegalDataAddress;
+    const reported = { slave, function: request.function, address, quantity, values, exception };
+    if (exception !== undefined) return { frame: exceptionAnswer(slave, request.function, exception), protectedPrefix: 2, reported };
+    const words = Array.from({ length: quantity }, (_, index) => registers!.get(address + index)!);
+    return { frame: registersAnswer(slave, request.function as 3 | 4, words), protectedPrefix: 3, reported };
   }
 }
 
-export const modbusRtuSimulator: SimulatorDefinition<typeof modbusRtuSimulatorShape> = {
+/** Register address → content, for one function's register space. */
+function registerContents(fn: 3 | 4, values: ProbeValues): Map<number, number> {
+  const registers = new Map<number, number>();
+  for (const mapped of probeRegisterMap) {
+    if (mapped.function !== fn) continue;
+    const raw = mapped.type === 'float32' ? values[mapped.quantity] : Math.round(values[mapped.quantity] / mapped.scale);
+    registerWords(raw, mapped.type, mapped.wordOrder).forEach((word, index) => registers.set(mapped.register + index, word));
+  }
+  return registers;
+}
+
+export const modbusRtuSimulator: TwinDefinition<typeof modbusRtuSimulatorShape> = {
   device: 'modbus-rtu',
   summary: 'RS-485 bus of Modbus RTU river probes (level, water temperature, conductivity): answers function 3/4 reads, injectable faults',
   defaultBaud: 9600,
   optionsShape: modbusRtuSimulatorShape,
+  readBy: ['modbus-rtu'],
   create: (options, link, clock) => new ModbusRtuDevice(options, link, clock),
-  checkSensors: (_options, sensors) =>
-    sensors.filter((sensor) => sensor.driver['type'] !== 'modbus-rtu').map((sensor) => ({ path: `${sensor.path}.driver.type`, message: 'the simulated bus speaks modbus-rtu' })),
 };
