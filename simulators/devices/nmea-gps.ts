@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import type { DeviceLink, TwinDefinition } from '../../src/boards/twin.js';
 import type { Clock } from '../../src/core/clock.js';
-import { formatGga, formatRmc } from '../../src/drivers/nmea-gps/encode.js';
-import type { DeviceLink, SimulatorDefinition } from '../device.js';
 import { faultOptionsShape } from '../faults.js';
 import { GpsTrackModel, type GpsTrackSample } from '../models/gps-track.js';
 import { SeededRandom } from '../models/random.js';
+import { ggaSentence, rmcSentence } from './nmea-sentences.js';
 import { PeriodicDevice, type PeriodicOptions } from './periodic.js';
 
 /** Options of the simulated GPS receiver (`boards[].simulator` with `device: nmea-gps`). */
@@ -24,19 +24,8 @@ export type NmeaGpsSimulatorOptions = z.infer<z.ZodObject<typeof nmeaGpsSimulato
 
 /** The GGA and RMC sentences (each with CR LF) a receiver prints for one fix epoch. */
 export function nmeaFixSentences(values: GpsTrackSample, epochMs: number, talker = 'GP'): [gga: string, rmc: string] {
-  const gga = formatGga({
-    talker,
-    epochMs,
-    quality: values.fix ? 1 : 0,
-    latitude: values.latitude,
-    longitude: values.longitude,
-    satellites: values.satellites,
-    hdop: values.hdop,
-    altitude: values.altitude,
-    geoidSeparation: values.geoidSeparation,
-  });
-  const rmc = formatRmc({ talker, epochMs, valid: values.fix, latitude: values.latitude, longitude: values.longitude, speed: values.speed, course: values.course });
-  return [gga, rmc];
+  const report = { ...values, talker, epochMs };
+  return [ggaSentence(report), rmcSentence(report)];
 }
 
 const REPLACEMENTS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.-';
@@ -104,12 +93,11 @@ export class NmeaGpsDevice extends PeriodicDevice<GpsTrackSample> {
 }
 
 /** The `nmea-gps` simulator as the config and `fieldnode simulate` know it. */
-export const nmeaGpsSimulator: SimulatorDefinition<typeof nmeaGpsSimulatorShape> = {
+export const nmeaGpsSimulator: TwinDefinition<typeof nmeaGpsSimulatorShape> = {
   device: 'nmea-gps',
   summary: 'NMEA 0183 GPS receiver on a vehicle: GGA and RMC once a second, satellites 6-12, occasional loss of fix, injectable faults',
   defaultBaud: 9600,
   optionsShape: nmeaGpsSimulatorShape,
   create: (options, link, clock) => new NmeaGpsDevice(options, link, clock),
-  checkSensors: (_options, sensors) =>
-    sensors.filter((sensor) => sensor.driver['type'] !== 'nmea-gps').map((sensor) => ({ path: `${sensor.path}.driver.type`, message: 'the simulated GPS speaks nmea-gps' })),
+  readBy: ['nmea-gps'],
 };
