@@ -1,14 +1,49 @@
 /**
  * A BME280 (or BMP280) at register level, as it answers on I2C: chip id, soft reset, the NVM
  * copy after reset, calibration, ctrl_hum/ctrl_meas/config, forced and normal mode with the
- * datasheet's measurement time, and the data registers. Raw ADC words are found from the
- * model's physical values by inverting the datasheet's floating-point compensation (section
- * 8.1), an implementation independent of the driver's fixed-point one, so a test that the
- * driver reads the model's values back checks the driver's arithmetic, not a copy of it.
+ * datasheet's measurement time, and the data registers. Everything here is read from Bosch's
+ * BME280 datasheet (BST-BME280-DS002): the memory map (section 5.3, table 18), the trimming
+ * parameter layout (section 4.2.2, table 16), the measurement time (section 9.1), and the
+ * compensation (section 4.2.3, in its double-precision form of section 8.1). Raw ADC words
+ * are found from the model's physical values by searching the double-precision compensation,
+ * an implementation independent of any fixed-point one, so a reader that gets the model's
+ * values back has done the datasheet's arithmetic, not copied the twin's.
  */
-import type { Bme280Calibration } from '../../src/drivers/bme280/compensate.js';
-import { BME280_CHIP_ID, BME280_REGISTERS as REG, measurementTimeMs } from '../../src/drivers/bme280/chip.js';
 import type { Clock } from '../../src/core/clock.js';
+
+/** Chip ids at register 0xD0 (datasheet 5.4.1; the BMP280 datasheet for 0x58). */
+export const BME280_CHIP_ID = 0x60;
+export const BMP280_CHIP_ID = 0x58;
+
+/** The registers the chip answers at (datasheet table 18). */
+const REG = { calibrationTp: 0x88, chipId: 0xd0, reset: 0xe0, calibrationH: 0xe1, ctrlHum: 0xf2, status: 0xf3, ctrlMeas: 0xf4, config: 0xf5, data: 0xf7 } as const;
+
+/** The trimming parameters burnt into a chip at the factory (datasheet table 16: dig_T1 … dig_H6). */
+export interface Bme280Calibration {
+  readonly T1: number;
+  readonly T2: number;
+  readonly T3: number;
+  readonly P1: number;
+  readonly P2: number;
+  readonly P3: number;
+  readonly P4: number;
+  readonly P5: number;
+  readonly P6: number;
+  readonly P7: number;
+  readonly P8: number;
+  readonly P9: number;
+  /** Humidity trimming; absent on a BMP280, which has no humidity sensor. */
+  readonly H?: { readonly H1: number; readonly H2: number; readonly H3: number; readonly H4: number; readonly H5: number; readonly H6: number };
+}
+
+/**
+ * Datasheet 9.1, the maximum measurement time in ms: 1.25 + 2.3 × osrs_t, plus 2.3 × osrs_p
+ * + 0.575 and 2.3 × osrs_h + 0.575 for the channels measured (oversampling 0 skips one).
+ */
+export function maxMeasurementTimeMs(oversampling: { readonly temperature: number; readonly pressure: number; readonly humidity: number }): number {
+  const channel = (factor: number) => (factor ? 2.3 * factor + 0.575 : 0);
+  return 1.25 + 2.3 * oversampling.temperature + channel(oversampling.pressure) + channel(oversampling.humidity);
+}
 
 /** Physical truth at the sensor. */
 export interface AirSample {
@@ -16,7 +51,6 @@ export interface AirSample {
   readonly pascal: number;
   readonly relativeHumidity: number;
 }
-
 
 /**
  * A real chip's trimming (temperature and pressure from the BMP280 datasheet's worked
@@ -115,7 +149,6 @@ function oversampling(code: number): number {
   return code === 0 ? 0 : Math.min(16, 1 << (code - 1));
 }
 
-
 /** Standby between normal-mode measurements, by t_sb code (BME280 table 27), in ms. */
 const STANDBY_MS = [0.5, 62.5, 125, 250, 500, 1000, 10, 20];
 
@@ -212,7 +245,7 @@ export class SimulatedBme280 implements I2cRegisterDevice {
 
   private durationMs(): number {
     const meas = this.registers[REG.ctrlMeas]!;
-    return measurementTimeMs({ temperature: oversampling(meas >> 5), pressure: oversampling((meas >> 2) & 0x07), humidity: oversampling(this.activeHum) }, true);
+    return maxMeasurementTimeMs({ temperature: oversampling(meas >> 5), pressure: oversampling((meas >> 2) & 0x07), humidity: oversampling(this.activeHum) });
   }
 
   private startMode(mode: number): void {
