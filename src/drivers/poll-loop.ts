@@ -4,6 +4,8 @@
  * only tie up libuv's four file threads.
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
+import type { ProblemCounter } from '../core/problems.js';
+import type { Reading } from '../core/reading.js';
 
 /** A running poll, as drivers and tests drive it. */
 export interface Poller {
@@ -72,4 +74,34 @@ export class PollLoop implements Poller {
       });
     this.inFlight = read;
   }
+}
+
+/** Where a polling driver's results go: the clock it stamps them with, its problem counts, its readings. */
+export interface PollOutput {
+  readonly clock: Clock;
+  readonly problems: Pick<ProblemCounter, 'count'>;
+  emit(reading: Reading): void;
+}
+
+/**
+ * Reads the sensors of one device one after another at every poll, on one loop. Reads never
+ * overlap, which is what a 1-Wire bus needs and costs kernel files nothing; a read that throws
+ * is counted as `read-failed` under its sensor's name, and the sensors after it are still read.
+ */
+export function pollSensorsInTurn<Sensor extends { readonly name: string }>(
+  output: PollOutput,
+  intervalMs: number,
+  sensors: readonly Sensor[],
+  read: (sensor: Sensor, isCurrent: () => boolean) => Promise<void>,
+): Poller {
+  return new PollLoop(output.clock, intervalMs, async (isCurrent) => {
+    for (const sensor of sensors) {
+      if (!isCurrent()) return;
+      try {
+        await read(sensor, isCurrent);
+      } catch (error) {
+        if (isCurrent()) output.problems.count('read-failed', `${sensor.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  });
 }
