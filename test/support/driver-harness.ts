@@ -2,7 +2,10 @@ import { VirtualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { ProblemCounter } from '../../src/core/problems.js';
 import type { Reading } from '../../src/core/reading.js';
-import type { BytesDriverDefinition, BytesDriverInstance, DriverContext, SensorBinding } from '../../src/drivers/driver.js';
+import type { BytesDriverDefinition, BytesDriverInstance, DriverContext, DriverInstance, HostContext, HostDriverDefinition, PinsContext, PinsDriverDefinition, SensorBinding } from '../../src/drivers/driver.js';
+import type { PinIo, Pins } from '../../src/transports/johnny-five.js';
+import type { I2cBuses } from '../../src/transports/pi/i2c.js';
+import type { PiFiles } from '../../src/transports/pi/sysfs.js';
 
 /** A bytes driver instance on a virtual clock, with everything it emits, counts and writes kept for assertions. */
 export interface DriverHarness {
@@ -75,4 +78,135 @@ export function harness<DeviceOptions, SensorOptions>(
       instance.onBytes(Buffer.from(chunk));
     },
   };
+}
+
+/** A pins or host driver instance on a virtual clock, with what it emits and counts kept for assertions. */
+export interface InstanceHarness {
+  readonly clock: VirtualClock;
+  readonly problems: ProblemCounter;
+  readonly readings: Reading[];
+  readonly instance: DriverInstance;
+}
+
+/** The files and I2C buses a host driver reads. */
+export interface HostAccess {
+  files: PiFiles;
+  i2c: I2cBuses;
+}
+
+/**
+ * Builds a host driver for one device, reading the given files and I2C buses (in-memory ones,
+ * or a FakePiRoot's: made from the harness's clock, so the simulated Pi runs on its virtual time).
+ */
+export function hostHarness<DeviceOptions, SensorOptions>(
+  definition: HostDriverDefinition,
+  device: DeviceOptions,
+  sensors: readonly HarnessSensor<SensorOptions>[],
+  access: HostAccess | ((clock: VirtualClock) => HostAccess),
+  start = Date.UTC(2026, 5, 1, 12),
+): InstanceHarness {
+  const base = baseContext(start);
+  const { files, i2c } = typeof access === 'function' ? access(base.clock) : access;
+  const create = definition.create as (device: unknown, context: HostContext) => DriverInstance;
+  const instance = create({ boardId: 'board', path: 'boards[0]', options: device, sensors: sensorBindings(sensors) }, { ...base, files, i2c });
+  return { clock: base.clock, problems: base.problems, readings: base.readings, instance };
+}
+
+/** A pins driver instance with the fake pins it is given while its board is ready. */
+export interface PinsHarness extends InstanceHarness {
+  readonly pins: FakePins;
+  /** Whether the board is ready: while it is not, the driver gets no pins. */
+  ready: boolean;
+}
+
+/** Builds a pins driver for one device on fake pins; `ready` starts true, as after a board's 'ready'. */
+export function pinsHarness<DeviceOptions, SensorOptions>(
+  definition: PinsDriverDefinition,
+  device: DeviceOptions,
+  sensors: readonly HarnessSensor<SensorOptions>[],
+  start = Date.UTC(2026, 5, 1, 12),
+): PinsHarness {
+  const base = baseContext(start);
+  const pins = new FakePins();
+  const harness = { clock: base.clock, problems: base.problems, readings: base.readings, pins, ready: true } as PinsHarness & { instance: DriverInstance };
+  const create = definition.create as (device: unknown, context: PinsContext) => DriverInstance;
+  harness.instance = create({ boardId: 'board', path: 'boards[0]', options: device, sensors: sensorBindings(sensors) }, { ...base, pins: () => (harness.ready ? pins : undefined) });
+  return harness;
+}
+
+/** A johnny-five component the fake pins made, whose reports the test sends. */
+export class FakeComponent {
+  celsius = Number.NaN;
+  value = 0;
+  disabled = false;
+  private listeners: (() => void)[] = [];
+
+  constructor(readonly kind: 'thermometer' | 'analogInput', readonly options: { pin: string | number; freq: number; controller?: string }) {}
+
+  on(_event: 'data', listener: () => void): this {
+    this.listeners.push(listener);
+    return this;
+  }
+
+  removeAllListeners(): this {
+    this.listeners = [];
+    return this;
+  }
+
+  disable(): void {
+    this.disabled = true;
+  }
+
+  /** Sends one 'data' report, as johnny-five does every `freq` ms. */
+  report(reading: { celsius?: number; value?: number }): void {
+    if (reading.celsius !== undefined) this.celsius = reading.celsius;
+    if (reading.value !== undefined) this.value = reading.value;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+/**
+ * Pins in memory: the digital levels a test sets reach the drivers' digitalRead listeners, as
+ * an IO plugin reports them, and the components made are kept to send reports through.
+ */
+export class FakePins implements Pins {
+  /** Pins the board does not have: pinMode on one throws, as the Pi's IO plugin does. */
+  readonly missing = new Set<number>();
+  readonly modes = new Map<number, number>();
+  readonly components: FakeComponent[] = [];
+  private readonly readers = new Map<number, ((value: number) => void)[]>();
+
+  readonly io: PinIo = {
+    MODES: { INPUT: 0, OUTPUT: 1, ANALOG: 2, PWM: 3, SERVO: 4, PULLUP: 11 },
+    pinMode: (pin, mode) => {
+      if (this.missing.has(pin)) throw new Error(`pin ${pin} does not exist on this board`);
+      this.modes.set(pin, mode);
+    },
+    digitalRead: (pin, listener) => {
+      this.readers.set(pin, [...(this.readers.get(pin) ?? []), listener]);
+    },
+  };
+
+  thermometer(options: { controller: string; pin: string | number; freq: number }): FakeComponent {
+    return this.add(new FakeComponent('thermometer', options));
+  }
+
+  analogInput(options: { pin: string | number; freq: number }): FakeComponent {
+    return this.add(new FakeComponent('analogInput', options));
+  }
+
+  /** Reports a level on a pin to every listener of it (an IO plugin reports each change, and once at first). */
+  level(pin: number, value: 0 | 1): void {
+    for (const listener of this.readers.get(pin) ?? []) listener(value);
+  }
+
+  /** How many digitalRead listeners a pin has, so tests see a replug does not pile them up. */
+  listeners(pin: number): number {
+    return this.readers.get(pin)?.length ?? 0;
+  }
+
+  private add(component: FakeComponent): FakeComponent {
+    this.components.push(component);
+    return component;
+  }
 }
