@@ -1,13 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import { ProblemCounter } from '../../../src/core/problems.js';
-import type { Reading } from '../../../src/core/reading.js';
+import { z } from 'zod';
 import { dallasCrc8, decodeW1Slave, encodeW1Slave, milliCelsiusFromScratchpad, scratchpadFor } from '../../../src/drivers/ds18b20/decode.js';
 import { ds18b20Driver } from '../../../src/drivers/ds18b20/index.js';
 import { SimulatedI2cBuses } from '../../../simulators/pi/i2c-bus.js';
-import { harness } from '../../support/driver-harness.js';
+import { hostHarness } from '../../support/driver-harness.js';
 import { PROPERTY_RUNS } from '../frame-properties.js';
 
 /** Reads as the kernel prints them: a DS18B20 at 23.125 °C, and its power-on reset value. */
@@ -98,36 +95,28 @@ describe('ds18b20 decoder', () => {
 });
 
 describe('ds18b20 driver definition', () => {
-  const sensors: [string, string, { sensorId: string; intervalMs: number }][] = [['water', 'Cel', { sensorId: '28-0316a2795cff', intervalMs: 10_000 }]];
+  const files = { description: 'test', readText: async () => at23, list: async () => [], space: async () => ({ freeBytes: 0, totalBytes: 0 }) };
 
-  it('says so when its board gives it no files, and stays idle', () => {
-    const under = harness(ds18b20Driver, sensors);
-    expect(under.instance.framing).toEqual({ kind: 'bytes' });
-    under.instance.onOpen?.();
-    expect(under.problems.snapshot()).toEqual({ 'no-file-access': 1 });
-    expect(under.clock.pendingTimers()).toBe(0);
+  it('takes its interval once for the bus and a sensor id per sensor', () => {
+    expect(z.strictObject(ds18b20Driver.deviceShape).parse({})).toEqual({ intervalMs: 10_000 });
+    expect(z.strictObject(ds18b20Driver.sensorShape).safeParse({ sensorId: '28-0316a2795cff', intervalMs: 1000 }).success).toBe(false);
+    expect(z.strictObject(ds18b20Driver.sensorShape).safeParse({ sensorId: '28-0316A2795CFF' }).success).toBe(false);
   });
 
-  it('refuses one sensor read twice on a board', () => {
-    const binding = (path: string) => ({ name: path, unit: 'Cel', path, options: { sensorId: '28-0316a2795cff', intervalMs: 10_000 } });
-    expect(ds18b20Driver.checkBoard?.([binding('sensors[0]'), binding('sensors[1]')])).toEqual([
-      { path: 'sensors[1].driver.sensorId', message: '28-0316a2795cff is already read by sensors[0]' },
-    ]);
+  it('refuses one sensor read twice on a device, at the second one\'s sensorId', () => {
+    const sensor = (index: number) => ({ name: `t${index}`, unit: 'Cel', path: `boards[2].sensors[${index}]`, options: { sensorId: '28-0316a2795cff' } });
+    const device = { boardId: 'probes', path: 'boards[2]', options: { intervalMs: 10_000 }, sensors: [sensor(0), sensor(1)] };
+    expect(ds18b20Driver.checkDevice?.(device)).toEqual([{ path: 'boards[2].sensors[1].sensorId', message: '28-0316a2795cff is already read by boards[2].sensors[0]' }]);
   });
 
   it('polls through the files its context carries, from open to close', async () => {
-    const clock = new VirtualClock();
-    const problems = new ProblemCounter(silentLogger, clock);
-    const readings: Reading[] = [];
-    const files = { description: 'test', readText: async () => at23, list: async () => [], space: async () => ({ freeBytes: 0, totalBytes: 0 }) };
-    const bindings = sensors.map(([name, unit, options], index) => ({ name, unit, options, path: `sensors[${index}]` }));
-    const context = { clock, logger: silentLogger, problems, emit: (reading: Reading) => void readings.push(reading), write: async () => {}, files, i2c: new SimulatedI2cBuses() };
-    const instance = ds18b20Driver.create(bindings, context);
-    instance.onOpen?.();
-    clock.advance(0);
+    const under = hostHarness(ds18b20Driver, { intervalMs: 10_000 }, [['water', 'Cel', { sensorId: '28-0316a2795cff' }]], { files, i2c: new SimulatedI2cBuses() });
+    expect(under.clock.pendingTimers()).toBe(0);
+    under.instance.onOpen?.();
+    under.clock.advance(0);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(readings).toEqual([{ name: 'water', unit: 'Cel', value: 23.125, time: clock.now() }]);
-    instance.onClose?.();
-    expect(clock.pendingTimers()).toBe(0);
+    expect(under.readings).toEqual([{ name: 'water', unit: 'Cel', value: 23.125, time: under.clock.now() }]);
+    under.instance.onClose?.();
+    expect(under.clock.pendingTimers()).toBe(0);
   });
 });

@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/core/clock.js';
 import type { Reading } from '../../../src/core/reading.js';
 import { createDs18b20Poller } from '../../../src/drivers/ds18b20/index.js';
-import type { Ds18b20Options } from '../../../src/drivers/ds18b20/schema.js';
+import type { Ds18b20SensorOptions } from '../../../src/drivers/ds18b20/schema.js';
+import { SysfsRoot, type PiFiles } from '../../../src/transports/pi/sysfs.js';
+import { encodeW1Slave, scratchpadFor } from '../../../src/drivers/ds18b20/decode.js';
 import { FakePiRoot, type PiFault } from '../../../simulators/pi/fake-root.js';
 
 const RIVER = '28-0316a2795cff';
@@ -20,7 +22,7 @@ function recorder() {
 }
 
 function binding(name: string, sensorId: string, path: string) {
-  return { name, unit: 'Cel', path, options: { sensorId, intervalMs: POLL_MS } satisfies Ds18b20Options };
+  return { name, unit: 'Cel', path, options: { sensorId } satisfies Ds18b20SensorOptions };
 }
 
 describe('ds18b20 poller on a simulated Pi', () => {
@@ -34,7 +36,7 @@ describe('ds18b20 poller on a simulated Pi', () => {
     root.start();
     const readings: Reading[] = [];
     const problems = recorder();
-    const poller = createDs18b20Poller({ root: root.files(), clock, problems, emit: (reading) => readings.push(reading), sensors: [binding('water', RIVER, 'sensors[0]'), binding('box', BOX, 'sensors[1]')] });
+    const poller = createDs18b20Poller({ files: root.files(), intervalMs: POLL_MS, clock, problems, emit: (reading) => readings.push(reading), sensors: [binding('water', RIVER, 'sensors[0]'), binding('box', BOX, 'sensors[1]')] });
     poller.start();
     /** Moves to the next poll; a fault injected 1 s before it is still in the files when it reads. */
     const poll = async (fault?: PiFault) => {
@@ -100,7 +102,7 @@ describe('ds18b20 poller on a simulated Pi', () => {
     cleanups.push(() => rmSync(empty, { recursive: true, force: true }));
     const clock = new VirtualClock();
     const problems = recorder();
-    const poller = createDs18b20Poller({ root: empty, clock, problems, emit: () => {}, sensors: [binding('water', RIVER, 'sensors[0]')] });
+    const poller = createDs18b20Poller({ files: new SysfsRoot(empty), intervalMs: POLL_MS, clock, problems, emit: () => {}, sensors: [binding('water', RIVER, 'sensors[0]')] });
     poller.start();
     clock.advance(0);
     await poller.settled();
@@ -108,5 +110,38 @@ describe('ds18b20 poller on a simulated Pi', () => {
       'missing-sensor: water (28-0316a2795cff): /sys/bus/w1/devices does not exist: enable 1-Wire (dtoverlay=w1-gpio in config.txt, or raspi-config) and reboot',
     ]);
     poller.stop();
+  });
+
+  it('reads the sensors of the bus one after another, and a read that fails does not keep the next from being read', async () => {
+    const clock = new VirtualClock();
+    const problems = recorder();
+    const readings: Reading[] = [];
+    let reading = 0;
+    let most = 0;
+    const files: PiFiles = {
+      description: 'a slow bus',
+      list: async () => [],
+      space: async () => ({ freeBytes: 0, totalBytes: 0 }),
+      readText: async (path) => {
+        most = Math.max(most, ++reading);
+        await new Promise((resolve) => setImmediate(resolve));
+        reading--;
+        if (path.includes(RIVER)) throw new Error('EIO: i/o error');
+        return encodeW1Slave(scratchpadFor(0x0172));
+      },
+    };
+    const poller = createDs18b20Poller({ files, intervalMs: POLL_MS, clock, problems, emit: (reading) => readings.push(reading), sensors: [binding('water', RIVER, 'sensors[0]'), binding('box', BOX, 'sensors[1]')] });
+    poller.start();
+    clock.advance(0);
+    await poller.settled();
+    clock.advance(POLL_MS);
+    await poller.settled();
+    poller.stop();
+    expect(most).toBe(1);
+    expect(readings.map((reading) => [reading.name, reading.value])).toEqual([
+      ['box', 23.125],
+      ['box', 23.125],
+    ]);
+    expect(problems.details).toEqual([`read-failed: water (${RIVER}): EIO: i/o error`, `read-failed: water (${RIVER}): EIO: i/o error`]);
   });
 });
