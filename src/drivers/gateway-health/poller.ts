@@ -2,14 +2,11 @@
  * Reads the gateway's own health from the kernel's files on the injected clock: CPU
  * temperature, load, memory, disk, uptime, and the firmware's under-voltage and throttling flags.
  */
-import type { Clock } from '../../core/clock.js';
-import type { ProblemCounter } from '../../core/problems.js';
-import type { Reading } from '../../core/reading.js';
-import { PollLoop, type Poller } from '../poll-loop.js';
-import { PiFileError, SysfsRoot, type PiFiles } from '../../transports/pi/sysfs.js';
+import { PiFileError, type PiFiles } from '../../transports/pi/sysfs.js';
 import type { SensorBinding } from '../driver.js';
+import { pollSensorsInTurn, type PollOutput, type Poller } from '../poll-loop.js';
 import { isSlowedDown, memoryUsedPercent, parseAlarm, parseLoadAverage, parseMemoryInfo, parseThermalZone, parseThrottled, parseUptime, type Parsed, type ThrottleFlags } from './decode.js';
-import type { GatewayHealthField, GatewayHealthOptions } from './schema.js';
+import type { GatewayHealthField, GatewayHealthSensorOptions } from './schema.js';
 
 /** The files read, as they are on a Raspberry Pi (4 and earlier; see `findThrottled` for others). */
 export const HEALTH_FILES = {
@@ -23,13 +20,11 @@ export const HEALTH_FILES = {
   hwmon: '/sys/class/hwmon',
 } as const;
 
-export interface GatewayHealthPollerOptions {
-  /** The Pi's files, or the directory they are under (`/` on a gateway). */
-  readonly root: PiFiles | string;
-  readonly clock: Clock;
-  readonly problems: Pick<ProblemCounter, 'count'>;
-  emit(reading: Reading): void;
-  readonly sensors: readonly SensorBinding<GatewayHealthOptions>[];
+/** What a health poll needs: the gateway's files, how often to read, the values to read, and where results go. */
+export interface GatewayHealthPollerOptions extends PollOutput {
+  readonly files: PiFiles;
+  readonly intervalMs: number;
+  readonly sensors: readonly SensorBinding<GatewayHealthSensorOptions>[];
 }
 
 /** A value that could not be read, under the problem kind it is counted as. */
@@ -43,38 +38,23 @@ class HealthProblem extends Error {
 }
 
 /**
- * Polls each configured health value at its own interval. Missing files, unreadable files
+ * Polls every configured health value once per interval. Missing files, unreadable files
  * and contents that do not parse are counted (missing-file, read-failed, malformed), never thrown.
  */
 export function createGatewayHealthPoller(options: GatewayHealthPollerOptions): Poller {
-  const sources = new HealthSources(typeof options.root === 'string' ? new SysfsRoot(options.root) : options.root);
-  const loops = options.sensors.map(
-    (sensor) =>
-      new PollLoop(
-        options.clock,
-        sensor.options.intervalMs,
-        async (isCurrent) => {
-          let value: number | boolean;
-          try {
-            value = await sources.read(sensor.options.field, sensor.options.path);
-          } catch (error) {
-            if (!isCurrent()) return;
-            const problem = error instanceof HealthProblem ? error : new HealthProblem('read-failed', (error as Error).message);
-            options.problems.count(problem.kind, `${sensor.name}: ${problem.message}`);
-            return;
-          }
-          if (isCurrent()) options.emit({ name: sensor.name, unit: sensor.unit, value, time: options.clock.now() });
-        },
-        (error) => options.problems.count('read-failed', `${sensor.name}: ${(error as Error).message}`),
-      ),
-  );
-  return {
-    start: () => loops.forEach((loop) => loop.start()),
-    stop: () => loops.forEach((loop) => loop.stop()),
-    settled: async () => {
-      await Promise.all(loops.map((loop) => loop.settled()));
-    },
-  };
+  const sources = new HealthSources(options.files);
+  return pollSensorsInTurn(options, options.intervalMs, options.sensors, async (sensor, isCurrent) => {
+    let value: number | boolean;
+    try {
+      value = await sources.read(sensor.options.field, sensor.options.path);
+    } catch (error) {
+      // Anything else is counted as read-failed by the loop.
+      if (!(error instanceof HealthProblem)) throw error;
+      if (isCurrent()) options.problems.count(error.kind, `${sensor.name}: ${error.message}`);
+      return;
+    }
+    if (isCurrent()) options.emit({ name: sensor.name, unit: sensor.unit, value, time: options.clock.now() });
+  });
 }
 
 /** Where each value comes from, with the firmware files found once and remembered. */

@@ -17,19 +17,24 @@ export const gatewayHealthFields = [
 
 export type GatewayHealthField = (typeof gatewayHealthFields)[number];
 
-/** Options of one health value (`sensors[].driver` with `type: gateway-health`). */
-export const gatewayHealthOptionsShape = {
+/** Options of the gateway's health as one device (`boards[].device` with `type: gateway-health`). */
+export const gatewayHealthDeviceShape = {
+  intervalMs: z.number().int().min(1000).max(86_400_000).default(60_000).describe('how often every value of the device is read, in ms'),
+};
+
+/** Options of one health value (`boards[].sensors[]`). */
+export const gatewayHealthSensorShape = {
   field: z
     .enum(gatewayHealthFields)
     .describe('cpu_temperature (Cel), load1/load5/load15, memory_available (B), memory_used_ratio (%), disk_free (B), uptime (s), under_voltage, under_voltage_since_boot, throttled (booleans)'),
-  intervalMs: z.number().int().min(1000).max(86_400_000).default(60_000).describe('how often the value is read, in ms'),
   path: z.string().regex(/^\//, 'an absolute path, e.g. /var/lib/fieldnode').optional().describe('disk_free only: a path on the filesystem to measure (default /)'),
 };
 
-export type GatewayHealthOptions = z.infer<z.ZodObject<typeof gatewayHealthOptionsShape>>;
+export type GatewayHealthDeviceOptions = z.infer<z.ZodObject<typeof gatewayHealthDeviceShape>>;
+export type GatewayHealthSensorOptions = z.infer<z.ZodObject<typeof gatewayHealthSensorShape>>;
 
 /** `path` means something for disk_free only; elsewhere it would be silently ignored. */
-export function refineGatewayHealthOptions(options: GatewayHealthOptions, ctx: z.RefinementCtx): void {
+export function refineGatewayHealthSensor(options: GatewayHealthSensorOptions, ctx: z.RefinementCtx): void {
   if (options.path !== undefined && options.field !== 'disk_free') {
     ctx.addIssue({ code: 'custom', path: ['path'], message: `path applies to disk_free only, not ${options.field}` });
   }

@@ -14,7 +14,8 @@ import {
   throttleFlags,
 } from '../../../src/drivers/gateway-health/decode.js';
 import { gatewayHealthDriver } from '../../../src/drivers/gateway-health/index.js';
-import { harness } from '../../support/driver-harness.js';
+import { SimulatedI2cBuses } from '../../../simulators/pi/i2c-bus.js';
+import { hostHarness } from '../../support/driver-harness.js';
 import { PROPERTY_RUNS } from '../frame-properties.js';
 
 /** The start of /proc/meminfo on a 4 GB Pi 4 running 64-bit Raspberry Pi OS. */
@@ -96,17 +97,39 @@ describe('gateway-health parsers', () => {
 });
 
 describe('gateway-health driver definition', () => {
-  const options = z.strictObject(gatewayHealthDriver.optionsShape).superRefine((value, ctx) => gatewayHealthDriver.refineOptions?.(value, ctx));
+  const sensor = z.strictObject(gatewayHealthDriver.sensorShape).superRefine((value, ctx) => gatewayHealthDriver.refineSensor?.(value, ctx));
 
   it('takes path for disk_free only', () => {
-    expect(options.safeParse({ field: 'disk_free', path: '/var/lib/fieldnode' }).success).toBe(true);
-    expect(options.safeParse({ field: 'load1', path: '/var' }).error?.issues.map((issue) => issue.message)).toEqual(['path applies to disk_free only, not load1']);
-    expect(options.parse({ field: 'load1' })).toEqual({ field: 'load1', intervalMs: 60_000 });
+    expect(sensor.safeParse({ field: 'disk_free', path: '/var/lib/fieldnode' }).success).toBe(true);
+    expect(sensor.safeParse({ field: 'load1', path: '/var' }).error?.issues.map((issue) => issue.message)).toEqual(['path applies to disk_free only, not load1']);
+    expect(sensor.parse({ field: 'load1' })).toEqual({ field: 'load1' });
   });
 
-  it('says so when its board gives it no files', () => {
-    const under = harness(gatewayHealthDriver, [['cpu', 'Cel', { field: 'cpu_temperature', intervalMs: 60_000 }]]);
+  it('reads every value at the interval of its device', () => {
+    expect(z.strictObject(gatewayHealthDriver.deviceShape).parse({})).toEqual({ intervalMs: 60_000 });
+    expect(sensor.safeParse({ field: 'load1', intervalMs: 5000 }).success).toBe(false);
+  });
+
+  it('polls the files its context carries from open to close, every value of the device at each poll', async () => {
+    const files = {
+      description: 'test',
+      readText: async (path: string) => (path === '/proc/loadavg' ? '0.52 0.58 0.59 1/389 12345\n' : '350735.47 234388.90\n'),
+      list: async () => [],
+      space: async () => ({ freeBytes: 0, totalBytes: 0 }),
+    };
+    const under = hostHarness(gatewayHealthDriver, { intervalMs: 60_000 }, [['load', undefined, { field: 'load1' }], ['up', 's', { field: 'uptime' }]], { files, i2c: new SimulatedI2cBuses() });
     under.instance.onOpen?.();
-    expect(under.problems.snapshot()).toEqual({ 'no-file-access': 1 });
+    for (let poll = 0; poll < 2; poll++) {
+      under.clock.advance(poll === 0 ? 0 : 60_000);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(under.readings.map((reading) => [reading.name, reading.value, reading.time - under.readings[0]!.time])).toEqual([
+      ['load', 0.52, 0],
+      ['up', 350735.47, 0],
+      ['load', 0.52, 60_000],
+      ['up', 350735.47, 60_000],
+    ]);
+    under.instance.onClose?.();
+    expect(under.clock.pendingTimers()).toBe(0);
   });
 });

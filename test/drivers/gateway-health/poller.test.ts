@@ -46,8 +46,8 @@ describe('gateway-health poller on a simulated Pi', () => {
     root.start();
     const readings: Reading[] = [];
     const problems = recorder();
-    const sensors = fields.map((field, index) => ({ name: field, unit: undefined, path: `sensors[${index}]`, options: { field, intervalMs: POLL_MS } }));
-    const poller = createGatewayHealthPoller({ root: root.files(), clock, problems, emit: (reading) => readings.push(reading), sensors });
+    const sensors = fields.map((field, index) => ({ name: field, unit: undefined, path: `sensors[${index}]`, options: { field } }));
+    const poller = createGatewayHealthPoller({ files: root.files(), intervalMs: POLL_MS, clock, problems, emit: (reading) => readings.push(reading), sensors });
     poller.start();
     const poll = async (fault?: PiFault) => {
       clock.advance(POLL_MS - 5000);
