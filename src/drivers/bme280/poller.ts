@@ -1,25 +1,21 @@
 /**
- * Reads BME280 chips on the Pi's I2C buses: one poll loop per chip, one forced measurement
- * per poll, and every configured field of that chip emitted from that one measurement.
+ * Reads a BME280 chip on one of the Pi's I2C buses: one forced measurement per poll, and
+ * every configured field of the chip emitted from that one measurement.
  * Failures are counted by cause and the chip is set up afresh at the next poll, so a sensor
  * rewired or swapped while running is picked up without a restart.
  */
-import type { Clock } from '../../core/clock.js';
-import type { ProblemCounter } from '../../core/problems.js';
-import type { Reading } from '../../core/reading.js';
 import { DeviceError } from '../../core/errors.js';
 import { hexAddress, type I2cBuses } from '../../transports/pi/i2c.js';
-import { PollLoop, type Poller } from '../poll-loop.js';
 import type { SensorBinding } from '../driver.js';
+import { PollLoop, type PollOutput, type Poller } from '../poll-loop.js';
 import { Bme280Chip, type ChipMeasurement } from './chip.js';
-import { chipKey, type Bme280Options } from './schema.js';
+import type { Bme280DeviceOptions, Bme280SensorOptions } from './schema.js';
 
-export interface Bme280PollerOptions {
+/** What a BME280 poll needs: the buses, the chip's settings, its sensors, and where results go. */
+export interface Bme280PollerOptions extends PollOutput {
   readonly i2c: I2cBuses;
-  readonly clock: Clock;
-  readonly problems: Pick<ProblemCounter, 'count'>;
-  emit(reading: Reading): void;
-  readonly sensors: readonly SensorBinding<Bme280Options>[];
+  readonly chip: Bme280DeviceOptions;
+  readonly sensors: readonly SensorBinding<Bme280SensorOptions>[];
 }
 
 /** The datasheet's operating range; a value outside it is a fault, not weather. */
@@ -29,14 +25,15 @@ const OPERATING_RANGE = {
   humidity: [0, 100],
 } as const;
 
+/** Measures the chip once per interval and emits each configured field from that one measurement. */
 export function createBme280Poller(options: Bme280PollerOptions): Poller {
-  const byChip = new Map<string, SensorBinding<Bme280Options>[]>();
-  for (const sensor of options.sensors) byChip.set(chipKey(sensor.options), [...(byChip.get(chipKey(sensor.options)) ?? []), sensor]);
-  const loops = [...byChip.values()].map((sensors) => {
-    const { bus, address, intervalMs, oversampling } = sensors[0]!.options;
-    const chip = new Bme280Chip(options.i2c.bus(bus), address, { oversampling: { temperature: oversampling, pressure: oversampling, humidity: oversampling } }, options.clock);
-    const label = `BME280 on I2C bus ${bus} at ${hexAddress(address)}`;
-    return new PollLoop(options.clock, intervalMs, async (isCurrent) => {
+  const { bus, address, intervalMs, oversampling } = options.chip;
+  const chip = new Bme280Chip(options.i2c.bus(bus), address, { oversampling: { temperature: oversampling, pressure: oversampling, humidity: oversampling } }, options.clock);
+  const label = `BME280 on I2C bus ${bus} at ${hexAddress(address)}`;
+  return new PollLoop(
+    options.clock,
+    intervalMs,
+    async (isCurrent) => {
       let measurement: ChipMeasurement;
       try {
         measurement = await chip.measure();
@@ -47,21 +44,15 @@ export function createBme280Poller(options: Bme280PollerOptions): Poller {
         else options.problems.count('read-failed', `${label}: ${(error as Error).message}`);
         return;
       }
-      if (isCurrent()) emitFields(measurement, sensors, label, options);
-    });
-  });
-  return {
-    start: () => loops.forEach((loop) => loop.start()),
-    stop: () => loops.forEach((loop) => loop.stop()),
-    settled: async () => {
-      await Promise.all(loops.map((loop) => loop.settled()));
+      if (isCurrent()) emitFields(measurement, label, options);
     },
-  };
+    (error) => options.problems.count('read-failed', `${label}: ${(error as Error).message}`),
+  );
 }
 
-function emitFields(measurement: ChipMeasurement, sensors: readonly SensorBinding<Bme280Options>[], label: string, options: Bme280PollerOptions): void {
+function emitFields(measurement: ChipMeasurement, label: string, options: Bme280PollerOptions): void {
   const time = options.clock.now();
-  for (const sensor of sensors) {
+  for (const sensor of options.sensors) {
     const { field } = sensor.options;
     const value = field === 'temperature' ? measurement.celsius : field === 'pressure' ? measurement.pascal : measurement.relativeHumidity;
     if (value === undefined) {

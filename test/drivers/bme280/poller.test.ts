@@ -1,15 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { systemClock } from '../../../src/core/clock.js';
 import type { Reading } from '../../../src/core/reading.js';
 import { createBme280Poller } from '../../../src/drivers/bme280/index.js';
 import { bme280Driver } from '../../../src/drivers/bme280/index.js';
-import type { Bme280Options } from '../../../src/drivers/bme280/schema.js';
+import type { Bme280DeviceOptions, Bme280SensorOptions } from '../../../src/drivers/bme280/schema.js';
 import { I2cDevBuses } from '../../../src/transports/pi/i2c-dev.js';
 import { I2cError } from '../../../src/transports/pi/i2c.js';
 import { SimulatedBme280 } from '../../../simulators/pi/bme280.js';
 import { FakePiRoot } from '../../../simulators/pi/fake-root.js';
 import { SimulatedI2cBuses } from '../../../simulators/pi/i2c-bus.js';
 import { waitUntil } from '../../support/collector.js';
+import { hostHarness } from '../../support/driver-harness.js';
 import { describeWithOptionalModule } from '../../support/optional-modules.js';
 
 const INTERVAL_MS = 100;
@@ -20,20 +22,25 @@ function recorder() {
   return { counts, details, count: (kind: string, detail?: string) => void ((counts[kind] = (counts[kind] ?? 0) + 1), details.push(`${kind}: ${detail}`)) };
 }
 
-function sensors(fields: Bme280Options['field'][], options: Partial<Bme280Options> = {}) {
+/** Bus 1, address 0x76, polled every INTERVAL_MS, unless told otherwise. */
+function chipSettings(options: Partial<Bme280DeviceOptions> = {}): Bme280DeviceOptions {
+  return { bus: 1, address: 0x76, intervalMs: INTERVAL_MS, oversampling: 1, ...options };
+}
+
+function sensors(fields: Bme280SensorOptions['field'][]) {
   const units = { temperature: 'Cel', pressure: 'Pa', humidity: '%RH' } as const;
-  return fields.map((field, index) => ({ name: field, unit: units[field], path: `sensors[${index}]`, options: { field, bus: 1, address: 0x76, intervalMs: INTERVAL_MS, oversampling: 1, ...options } as Bme280Options }));
+  return fields.map((field, index) => ({ name: field, unit: units[field], path: `boards[0].sensors[${index}]`, options: { field } }));
 }
 
 describe('bme280 on a simulated I2C bus', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
-  function setUp(chip: 'bme280' | 'bmp280' = 'bme280', fields: Bme280Options['field'][] = ['temperature', 'pressure', 'humidity']) {
+  function setUp(chip: 'bme280' | 'bmp280' = 'bme280', fields: Bme280SensorOptions['field'][] = ['temperature', 'pressure', 'humidity']) {
     const root = new FakePiRoot({ seed: 11, clock: systemClock, bme280: [{ bus: 1, address: 0x76, chip }] });
     const readings: Reading[] = [];
     const problems = recorder();
-    const poller = createBme280Poller({ i2c: root.i2c(), clock: systemClock, problems, emit: (reading) => readings.push(reading), sensors: sensors(fields) });
+    const poller = createBme280Poller({ i2c: root.i2c(), chip: chipSettings(), clock: systemClock, problems, emit: (reading) => readings.push(reading), sensors: sensors(fields) });
     cleanups.push(() => {
       poller.stop();
       root.dispose();
@@ -97,15 +104,13 @@ describe('bme280 on a simulated I2C bus', () => {
     buses.attach(1, 0x77, stranger);
     const problems = recorder();
     const readings: Reading[] = [];
-    const poller = createBme280Poller({
-      i2c: buses,
-      clock: systemClock,
-      problems,
-      emit: (reading) => readings.push(reading),
-      sensors: [...sensors(['temperature'], { address: 0x77 }), ...sensors(['pressure'], { bus: 3 })],
-    });
-    poller.start();
-    cleanups.push(() => poller.stop());
+    const pollers = [chipSettings({ address: 0x77 }), chipSettings({ bus: 3 })].map((settings) =>
+      createBme280Poller({ i2c: buses, chip: settings, clock: systemClock, problems, emit: (reading) => readings.push(reading), sensors: sensors(['temperature']) }),
+    );
+    for (const poller of pollers) {
+      poller.start();
+      cleanups.push(() => poller.stop());
+    }
     await waitUntil(() => problems.counts['wrong-chip'] !== undefined && problems.counts['no-bus'] !== undefined, 5000);
     expect(problems.details).toEqual(
       expect.arrayContaining([
@@ -116,13 +121,41 @@ describe('bme280 on a simulated I2C bus', () => {
     expect(readings).toEqual([]);
   });
 
-  it('refuses two readers of one field and fields of one chip that disagree on timing', () => {
-    const bindings = sensors(['temperature', 'temperature', 'pressure']);
-    const problems = bme280Driver.checkBoard!([bindings[0]!, bindings[1]!, { ...bindings[2]!, options: { ...bindings[2]!.options, intervalMs: 5000 } }]);
-    expect(problems).toEqual([
-      { path: 'sensors[1].driver.field', message: 'temperature of this chip is already read by sensors[0]' },
-      { path: 'sensors[2].driver.intervalMs', message: 'fields of one chip share intervalMs: sensors[0] has 100' },
-    ]);
+  it('refuses two readers of one field of the chip', () => {
+    const device = { boardId: 'air', path: 'boards[0]', options: chipSettings(), sensors: sensors(['temperature', 'pressure', 'temperature']) };
+    expect(bme280Driver.checkDevice?.(device)).toEqual([{ path: 'boards[0].sensors[2].field', message: 'temperature of this chip is already read by boards[0].sensors[0]' }]);
+  });
+
+  it('takes bus, address, interval and oversampling once for the chip, and a field per sensor', () => {
+    expect(z.strictObject(bme280Driver.deviceShape).parse({})).toEqual({ bus: 1, address: 0x76, intervalMs: 10_000, oversampling: 1 });
+    expect(z.strictObject(bme280Driver.sensorShape).safeParse({ field: 'pressure', intervalMs: 1000 }).success).toBe(false);
+  });
+
+  it('measures through the buses its context carries, from open to close', async () => {
+    let root: FakePiRoot | undefined;
+    const under = hostHarness(bme280Driver, chipSettings(), [['air_pressure', 'Pa', { field: 'pressure' }]], (clock) => {
+      root = new FakePiRoot({ seed: 11, clock, bme280: [{ bus: 1, address: 0x76, chip: 'bme280' }] });
+      return { files: root.files(), i2c: root.i2c() };
+    });
+    cleanups.push(() => root!.dispose());
+    /** Moves the harness's virtual time on in small steps, letting the chip's I/O run between them. */
+    const run = async (ms: number) => {
+      for (let elapsed = 0; elapsed < ms; elapsed += 5) {
+        under.clock.advance(5);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    under.instance.onOpen?.();
+    cleanups.push(() => under.instance.onClose?.());
+    await run(2 * INTERVAL_MS);
+    expect(under.readings.length).toBeGreaterThanOrEqual(2);
+    expect(under.readings[0]).toMatchObject({ name: 'air_pressure', unit: 'Pa' });
+    under.instance.onClose?.();
+    await run(INTERVAL_MS);
+    const measured = root!.bme280(1, 0x76).measurements;
+    await run(3 * INTERVAL_MS);
+    expect(root!.bme280(1, 0x76).measurements).toBe(measured);
+    expect(under.clock.pendingTimers()).toBe(0);
   });
 });
 
