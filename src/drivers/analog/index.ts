@@ -1,26 +1,26 @@
-import type { DriverDefinition } from '../driver.js';
-import { componentDriver } from '../firmata-pins.js';
+import type { PinsDriverDefinition } from '../driver.js';
 import { scaleExactly } from '../lines/decode.js';
-import { analogOptionsShape } from './schema.js';
+import { componentDriver } from '../pin-components.js';
+import { analogDeviceShape, analogSensorShape } from './schema.js';
 
 /**
  * The `analog` driver: any analog sensor on an Arduino running StandardFirmata, read by a
  * johnny-five Sensor and scaled to engineering units. See README.md beside this file.
  */
-export const analogDriver: DriverDefinition<typeof analogOptionsShape> = {
+export const analogDriver: PinsDriverDefinition<typeof analogDeviceShape, typeof analogSensorShape> = {
   type: 'analog',
   summary: 'an analog input of a firmata board, scaled to engineering units',
-  transports: ['firmata'],
-  readsPins: true,
-  optionsShape: analogOptionsShape,
-  create: (sensors, context) =>
+  link: 'pins',
+  deviceShape: analogDeviceShape,
+  sensorShape: analogSensorShape,
+  create: (device, context) =>
     componentDriver(
       'analog',
-      sensors,
+      device.sensors,
       context,
-      (pins, sensor) => new pins.five.Sensor({ pin: sensor.options.pin, freq: sensor.options.intervalMs, board: pins.board }),
+      (pins, sensor) => pins.analogInput({ pin: sensor.options.pin, freq: device.options.intervalMs }),
       (component, sensor) => {
-        const raw = (component as unknown as { value: number }).value;
+        const raw = component.value;
         const { scale, offset } = sensor.options;
         const value = scale === 1 && offset === 0 ? raw : scaleExactly(raw, 0, scale, offset);
         context.emit({ name: sensor.name, unit: sensor.unit, value, time: context.clock.now() });
