@@ -1,41 +1,76 @@
 import type { TimerHandle } from '../../core/clock.js';
-import type { DriverContext, DriverDefinition, DriverInstance, SensorBinding } from '../driver.js';
-import { readyPins } from '../firmata-pins.js';
-import { pulseCounterOptionsShape, type PulseCounterOptions } from './schema.js';
+import type { PinIo } from '../../transports/johnny-five.js';
+import type { DeviceBinding, DriverInstance, PathProblem, PinsContext, PinsDriverDefinition, SensorBinding } from '../driver.js';
+import { readyPins } from '../pin-components.js';
+import { pulseCounterDeviceShape, pulseCounterSensorShape, type PulseCounterDeviceOptions, type PulseCounterSensorOptions } from './schema.js';
+
+type Device = DeviceBinding<PulseCounterDeviceOptions, PulseCounterSensorOptions>;
+type Sensor = SensorBinding<PulseCounterSensorOptions>;
 
 /**
  * The `pulse-counter` driver: rain-gauge tips or vehicle passes counted on a digital input of
  * a firmata board. Every edge is counted as it is reported; reports carry the running total,
  * so nothing is missed between them. See README.md beside this file.
  */
-export const pulseCounterDriver: DriverDefinition<typeof pulseCounterOptionsShape> = {
+export const pulseCounterDriver: PinsDriverDefinition<typeof pulseCounterDeviceShape, typeof pulseCounterSensorShape> = {
   type: 'pulse-counter',
   summary: 'pulses on a digital input of a firmata board (rain gauge tips, vehicle passes) as counts and rates',
-  transports: ['firmata'],
-  readsPins: true,
-  optionsShape: pulseCounterOptionsShape,
-  create: (sensors, context) => createPulseCounter(sensors, context),
+  link: 'pins',
+  deviceShape: pulseCounterDeviceShape,
+  sensorShape: pulseCounterSensorShape,
+  checkDevice: oneCountingPerPin,
+  create: (device, context) => createPulseCounter(device, context),
 };
 
-interface PinCount {
-  total: number;
-  reported: number;
-  last: number | undefined;
-  lastEdgeAt: number;
+/** The sensors of one pin share its counting: they report it differently, but count the same edges. */
+function oneCountingPerPin(device: Device): PathProblem[] {
+  const firstByPin = new Map<number, Sensor>();
+  const problems: PathProblem[] = [];
+  for (const sensor of device.sensors) {
+    const first = firstByPin.get(sensor.options.pin);
+    if (!first) {
+      firstByPin.set(sensor.options.pin, sensor);
+      continue;
+    }
+    for (const option of ['edge', 'debounceMs'] as const) {
+      if (first.options[option] !== sensor.options[option]) {
+        problems.push({ path: `${sensor.path}.${option}`, message: `sensors of pin ${sensor.options.pin} count the same pulses: ${first.path} has ${option} ${first.options[option]}` });
+      }
+    }
+  }
+  return problems;
 }
 
-function createPulseCounter(sensors: readonly SensorBinding<PulseCounterOptions>[], context: DriverContext): DriverInstance {
+/** The counting of one pin, kept across replugs so `total` runs since the node started. */
+interface PinCount {
+  readonly pin: number;
+  readonly sensors: Sensor[];
+  total: number;
+  reported: number;
+  /** The level last seen in this opening, to tell an edge from a repeated report. */
+  last: number | undefined;
+  lastEdgeAt: number;
+  /** Whether the pin is being read in this opening; a pin the board refused reports nothing. */
+  listening: boolean;
+}
+
+function createPulseCounter(device: Device, context: PinsContext): DriverInstance {
+  const { intervalMs } = device.options;
   const counts = new Map<number, PinCount>();
-  for (const sensor of sensors) counts.set(sensor.options.pin, { total: 0, reported: 0, last: undefined, lastEdgeAt: Number.NEGATIVE_INFINITY });
-  const timers: TimerHandle[] = [];
+  for (const sensor of device.sensors) {
+    const { pin } = sensor.options;
+    const count = counts.get(pin) ?? { pin, sensors: [], total: 0, reported: 0, last: undefined, lastEdgeAt: Number.NEGATIVE_INFINITY, listening: false };
+    count.sensors.push(sensor);
+    counts.set(pin, count);
+  }
+  let timer: TimerHandle | undefined;
   let generation = 0;
 
-  const report = (pin: number, intervalMs: number) => {
-    const count = counts.get(pin)!;
+  const report = (count: PinCount) => {
     const inInterval = count.total - count.reported;
     count.reported = count.total;
     const time = context.clock.now();
-    for (const sensor of sensors.filter((candidate) => candidate.options.pin === pin)) {
+    for (const sensor of count.sensors) {
       const { field, scale } = sensor.options;
       const value = field === 'total' ? count.total * scale : field === 'count' ? inInterval * scale : (inInterval * scale * 3_600_000) / intervalMs;
       context.emit({ name: sensor.name, unit: sensor.unit, value: Math.round(value * 1e6) / 1e6, time });
@@ -44,56 +79,57 @@ function createPulseCounter(sensors: readonly SensorBinding<PulseCounterOptions>
 
   const close = () => {
     generation++;
-    for (const timer of timers.splice(0)) context.clock.clearTimeout(timer);
+    context.clock.clearTimeout(timer);
+    timer = undefined;
+    for (const count of counts.values()) count.listening = false;
+  };
+
+  const listen = (io: PinIo, count: PinCount, current: number) => {
+    const { debounceMs, edge } = count.sensors[0]!.options;
+    try {
+      io.pinMode(count.pin, io.MODES['PULLUP'] ?? 0x0b);
+    } catch (error) {
+      context.problems.count('bad-pin', `pin ${count.pin}: ${(error as Error).message}`);
+      return;
+    }
+    count.listening = true;
+    count.last = undefined;
+    io.digitalRead(count.pin, (value) => {
+      if (current !== generation) return;
+      const previous = count.last;
+      count.last = value;
+      if (previous === undefined || previous === value) return;
+      const counted = edge === 'falling' ? previous === 1 && value === 0 : previous === 0 && value === 1;
+      if (!counted) return;
+      const now = context.clock.monotonic();
+      if (now - count.lastEdgeAt < debounceMs) {
+        context.problems.count('bounce', `pin ${count.pin}: an edge ${Math.round(now - count.lastEdgeAt)} ms after the last`);
+        return;
+      }
+      count.lastEdgeAt = now;
+      count.total++;
+    });
   };
 
   return {
-    framing: { kind: 'bytes' },
     onOpen() {
       close();
       const pins = readyPins(context, 'pulse-counter');
       if (!pins) return;
       const current = generation;
-      for (const [pin, count] of counts) {
-        const onPin = sensors.filter((sensor) => sensor.options.pin === pin);
-        // Sensors of one pin share its counting; the shortest interval sets the reports.
-        const intervalMs = Math.min(...onPin.map((sensor) => sensor.options.intervalMs));
-        const { debounceMs, edge } = onPin[0]!.options;
-        const schedule = () => {
-          timers.push(
-            context.clock.setTimeout(() => {
-              if (current !== generation) return;
-              report(pin, intervalMs);
-              schedule();
-            }, intervalMs),
-          );
-        };
-        schedule();
-        const io = pins.board.io;
-        io.pinMode(pin, io.MODES['PULLUP'] ?? 0x0b);
-        count.last = undefined;
-        io.digitalRead(pin, (value) => {
+      const schedule = () => {
+        timer = context.clock.setTimeout(() => {
           if (current !== generation) return;
-          const previous = count.last;
-          count.last = value;
-          if (previous === undefined || previous === value) return;
-          const counted = edge === 'falling' ? previous === 1 && value === 0 : previous === 0 && value === 1;
-          if (!counted) return;
-          const now = context.clock.monotonic();
-          if (now - count.lastEdgeAt < debounceMs) {
-            context.problems.count('bounce', `pin ${pin}: an edge ${Math.round(now - count.lastEdgeAt)} ms after the last`);
-            return;
-          }
-          count.lastEdgeAt = now;
-          count.total++;
-        });
-      }
+          for (const count of counts.values()) if (count.listening) report(count);
+          schedule();
+        }, intervalMs);
+      };
+      for (const count of counts.values()) listen(pins.io, count, current);
+      schedule();
     },
     onClose() {
       // The last partial interval is reported, so a stop loses no pulse that was seen.
-      for (const [pin, count] of counts) {
-        if (count.total > count.reported) report(pin, Math.min(...sensors.filter((sensor) => sensor.options.pin === pin).map((sensor) => sensor.options.intervalMs)));
-      }
+      for (const count of counts.values()) if (count.total > count.reported) report(count);
       close();
     },
   };
