@@ -27,6 +27,21 @@ const adapterFiles = [
   'simulators/transports/*.ts',
 ];
 
+/** The runtime never reaches into the simulators: twins come in through the catalog its composition root builds. */
+const noSimulators = {
+  group: ['**/simulators', '**/simulators/**'],
+  message: 'The runtime does not import the simulators: register twins and simulated links in the catalog at the composition root (bin/).',
+};
+
+/** The simulators are written as another package would be: they see the runtime only through its public entry. */
+const publicRuntimeOnly = {
+  group: ['**/src/**', '!**/src/index.js'],
+  message: "Simulators import the runtime only through its public entry (src/index.ts), as a plugin package would import 'fieldnode'.",
+};
+
+const ioLibraryPaths = ioLibraries.map((name) => ({ name, message: adapterOnly }));
+const ioLibraryPatterns = [{ group: ['@serialport/*'], message: adapterOnly }];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'types/**', 'schema/**'] },
   js.configs.recommended,
@@ -36,18 +51,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['src/**/*.ts', 'simulators/**/*.ts'],
-    ignores: adapterFiles,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          // Exact package names: a pattern would also match our own folders of the same name.
-          paths: ioLibraries.map((name) => ({ name, message: adapterOnly })),
-          patterns: [{ group: ['@serialport/*'], message: adapterOnly }],
-        },
-      ],
-    },
-  },
+  // Exact package names: a pattern would also match our own folders of the same name.
+  { files: ['src/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: ioLibraryPaths, patterns: [...ioLibraryPatterns, noSimulators] }] } },
+  { files: adapterFiles.filter((file) => file.startsWith('src/')), rules: { 'no-restricted-imports': ['error', { patterns: [noSimulators] }] } },
+  { files: ['simulators/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: ioLibraryPaths, patterns: [...ioLibraryPatterns, publicRuntimeOnly] }] } },
+  { files: adapterFiles.filter((file) => file.startsWith('simulators/')), rules: { 'no-restricted-imports': ['error', { patterns: [publicRuntimeOnly] }] } },
 );

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { describeIssue } from '../src/config/load.js';
 import { ConfigError } from '../src/core/errors.js';
 import { systemClock, type Clock } from '../src/core/clock.js';
-import type { DeviceLink, SimulatedDevice } from './device.js';
+import type { DeviceLink, SimulatedDevice, TwinDefinition } from '../src/boards/twin.js';
 import { simulatorFor } from './registry.js';
 import { createPtyPair, openDeviceEnd, type PtyPair } from './transports/pty.js';
 
@@ -42,27 +42,35 @@ class SwitchableLink implements DeviceLink {
   }
 }
 
-/** Validates raw options against the device's schema, filling defaults; throws a ConfigError listing every problem. */
-function deviceOptions(deviceName: string, rawOptions: Record<string, unknown>): Record<string, unknown> {
-  const simulator = simulatorFor(deviceName);
-  const parsed = z.strictObject(simulator.optionsShape).safeParse(rawOptions, { reportInput: true });
+/** A twin given by name (a bundled one) or by definition (a plugin's). */
+export type TwinRef = string | TwinDefinition;
+
+function resolveTwin(twin: TwinRef): TwinDefinition {
+  return typeof twin === 'string' ? simulatorFor(twin) : twin;
+}
+
+/** Validates raw options against the twin's schema, filling defaults; throws a ConfigError listing every problem. */
+export function twinOptions(twin: TwinDefinition, rawOptions: Record<string, unknown>): Record<string, unknown> {
+  const parsed = z.strictObject(twin.optionsShape).safeParse(rawOptions, { reportInput: true });
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.flatMap(describeIssue), `${deviceName} options`);
+    throw new ConfigError(parsed.error.issues.flatMap(describeIssue), `${twin.device} options`);
   }
   return parsed.data;
 }
 
-/** Builds `deviceName` with raw (unvalidated) options; the simulator's schema fills defaults. */
-export function createDevice(deviceName: string, rawOptions: Record<string, unknown>, link: DeviceLink, clock: Clock = systemClock): SimulatedDevice {
-  return simulatorFor(deviceName).create(deviceOptions(deviceName, rawOptions), link, clock);
+/** Builds a twin with raw (unvalidated) options; its schema fills defaults. */
+export function createDevice(twin: TwinRef, rawOptions: Record<string, unknown>, link: DeviceLink, clock: Clock = systemClock): SimulatedDevice {
+  const definition = resolveTwin(twin);
+  return definition.create(twinOptions(definition, rawOptions), link, clock);
 }
 
-/** Runs a device on the device end of a new pty pair; the runtime opens `pty.hostPath`. */
-export async function hostOnPty(deviceName: string, rawOptions: Record<string, unknown>, options: { hostPath?: string; clock?: Clock } = {}): Promise<PtyHostedDevice> {
+/** Runs a twin on the device end of a new pty pair; the runtime opens `pty.hostPath`. */
+export async function hostOnPty(twin: TwinRef, rawOptions: Record<string, unknown>, options: { hostPath?: string; clock?: Clock } = {}): Promise<PtyHostedDevice> {
+  const definition = resolveTwin(twin);
   // Check the options before socat starts, so a typo leaves no process or link behind.
-  const validOptions = deviceOptions(deviceName, rawOptions);
+  const validOptions = twinOptions(definition, rawOptions);
   const link = new SwitchableLink();
-  const device = simulatorFor(deviceName).create(validOptions, link, options.clock ?? systemClock);
+  const device = definition.create(validOptions, link, options.clock ?? systemClock);
   const plug = async (hostPath?: string) => {
     const pty = await createPtyPair(hostPath ? { hostPath } : {});
     try {

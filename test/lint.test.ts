@@ -17,3 +17,25 @@ describe('lint rule: only adapter files import I/O libraries', () => {
     expect(await messagesFor('src/codec/cbor.ts', "import { encode } from 'cbor-x';\nexport const x = encode;\n")).not.toContain('no-restricted-imports');
   });
 });
+
+describe('lint rule: the runtime and the simulators meet only at the composition root', () => {
+  const eslint = new ESLint();
+  const restricted = async (filePath: string, code: string) =>
+    ((await eslint.lintText(code, { filePath }))[0]?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-imports').map((message) => message.message);
+
+  it('rejects src/ importing simulators/, from any depth, adapters included', async () => {
+    expect(await restricted('src/node.ts', "import { simulatorRegistry } from '../simulators/registry.js';\nexport const x = simulatorRegistry;\n")).toEqual([expect.stringContaining('does not import the simulators')]);
+    expect(await restricted('src/config/schema.ts', "import type { FakePiRoot } from '../../simulators/pi/fake-root.js';\nexport type X = FakePiRoot;\n")).toEqual([expect.stringContaining('does not import the simulators')]);
+    expect(await restricted('src/transports/serial.ts', "import { MockSerialTransport } from '../../simulators/transports/mock-serial.js';\nexport const x = MockSerialTransport;\n")).toEqual([expect.stringContaining('does not import the simulators')]);
+  });
+
+  it('rejects simulators/ importing runtime internals, and allows its public entry', async () => {
+    expect(await restricted('simulators/devices/example.ts', "import { decodeSds011 } from '../../src/drivers/sds011/decode.js';\nexport const x = decodeSds011;\n")).toEqual([expect.stringContaining('public entry')]);
+    expect(await restricted('simulators/transports/example.ts', "import { SerialTransport } from '../../src/transports/serial.js';\nexport const x = SerialTransport;\n")).toEqual([expect.stringContaining('public entry')]);
+    expect(await restricted('simulators/devices/example.ts', "import { VirtualClock } from '../../src/index.js';\nexport const x = VirtualClock;\n")).toEqual([]);
+  });
+
+  it('lets the composition root import both', async () => {
+    expect(await restricted('bin/fieldnode.ts', "import { runCli } from '../src/cli/main.js';\nimport { createSimulation } from '../simulators/simulation.js';\nexport const x = [runCli, createSimulation];\n")).toEqual([]);
+  });
+});

@@ -111,6 +111,9 @@ export class FakePiRoot {
   private readonly buses: SimulatedI2cBuses;
   private readonly chips = new Map<string, SimulatedBme280>();
   private readonly header: SimulatedGpioChip;
+  private readonly firmwareNode: string;
+  private readonly firmwareParent: string;
+  private disposed = false;
 
   constructor(private readonly options: FakePiRootOptions) {
     this.root = mkdtempSync(join(options.parent ?? tmpdir(), 'fieldnode-pi-'));
@@ -136,6 +139,8 @@ export class FakePiRoot {
     this.header = new SimulatedGpioChip(options.clock, options.seed, options.model ?? 'pi4', options.gpio ?? []);
     const node = options.firmwareNode ?? 'soc:firmware';
     const parent = node.includes(':') ? node.slice(0, node.indexOf(':')) : 'soc';
+    this.firmwareNode = node;
+    this.firmwareParent = parent;
     this.throttledPath = `/sys/devices/platform/${parent}/${node}/get_throttled`;
     this.layOut(node, parent);
     this.update();
@@ -169,9 +174,15 @@ export class FakePiRoot {
     return chip;
   }
 
-  /** Moves the models every update interval until stopped. */
+  /** Moves the models every update interval until stopped; a disposed tree is laid out again first. */
   start(): void {
     if (this.timer) return;
+    if (this.disposed) {
+      mkdirSync(this.root, { recursive: true });
+      this.layOut(this.firmwareNode, this.firmwareParent);
+      this.disposed = false;
+      this.update();
+    }
     this.header.start();
     const tick = () => {
       this.update();
@@ -186,9 +197,10 @@ export class FakePiRoot {
     this.timer = undefined;
   }
 
-  /** Stops and deletes the tree. */
+  /** Stops and deletes the tree; start() makes it again. */
   dispose(): void {
     this.stop();
+    this.disposed = true;
     rmSync(this.root, { recursive: true, force: true });
   }
 

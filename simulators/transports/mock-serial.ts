@@ -1,37 +1,37 @@
 /**
- * A simulated device behind serialport's in-process mock binding: the runtime's own
- * SerialTransport opens it exactly as it opens a real port, and the device twin writes
- * into the binding's receive side.
+ * A simulated device behind serialport's in-process mock binding: the runtime opens it with
+ * its own serial port code, exactly as it opens a real port, and the device twin writes into
+ * the binding's receive side.
  */
 import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
 import type { Clock } from '../../src/core/clock.js';
-import type { Logger } from '../../src/core/logger.js';
-import { SerialTransport } from '../../src/transports/serial.js';
-import type { BytesLink, LinkState } from '../../src/transports/link.js';
-import type { DeviceLink, SimulatedDevice } from '../device.js';
+import type { DeviceLink, SimulatedDevice } from '../../src/boards/twin.js';
+import type { SerialPortLink } from '../../src/transports/firmata.js';
+import type { SerialBinding } from '../../src/transports/serial.js';
+import type { LinkState } from '../../src/transports/link.js';
 
 let nextPortNumber = 0;
 
 export interface MockSerialOptions {
   /** Names the mock port in logs; made unique, since the mock binding's ports are process-wide. */
   readonly name: string;
-  readonly baudRate: number;
   readonly clock: Clock;
-  readonly logger?: Logger;
   /** Builds the device once the port is open, given the link into the port. */
   readonly createDevice: (link: DeviceLink, clock: Clock) => SimulatedDevice;
+  /** Opens a port of the runtime's at `path` through `binding`: the same code a real port goes through. */
+  readonly open: (path: string, binding: SerialBinding) => SerialPortLink;
 }
 
-/** A BytesLink whose far end is a simulated device, in the same process. */
-export class MockSerialTransport implements BytesLink {
+/** A serial port whose far end is a simulated device, in the same process. */
+export class MockSerialTransport implements SerialPortLink {
   readonly description: string;
-  private readonly serial: SerialTransport;
+  private readonly serial: SerialPortLink;
   private device: SimulatedDevice | undefined;
 
   constructor(private readonly options: MockSerialOptions) {
     const path = `/dev/fieldnode-sim/${options.name}-${nextPortNumber++}`;
     MockBinding.createPort(path, { echo: false, record: false });
-    this.serial = new SerialTransport({ path, baudRate: options.baudRate, binding: MockBinding, ...(options.logger ? { logger: options.logger } : {}) });
+    this.serial = options.open(path, MockBinding as SerialBinding);
     this.description = `simulated ${this.serial.description}`;
     // Registered before anyone else's listener: the device is wired to the port before a
     // driver, told of the opening, writes its first request.

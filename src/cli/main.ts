@@ -1,28 +1,33 @@
-#!/usr/bin/env node
-/** The `fieldnode` command: one file per verb, registered here. */
+/** The `fieldnode` command: one file per verb, registered here, over the catalog its composition root gives. */
 import { Command } from 'commander';
+import type { Composition } from './composition.js';
 import { registerDecode } from './decode.js';
 import { EXIT_USAGE, failWith } from './exit.js';
+import { registerMigrate } from './migrate.js';
 import { packageVersion } from './package-root.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerSimulate } from './simulate.js';
 import { registerValidate } from './validate.js';
 
-const program = new Command('fieldnode')
-  .description('sensor-gateway runtime: serial sensors to SenML-CBOR over MQTT, with simulated devices')
-  .version(packageVersion())
-  // A mistyped command line (unknown option, missing argument, invalid choice) exits 64
-  // (EX_USAGE), so a script or supervisor can tell it from a failure at run time; commander
-  // has already printed its one-line message. --help and --version still exit 0. Set before
-  // the verbs are registered, which copy it.
-  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE));
+/** Parses `argv` and runs the verb it names. */
+export async function runCli(argv: readonly string[], composition: Composition): Promise<void> {
+  const program = new Command('fieldnode')
+    .description('sensor-gateway runtime: serial sensors to SenML-CBOR over MQTT, with simulated devices')
+    .version(packageVersion())
+    // A mistyped command line (unknown option, missing argument, invalid choice) exits 64
+    // (EX_USAGE), so a script or supervisor can tell it from a failure at run time; commander
+    // has already printed its one-line message. --help and --version still exit 0. Set before
+    // the verbs are registered, which copy it.
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE));
 
-registerRun(program);
-registerValidate(program);
-registerSimulate(program);
-registerDecode(program);
-registerSchema(program);
+  registerRun(program, composition);
+  registerValidate(program, composition);
+  registerMigrate(program, composition);
+  registerSimulate(program, composition);
+  registerDecode(program);
+  registerSchema(program, composition);
 
-// An explained error thrown while parsing (an option parser's own check) prints one line, not a stack.
-await program.parseAsync(process.argv).catch(failWith);
+  // An explained error thrown while parsing (an option parser's own check) prints one line, not a stack.
+  await program.parseAsync([...argv]).catch(failWith);
+}

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { readBrokerCredentials } from '../config/credentials.js';
-import { loadConfigFile, validateConfig } from '../config/load.js';
+import { validateConfig } from '../config/load.js';
+import { loadConfigWithPlugins } from '../config/plugins.js';
+import type { Catalog } from '../boards/catalog.js';
+import type { Composition } from './composition.js';
 import type { NodeConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import { FieldNode, outboxPath } from '../node.js';
@@ -61,13 +64,15 @@ function temporaryDirectory(prefix: string): string {
   return directory;
 }
 
-async function runNode(configFile: string | undefined, flags: RunFlags, logger: Logger): Promise<void> {
-  let config = loadConfigFile(configFile ?? demoConfigPath());
+async function runNode(configFile: string | undefined, flags: RunFlags, logger: Logger, base: Catalog): Promise<void> {
+  const loaded = await loadConfigWithPlugins(configFile ?? demoConfigPath(), base);
+  const { catalog } = loaded;
+  let config = loaded.config;
   // Without a config there is nothing else to talk to: run the demo against a broker of our own.
   const embedded = flags.embeddedBroker ?? (configFile === undefined && flags.broker === undefined);
   if (flags.broker !== undefined) {
     // An override goes through the same checks as the file (no credentials in URLs).
-    config = validateConfig({ ...config, broker: { ...config.broker, url: flags.broker } }, '--broker');
+    config = validateConfig({ ...config, broker: { ...config.broker, url: flags.broker } }, '--broker', catalog);
   }
   if (configFile === undefined) {
     // The demo must run anywhere without root: its outbox lives in a temporary directory.
@@ -88,7 +93,7 @@ async function runNode(configFile: string | undefined, flags: RunFlags, logger: 
     logger.info({ broker: broker.url }, 'embedded MQTT broker listening');
   }
   let tail: Promise<Subscription | undefined> | undefined;
-  const node = new FieldNode(config, { logger, version: packageVersion() });
+  const node = new FieldNode(config, { logger, version: packageVersion(), catalog });
   onShutdown(async () => {
     logger.info({}, 'stopping');
     await node.stop();
@@ -108,7 +113,7 @@ async function runNode(configFile: string | undefined, flags: RunFlags, logger: 
 }
 
 /** `fieldnode run [config]`: the main job. */
-export function registerRun(program: Command): void {
+export function registerRun(program: Command, { catalog }: Composition): void {
   program
     .command('run', { isDefault: false })
     .description('run a node; without a config, the bundled simulated weather station on an embedded broker, printing readings')
@@ -122,7 +127,7 @@ export function registerRun(program: Command): void {
     .action(async (configFile: string | undefined, flags: RunFlags) => {
       const logger = createLogger({ level: flags.logLevel, ...(flags.logFormat ? { format: flags.logFormat } : {}) });
       try {
-        await runNode(configFile, flags, logger);
+        await runNode(configFile, flags, logger, catalog);
       } catch (error) {
         failWith(error);
       }

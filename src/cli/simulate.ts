@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { parse as parseYamlScalar } from 'yaml';
-import { createDevice, hostOnPty, streamLink } from '../../simulators/host.js';
-import { loadScenario, runScenario } from '../../simulators/scenario.js';
-import { simulatorRegistry } from '../../simulators/registry.js';
+import { twinIn } from '../boards/catalog.js';
 import { FieldnodeError } from '../core/errors.js';
+import type { Composition } from './composition.js';
 import { failWith } from './exit.js';
 import { onShutdown } from './shutdown.js';
 import { bundledScenarios, scenarioFile } from './package-root.js';
@@ -34,39 +33,39 @@ function setNested(target: Record<string, unknown>, path: readonly string[], val
 }
 
 /** `fieldnode simulate <device> [--pty PATH]`: a simulated device for people and CI. */
-export function registerSimulate(program: Command): void {
+export function registerSimulate(program: Command, { catalog, twins: hosting }: Composition): void {
+  const names = Object.keys(catalog.twins);
   program
     .command('simulate')
     .description('run a simulated device: on a pty that any serial program can open, or printing to stdout')
-    .argument('[device]', `simulated device: ${Object.keys(simulatorRegistry).join(', ')}`)
+    .argument('[device]', `simulated device: ${names.length > 0 ? names.join(', ') : 'none registered'}`)
     .option('--scenario <file|name>', 'run a scripted scenario: several devices on ptys and a timeline of faults and unplugs; a file, or the name of a bundled one')
     .option('--pty <path>', 'create a pty at this path (a symlink) and speak on it, as the device would on /dev/ttyUSB0')
     .option('--seed <n>', 'seed of the physical model; the same seed replays the same readings', (value) => Number(value))
     .option('-o, --option <key=value>', 'a device option, repeatable (e.g. -o intervalMs=200 -o format=csv)', collectOption, {})
     .action(async (device: string | undefined, flags: { pty?: string; seed?: number; scenario?: string; option: Record<string, unknown> }) => {
       try {
+        if (!hosting) throw new FieldnodeError('this fieldnode has no simulators', 'USAGE');
         if (flags.scenario) {
           const file = scenarioFile(flags.scenario);
           if (!file) throw new FieldnodeError(`no scenario file ${flags.scenario}, nor a bundled scenario of that name (bundled: ${bundledScenarios().join(', ')})`, 'USAGE');
-          const scenario = loadScenario(file);
-          const say = (line: string) => process.stderr.write(`fieldnode: ${line}\n`);
-          say(`scenario "${scenario.name}"`);
-          const running = await runScenario(scenario, say);
+          const running = await hosting.runScenario(file, (line) => process.stderr.write(`fieldnode: ${line}\n`));
           onShutdown(() => running.stop());
           await running.finished;
           process.exit(0);
         }
         if (!device) throw new FieldnodeError('name a device to simulate, or give --scenario FILE', 'USAGE');
+        const twin = twinIn(catalog, device);
+        if (!twin) throw new FieldnodeError(`no simulated device "${device}"; known: ${names.join(', ')}`, 'USAGE');
         const options = { ...flags.option, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) };
         if (flags.pty) {
-          const hosted = await hostOnPty(device, options, { hostPath: flags.pty });
-          process.stderr.write(`fieldnode: simulated ${device} on ${hosted.pty.hostPath}; Ctrl-C stops it\n`);
+          const hosted = await hosting.onPty(twin, options, flags.pty);
+          process.stderr.write(`fieldnode: simulated ${device} on ${hosted.path}; Ctrl-C stops it\n`);
           onShutdown(() => hosted.stop());
         } else {
-          const running = createDevice(device, options, streamLink(process.stdout));
-          endQuietlyWhenStdoutCloses(() => running.stop());
-          running.start();
-          onShutdown(async () => running.stop());
+          const running = hosting.onStream(twin, options, process.stdout);
+          endQuietlyWhenStdoutCloses(() => void running.stop());
+          onShutdown(() => running.stop());
         }
       } catch (error) {
         failWith(error);

@@ -1,20 +1,21 @@
 import type { Command } from 'commander';
 import { readBrokerCredentials } from '../config/credentials.js';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfigWithPlugins } from '../config/plugins.js';
+import type { Composition } from './composition.js';
 import { failWith } from './exit.js';
 
 /** `fieldnode validate <file>`: checks a config without starting anything. */
-export function registerValidate(program: Command): void {
+export function registerValidate(program: Command, { catalog }: Composition): void {
   program
     .command('validate')
     .description('check a config file, and the credential and TLS files it names, and list every problem with its path (exit status 78 if any)')
     .argument('<file>', 'fieldnode.yaml to check')
-    .action((file: string) => {
+    .action(async (file: string) => {
       try {
-        const config = loadConfigFile(file);
+        const { config } = await loadConfigWithPlugins(file, catalog);
         // A node that cannot read its password or key does not start: that is part of the config.
         readBrokerCredentials(config.broker, file);
-        process.stdout.write(`${file}: ok (node ${config.node.id} at ${config.node.site}, ${config.boards.length} board(s), ${config.sensors.length} sensor(s))\n`);
+        process.stdout.write(`${file}: ok (node ${config.node.id} at ${config.node.site}, ${config.boards.length} board(s), ${config.boards.reduce((sum, board) => sum + board.sensors.length, 0)} sensor(s))\n`);
       } catch (error) {
         failWith(error);
       }

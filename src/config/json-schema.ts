@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { configSchema } from './schema.js';
+import { hardwareCatalog, type Catalog } from '../boards/catalog.js';
+import { documentedConfigSchemaFor } from './schema.js';
 
 /** The config schema as JSON Schema, for editors (yaml-language-server) to autocomplete and check. */
-export function configJsonSchema(): Record<string, unknown> {
+export function configJsonSchema(catalog: Catalog = hardwareCatalog): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }),
+    ...z.toJSONSchema(documentedConfigSchemaFor(catalog), { io: 'input', unrepresentable: 'any' }),
     $id: 'https://fieldnode.dev/schema/fieldnode.schema.json',
     title: 'fieldnode node configuration (fieldnode.yaml)',
   };

@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import type { ConfigProblem } from '../core/errors.js';
 import { MAX_CONFIG_BYTES, readBounded } from './bounded-read.js';
-import { crossCheck } from './cross-check.js';
+import { hardwareCatalog, type Catalog } from '../boards/catalog.js';
+import { crossCheck, deviceChecks } from './cross-check.js';
+import { oldFormProblems } from './old-form.js';
+import { checkSensors } from './sensor-check.js';
 import { parseText } from './document.js';
 import { escapeUnsafe } from '../core/excerpt.js';
 import { EXCERPT_LENGTH, quoteValue } from './excerpt.js';
 import { knownKeysAt } from './known-keys.js';
 import { ConfigProblemList } from './problem-list.js';
-import { configSchema, type NodeConfig } from './schema.js';
+import { configSchemaFor, documentedConfigSchemaFor, type NodeConfig } from './schema.js';
 import { didYouMean } from './suggest.js';
 
 /**
@@ -26,45 +29,54 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** The config's top-level keys: a file with none of them is not a config at all. */
-const ROOT_KEYS = ['node', 'broker', 'boards', 'sensors', ...Object.keys(configSchema.shape).filter((key) => !['node', 'broker', 'boards', 'sensors'].includes(key))];
+const ROOT_KEYS = ['node', 'broker', 'boards', 'sensors', 'plugins', 'dataDir', 'outbox', 'batching'];
 
 /**
  * Parses and validates config text. Throws a ConfigError that lists every problem at once:
  * YAML syntax, schema violations and cross-references, so one round of edits fixes them all.
  */
-export function parseConfig(text: string, source = 'config'): NodeConfig {
+export function parseConfig(text: string, source = 'config', catalog: Catalog = hardwareCatalog): NodeConfig {
   const parsed = parseText(text, ROOT_KEYS);
   if ('fatal' in parsed) throw new ConfigProblemList([parsed.fatal], source);
   // Some YAML errors (a repeated key) still leave a usable document: check it too, so the
   // syntax error does not hide the other problems.
-  const { data, problems } = check(parsed.raw);
+  const { data, problems } = check(parsed.raw, catalog);
   if (parsed.problems.length > 0 || data === undefined) throw new ConfigProblemList(dedupe([...parsed.problems, ...problems]), source);
   return data;
 }
 
 /** Validates an already parsed config object (from YAML, JSON or code). */
-export function validateConfig(raw: unknown, source = 'config'): NodeConfig {
-  const { data, problems } = check(raw);
+export function validateConfig(raw: unknown, source = 'config', catalog: Catalog = hardwareCatalog): NodeConfig {
+  const { data, problems } = check(raw, catalog);
   if (problems.length > 0 || data === undefined) throw new ConfigProblemList(problems, source);
   return data;
 }
 
-/** The schema's and the cross-checks' problems, all of them; the config when there are none. */
-function check(raw: unknown): { data: NodeConfig | undefined; problems: ConfigProblem[] } {
-  const result = configSchema.safeParse(raw, { reportInput: true });
-  const problems: ConfigProblem[] = result.success ? [] : result.error.issues.flatMap(describeIssueIn(configSchema));
-  problems.push(...crossCheck(raw));
-  return { data: result.success ? result.data : undefined, problems: dedupe(problems) };
+/**
+ * The schema's, the sensors' and the cross-checks' problems, all of them; the config when
+ * there are none. A config in the old form gets only what changed: the rest would be noise.
+ */
+function check(raw: unknown, catalog: Catalog): { data: NodeConfig | undefined; problems: ConfigProblem[] } {
+  const oldForm = oldFormProblems(raw, catalog);
+  if (oldForm.length > 0) return { data: undefined, problems: oldForm };
+  const result = configSchemaFor(catalog).safeParse(raw, { reportInput: true });
+  const problems: ConfigProblem[] = result.success ? [] : result.error.issues.flatMap(describeIssueIn(documentedConfigSchemaFor(catalog)));
+  const sensors = checkSensors(raw, catalog);
+  problems.push(...sensors.problems, ...crossCheck(raw, catalog));
+  if (!result.success || problems.length > 0) return { data: undefined, problems: dedupe(problems) };
+  const config: NodeConfig = { ...result.data, boards: result.data.boards.map((board, index) => ({ ...board, sensors: sensors.parsed[index] ?? [] })) } as NodeConfig;
+  const deviceProblems = deviceChecks(config, catalog);
+  return deviceProblems.length > 0 ? { data: undefined, problems: dedupe(deviceProblems) } : { data: config, problems: [] };
 }
 
 /**
  * Reads and validates a config file. Its size is checked before it is read (MAX_CONFIG_BYTES),
  * so a wrong or hostile file is refused at once rather than parsed for minutes.
  */
-export function loadConfigFile(path: string): NodeConfig {
+export function loadConfigFile(path: string, catalog: Catalog = hardwareCatalog): NodeConfig {
   const read = readBounded(path, MAX_CONFIG_BYTES);
   if (!read.ok) throw new ConfigProblemList([{ path: '', message: read.tooLarge ? `${read.reason}: is this the config file?` : `cannot read ${escapeUnsafe(path)}: ${read.reason}` }], path);
-  return parseConfig(read.data.toString('utf8'), path);
+  return parseConfig(read.data.toString('utf8'), path, catalog);
 }
 
 /** One schema issue in words, with its path; the same wording for configs, board profiles and scenarios. */

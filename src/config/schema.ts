@@ -1,31 +1,8 @@
 import { z } from 'zod';
-import type { DriverDefinition } from '../drivers/driver.js';
-import { driverRegistry } from '../drivers/registry.js';
-import type { SimulatorDefinition } from '../../simulators/device.js';
-import { simulatorRegistry } from '../../simulators/registry.js';
-import { identifier, unitName } from './identifiers.js';
+import type { Catalog } from '../boards/catalog.js';
+import { boardSchemaFor, documentedBoardSchemaFor, type BoardConfig } from './board-schema.js';
+import { identifier } from './identifiers.js';
 import { secretPath, secretSource } from './secret.js';
-
-/** `sensors[].driver`: one variant per registered driver, told apart by `type`. */
-function driverOptionsSchema() {
-  const variants = Object.values(driverRegistry).map((driver: DriverDefinition) => {
-    // `type` picks the driver; an option of that name would be silently overwritten.
-    if ('type' in driver.optionsShape) throw new Error(`driver ${driver.type}: an option may not be called "type"`);
-    const variant = z.strictObject({ type: z.literal(driver.type), ...driver.optionsShape });
-    const refine = driver.refineOptions;
-    // `when`: run even if a sibling option failed, so one validation shows every problem.
-    return refine ? variant.superRefine((options, ctx) => refine(options, ctx), { when: () => true }) : variant;
-  });
-  return z.discriminatedUnion('type', variants as unknown as [typeof variants[number], ...typeof variants]);
-}
-
-/** `boards[].simulator`: one variant per simulated device, told apart by `device`. */
-function simulatorOptionsSchema() {
-  const variants = Object.values(simulatorRegistry).map((simulator: SimulatorDefinition) =>
-    z.strictObject({ device: z.literal(simulator.device), ...simulator.optionsShape }),
-  );
-  return z.discriminatedUnion('device', variants as unknown as [typeof variants[number], ...typeof variants]);
-}
 
 const tlsSchema = z
   .strictObject({
@@ -67,86 +44,6 @@ const brokerSchema = z.strictObject({
     .describe('exponential backoff with jitter between connection attempts'),
 });
 
-/** A simulated Raspberry Pi file tree (for `transport: pi` boards without the hardware). */
-const piSimulatorSchema = z.strictObject({
-  seed: z.number().int().default(1),
-  ds18b20: z
-    .array(z.strictObject({ id: z.string().regex(/^28-[0-9a-f]{12}$/, 'a 1-Wire id such as 28-0316a2795cff'), site: z.enum(['river', 'enclosure']).default('enclosure') }))
-    .default([])
-    .describe('DS18B20 probes on the simulated 1-Wire bus'),
-  bme280: z
-    .array(
-      z.strictObject({
-        bus: z.number().int().min(0).max(31).default(1),
-        address: z.union([z.literal(0x76), z.literal(0x77)]).default(0x76),
-        chip: z.enum(['bme280', 'bmp280']).default('bme280').describe('bmp280: the cheaper twin without humidity'),
-      }),
-    )
-    .default([])
-    .describe('BME280 chips on the simulated I2C buses, measuring outdoor air'),
-  model: z.enum(['pi3', 'pi4', 'pi5', 'zero-2w']).default('pi4').describe("which Pi: its GPIO controller's label and line count"),
-  gpio: z
-    .array(
-      z.strictObject({
-        line: z.number().int().min(0).max(27).describe('BCM GPIO number'),
-        device: z.enum(['pir', 'door', 'button']).describe('pir: drives high on motion; door: reed contact to ground, open when the door opens; button: to ground, bouncing'),
-        meanIntervalMs: z.number().int().min(10).optional().describe('mean time between activations'),
-      }),
-    )
-    .default([])
-    .describe('devices on the simulated header pins'),
-});
-
-/** The Pi's header GPIO, for pin drivers on a pi board. */
-const piGpioSchema = z.strictObject({
-  chip: z.string().min(1).default('auto').describe("auto: the header's controller on any Pi 3, 4 or 5; or a path (/dev/gpiochip0) or a chip label"),
-  pollIntervalMs: z.number().int().min(1).max(1000).default(2).describe('how often inputs are sampled; keep it well under the debounce time'),
-});
-
-const boardSchema = z
-  .strictObject({
-    id: identifier.describe('names the board in topics and logs'),
-    transport: z
-      .enum(['serial', 'pi', 'firmata'])
-      .default('serial')
-      .describe("serial: a port; firmata: an Arduino running StandardFirmata on a port, read pin by pin; pi: the Raspberry Pi's own files (1-Wire, thermal zone, /proc)"),
-    port: z.string().min(1).optional().describe('serial: device path; prefer /dev/serial/by-id/... which survives replugs'),
-    simulator: simulatorOptionsSchema().optional().describe('serial: run a simulated device instead of opening a port'),
-    baud: z.number().int().positive().optional().describe("serial: defaults to the device's own rate (9600 for most sketches)"),
-    hupcl: z.boolean().default(true).describe('serial: false keeps DTR up on open, so an Arduino is not reset'),
-    root: z.string().min(1).optional().describe('pi: the directory holding sys/ and proc/ (default /)'),
-    piSimulator: piSimulatorSchema.optional().describe('pi: a simulated Pi (files, I2C, GPIO) instead of the real one'),
-    gpio: piGpioSchema.optional().describe("pi: where the header's GPIO is, for digital inputs (defaults apply when a pin driver reads this board)"),
-  })
-  .superRefine(
-    (board, ctx) => {
-      if (board.transport === 'pi') {
-        for (const key of ['port', 'simulator', 'baud'] as const) {
-          if (board[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'a pi board reads files: no port, simulator or baud' });
-        }
-        if (board.root !== undefined && board.piSimulator !== undefined) ctx.addIssue({ code: 'custom', path: ['root'], message: 'give root or piSimulator, not both' });
-        return;
-      }
-      for (const key of ['root', 'piSimulator', 'gpio'] as const) {
-        if (board[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only pi boards have the Pi\'s files, buses and GPIO' });
-      }
-      if (board.transport === 'firmata' && board.simulator !== undefined && board.simulator.device !== 'firmata-board') {
-        ctx.addIssue({ code: 'custom', path: ['simulator', 'device'], message: 'a firmata board is simulated by firmata-board' });
-      }
-      if ((board.port === undefined) === (board.simulator === undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['port'], message: 'give exactly one of port (real hardware) or simulator' });
-      }
-    },
-    { when: () => true },
-  );
-
-const sensorSchema = z.strictObject({
-  name: identifier.describe('SenML name of the reading, unique within its board'),
-  board: identifier.describe('id of the board the sensor is attached to'),
-  unit: unitName.optional(),
-  driver: driverOptionsSchema(),
-});
-
 const batchingSchema = z.strictObject({
   maxReadings: z.number().int().min(1).max(10_000).default(100).describe('a pack is sent when it holds this many readings'),
   maxDelayMs: z.number().int().min(0).max(3_600_000).default(1000).describe('...or when its oldest reading is this old'),
@@ -162,22 +59,44 @@ const outboxSchema = z.strictObject({
 
 const outboxDefaults = { maxBytes: 64 * 1024 * 1024, maxAgeHours: 168, overflow: 'drop-oldest' as const, drainReadingsPerSecond: 20_000, maxInFlight: 32 };
 
-/** The whole `fieldnode.yaml`, assembled from the drivers' and simulators' own schemas. */
-export const configSchema = z.strictObject({
-  dataDir: z.string().min(1).default('/var/lib/fieldnode').describe('where the outbox database and the boot epoch live'),
-  outbox: outboxSchema.default(outboxDefaults).describe('durable store-and-forward of packs through outages and restarts'),
-  node: z.strictObject({
-    id: identifier.describe('unique node id: topics and SenML names carry it'),
-    site: identifier.describe('deployment site, the topic level above the node'),
-  }),
-  broker: brokerSchema,
-  batching: batchingSchema.default({ maxReadings: 100, maxDelayMs: 1000 }),
-  boards: z.array(boardSchema).min(1, 'at least one board'),
-  sensors: z.array(sensorSchema).min(1, 'at least one sensor'),
-});
+/** The parts of `fieldnode.yaml` that are the same whatever drivers and twins are registered. */
+function rootShape() {
+  return {
+    plugins: z.array(z.string().min(1)).default([]).describe('driver packages to load (npm names or paths), each exporting drivers and twins as the built-in ones do'),
+    dataDir: z.string().min(1).default('/var/lib/fieldnode').describe('where the outbox database and the boot epoch live'),
+    outbox: outboxSchema.default(outboxDefaults).describe('durable store-and-forward of packs through outages and restarts'),
+    node: z.strictObject({
+      id: identifier.describe('unique node id: topics and SenML names carry it'),
+      site: identifier.describe('deployment site, the topic level above the node'),
+    }),
+    broker: brokerSchema,
+    batching: batchingSchema.default({ maxReadings: 100, maxDelayMs: 1000 }),
+  };
+}
+
+/**
+ * The whole `fieldnode.yaml` as it is checked, assembled from the catalog's drivers and twins.
+ * Each board's sensors are checked against its device's driver afterwards (see load.ts): a
+ * sensor's options depend on a value beside it, which no zod union can follow.
+ */
+export function configSchemaFor(catalog: Catalog) {
+  return cached(checked, catalog, () => z.strictObject({ ...rootShape(), boards: z.array(boardSchemaFor(catalog)).min(1, 'at least one board') }));
+}
+
+/** The same file as one schema, with a board variant per driver: for JSON Schema and key suggestions. */
+export function documentedConfigSchemaFor(catalog: Catalog) {
+  return cached(documented, catalog, () => z.strictObject({ ...rootShape(), boards: z.array(documentedBoardSchemaFor(catalog)).min(1, 'at least one board') }));
+}
+
+// Built once per catalog: a catalog does not change, and building the schemas is not free.
+const checked = new WeakMap<Catalog, unknown>();
+const documented = new WeakMap<Catalog, unknown>();
+function cached<T>(cache: WeakMap<Catalog, unknown>, catalog: Catalog, build: () => T): T {
+  if (!cache.has(catalog)) cache.set(catalog, build());
+  return cache.get(catalog) as T;
+}
 
 /** A validated config, with every default filled in. */
-export type NodeConfig = z.infer<typeof configSchema>;
-export type BoardConfig = NodeConfig['boards'][number];
-export type SensorConfig = NodeConfig['sensors'][number];
+export type NodeConfig = Omit<z.infer<ReturnType<typeof configSchemaFor>>, 'boards'> & { readonly boards: readonly BoardConfig[] };
 export type BrokerConfig = NodeConfig['broker'];
+export type { BoardConfig, DeviceConfig, SensorConfig } from './board-schema.js';

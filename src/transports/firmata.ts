@@ -6,64 +6,63 @@
  */
 import firmataIo from 'firmata-io';
 import type { SerialPortStream } from '@serialport/stream';
-import { TransportError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { Listeners } from '../core/listeners.js';
-import { startBoard, type BoardPins } from './johnny-five.js';
-import type { BytesLink, LinkState } from './link.js';
+import { startBoard, type Pins } from './johnny-five.js';
+import type { BytesLink, LinkState, PinsLink } from './link.js';
 
-/** The serial port underneath: a real one, or the mock one of a simulated board. */
-export interface FirmataPort extends BytesLink {
+/** A serial port whose stream a protocol client can take over while it is open: a real one, or a twin's mock one. */
+export interface SerialPortLink extends BytesLink {
   readonly openPort: SerialPortStream | undefined;
 }
 
 /** firmata.js waits this long for a board that does not announce itself before asking. */
 const REPORT_VERSION_TIMEOUT_MS = 3000;
 
-export class FirmataTransport implements BytesLink {
+/** The pins of a Firmata board: its port's bytes belong to the Firmata client, never to drivers. */
+export class FirmataLink implements PinsLink {
   readonly description: string;
   private readonly statusListeners = new Listeners<[state: LinkState, reason?: string]>();
-  private current: BoardPins | undefined;
+  private current: Pins | undefined;
   private opening = 0;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly port: FirmataPort,
+    private readonly port: SerialPortLink,
     private readonly logger: Logger,
   ) {
     this.description = `firmata on ${port.description}`;
-    port.onStatus((state, reason) => {
-      if (state === 'open') this.connect();
-      else this.lost(reason);
-    });
-  }
-
-  /** The serial port underneath (a simulated board's mock port, for tests). */
-  get underlying(): FirmataPort {
-    return this.port;
   }
 
   /** The board while it is ready; pin drivers read it on open. */
-  get pins(): BoardPins | undefined {
+  get pins(): Pins | undefined {
     return this.current;
-  }
-
-  /** Bytes belong to the Firmata client, not to drivers. */
-  onData(_listener: (chunk: Buffer) => void): void {}
-
-  write(_data: Buffer): Promise<void> {
-    return Promise.reject(new TransportError(`${this.description} takes no raw writes`, 'pin drivers talk to the board through johnny-five'));
   }
 
   onStatus(listener: (state: LinkState, reason?: string) => void): () => void {
     return this.statusListeners.add(listener);
   }
 
-  start(): Promise<void> {
-    return this.port.start();
+  /** Follows the port from start to stop, so a link started again does not answer twice. */
+  async start(): Promise<void> {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.port.onStatus((state, reason) => {
+      if (state === 'open') this.connect();
+      else this.lost(reason);
+    });
+    try {
+      await this.port.start();
+    } catch (error) {
+      this.unsubscribe();
+      this.unsubscribe = undefined;
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {
     this.lost('stopped');
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     await this.port.stop();
   }
 

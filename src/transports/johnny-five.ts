@@ -39,8 +39,8 @@ export function startBoard(io: unknown, logger: Logger, onReady: (pins: Pins) =>
 
 function pinsOf(board: five.Board): Pins {
   return {
-    thermometer: (options) => new five.Thermometer({ ...options, board } as five.ThermometerOption) as unknown as PinComponent & { celsius: number },
-    analogInput: (options) => new five.Sensor({ ...options, board } as five.SensorOption) as unknown as PinComponent & { value: number },
-    io: board.io as unknown as PinIo,
+    thermometer: (options) => new five.Thermometer({ ...options, board }),
+    analogInput: (options) => new five.Sensor({ ...options, board }),
+    io: board.io,
   };
 }

@@ -7,14 +7,14 @@ import type { BoardConfig, NodeConfig } from '../config/schema.js';
 export interface SensorDescription {
   readonly name: string;
   readonly unit?: string | undefined;
-  readonly driver: string;
 }
 
 export interface BoardBirth {
   readonly board: string;
   readonly boot: number;
-  readonly transport: string;
-  /** The device path, or `simulator:<device>` for a simulated board. */
+  /** The device's type: the driver that reads it. */
+  readonly device: string;
+  /** The port path, `simulator:<twin>`, `gpio:<chip>`, `files:<root>` or `simulator:pi`. */
   readonly source: string;
   readonly sensors: SensorDescription[];
   readonly time: string;
@@ -38,15 +38,24 @@ export interface NodeCounters {
   readonly problems: Record<string, Record<string, number>>;
 }
 
-export function boardBirth(config: NodeConfig, board: BoardConfig, boot: number, now: number): BoardBirth {
+export function boardBirth(board: BoardConfig, boot: number, now: number): BoardBirth {
   return {
     board: board.id,
     boot,
-    transport: board.transport,
-    source: board.transport === 'pi' ? (board.piSimulator ? 'simulator:pi' : `files:${board.root ?? '/'}`) : board.simulator ? `simulator:${board.simulator.device}` : (board.port ?? ''),
-    sensors: config.sensors.filter((sensor) => sensor.board === board.id).map((sensor) => ({ name: sensor.name, unit: sensor.unit, driver: sensor.driver.type })),
+    device: board.device.type,
+    source: sourceOf(board),
+    sensors: board.sensors.map((sensor) => ({ name: sensor.name, unit: sensor.unit })),
     time: new Date(now).toISOString(),
   };
+}
+
+/** Where a board's device is read from, in a word: what a technician checks first. */
+function sourceOf(board: BoardConfig): string {
+  if (board.port !== undefined) return board.port;
+  if (board.simulator) return `simulator:${board.simulator.device}`;
+  if (board.piSimulator) return 'simulator:pi';
+  if (board.gpio) return `gpio:${board.gpio.chip}`;
+  return `files:${board.root ?? '/'}`;
 }
 
 export function nodeBirth(config: NodeConfig, version: string, boot: number, now: number): NodeBirth {
@@ -57,7 +66,7 @@ export function nodeBirth(config: NodeConfig, version: string, boot: number, now
     boot,
     time: new Date(now).toISOString(),
     boards: config.boards.map((board) => {
-      const { boot: _boot, time: _time, ...rest } = boardBirth(config, board, boot, now);
+      const { boot: _boot, time: _time, ...rest } = boardBirth(board, boot, now);
       return rest;
     }),
   };

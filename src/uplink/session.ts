@@ -110,7 +110,7 @@ export class Session implements Lifecycle {
     const now = clock.now();
     this.publishJson(birthTopic(address), nodeBirth(config, version, boot, now));
     for (const board of config.boards) {
-      this.publishJson(boardBirthTopic(address, board.id), boardBirth(config, board, boot, now));
+      this.publishJson(boardBirthTopic(address, board.id), boardBirth(board, boot, now));
       const state = this.boardStates.get(board.id);
       if (state) this.publishJson(boardStatusTopic(address, board.id), boardStatus(state.state, boot, now, state.reason));
     }

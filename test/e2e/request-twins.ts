@@ -12,7 +12,7 @@ import { validateConfig } from '../../src/config/load.js';
 import { VirtualClock } from '../../src/core/clock.js';
 import { FieldNode } from '../../src/node.js';
 import type { Emission } from '../../simulators/devices/periodic.js';
-import type { SimulatedDevice } from '../../simulators/device.js';
+import type { SimulatedDevice } from '../../src/boards/twin.js';
 import { Collector, waitUntil } from '../support/collector.js';
 
 /** What the request/response twins offer a test: their answers and their fault injector. */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { waitUntil } from './collector.js';
 
 /** The built `fieldnode` command, as `npm start` and an installed package run it. */
-export const CLI = 'dist/src/cli/main.js';
+export const CLI = 'dist/bin/fieldnode.js';
 
 export interface CliResult {
   readonly code: number | null;

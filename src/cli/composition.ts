@@ -1,0 +1,36 @@
+/**
+ * What the command line is given by its composition root: the catalog (drivers, twins, link
+ * sources) and, when the simulators are there, the means to host twins for `simulate`. The
+ * command line never imports the simulators itself.
+ */
+import type { Writable } from 'node:stream';
+import type { Catalog } from '../boards/catalog.js';
+import type { TwinDefinition } from '../boards/twin.js';
+
+/** A twin running on its own, outside a node. */
+export interface HostedTwin {
+  stop(): Promise<void>;
+}
+
+/** A running scenario. */
+export interface RunningScenario {
+  readonly name: string;
+  /** Settles when the scenario's timeline ends. */
+  readonly finished: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** How `fieldnode simulate` runs twins: on a pty, into a stream, or several in a scenario. */
+export interface TwinHosting {
+  /** Validates the raw options (a ConfigError lists every problem), then runs the twin on a new pty at `hostPath`. */
+  onPty(twin: TwinDefinition, rawOptions: Record<string, unknown>, hostPath: string): Promise<HostedTwin & { readonly path: string }>;
+  /** The same, writing to a stream (stdout) instead. */
+  onStream(twin: TwinDefinition, rawOptions: Record<string, unknown>, stream: Writable): HostedTwin;
+  /** Loads a scenario file (a ConfigError lists its problems) and runs it; `say` narrates. */
+  runScenario(file: string, say: (line: string) => void): Promise<RunningScenario>;
+}
+
+export interface Composition {
+  readonly catalog: Catalog;
+  readonly twins?: TwinHosting;
+}

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { MAX_CONFIG_BYTES, readBounded } from '../config/bounded-read.js';
+import { parseText } from '../config/document.js';
+import { isOldForm, toCurrentForm } from '../config/old-form.js';
+import { ConfigProblemList } from '../config/problem-list.js';
+import { escapeUnsafe } from '../core/excerpt.js';
+import type { Composition } from './composition.js';
+import { failWith } from './exit.js';
+
+/** `fieldnode migrate <file>`: prints a config of the old form (top-level sensors) in the current one. */
+export function registerMigrate(program: Command, { catalog }: Composition): void {
+  program
+    .command('migrate')
+    .description('print a config written with top-level sensors in the current form (one device per board, its sensors inside); comments are not kept')
+    .argument('<file>', 'fieldnode.yaml to rewrite')
+    .action((file: string) => {
+      try {
+        const read = readBounded(file, MAX_CONFIG_BYTES);
+        if (!read.ok) throw new ConfigProblemList([{ path: '', message: `cannot read ${escapeUnsafe(file)}: ${read.reason}` }], file);
+        const parsed = parseText(read.data.toString('utf8'), ['node', 'broker', 'boards', 'sensors']);
+        if ('fatal' in parsed) throw new ConfigProblemList([parsed.fatal], file);
+        if (parsed.problems.length > 0) throw new ConfigProblemList(parsed.problems, file);
+        if (!isOldForm(parsed.raw)) {
+          process.stderr.write(`fieldnode: ${file} is already in the current form\n`);
+          return;
+        }
+        process.stdout.write(stringify(toCurrentForm(parsed.raw, catalog), { lineWidth: 0 }));
+      } catch (error) {
+        failWith(error);
+      }
+    });
+}

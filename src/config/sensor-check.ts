@@ -1,0 +1,49 @@
+/**
+ * `boards[].sensors[]` checked by the driver their board's device names: each driver has its
+ * own sensor options, so this runs after the board's device type is known.
+ */
+import { z } from 'zod';
+import { driverIn, type Catalog } from '../boards/catalog.js';
+import type { ConfigProblem } from '../core/errors.js';
+import type { DriverDefinition } from '../drivers/driver.js';
+import { sensorSchemaFor, type SensorConfig } from './board-schema.js';
+import { asArray, asRecord } from './cross-check.js';
+import { describeIssueIn } from './load.js';
+
+interface SensorSchemas {
+  readonly sensor: z.ZodType;
+  /** The sensor schema at its place in a config, so issues keep full paths and unknown keys their suggestions. */
+  readonly placed: z.ZodType;
+}
+
+const schemasByDriver = new WeakMap<DriverDefinition, SensorSchemas>();
+
+function schemasFor(driver: DriverDefinition): SensorSchemas {
+  let schemas = schemasByDriver.get(driver);
+  if (!schemas) {
+    const sensor = sensorSchemaFor(driver);
+    schemas = { sensor, placed: z.object({ boards: z.array(z.object({ sensors: z.array(sensor) })) }) };
+    schemasByDriver.set(driver, schemas);
+  }
+  return schemas;
+}
+
+/** Every sensor's problems, and each board's sensors with defaults filled in (undefined where its device is unknown). */
+export function checkSensors(raw: unknown, catalog: Catalog): { problems: ConfigProblem[]; parsed: (SensorConfig[] | undefined)[] } {
+  const problems: ConfigProblem[] = [];
+  const parsed = asArray(asRecord(raw)?.['boards']).map((entry, boardIndex) => {
+    const board = asRecord(entry);
+    const driver = driverIn(catalog, asRecord(board?.['device'])?.['type']);
+    // An unknown or missing type is reported at the device: the sensors cannot be judged without it.
+    if (!driver) return undefined;
+    const { sensor, placed } = schemasFor(driver);
+    const describe = describeIssueIn(placed);
+    return asArray(board?.['sensors']).map((entry, sensorIndex) => {
+      const result = sensor.safeParse(entry, { reportInput: true });
+      if (result.success) return result.data as SensorConfig;
+      for (const issue of result.error.issues) problems.push(...describe({ ...issue, path: ['boards', boardIndex, 'sensors', sensorIndex, ...issue.path] }));
+      return undefined as unknown as SensorConfig;
+    });
+  });
+  return { problems, parsed };
+}
