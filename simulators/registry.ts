@@ -1,5 +1,4 @@
-import { FieldnodeError } from '../src/core/errors.js';
-import type { TwinDefinition } from '../src/boards/twin.js';
+import { FieldnodeError, type TwinDefinition } from '../src/index.js';
 import { sds011Simulator } from './devices/sds011.js';
 import { firmataBoardSimulator } from './devices/firmata-board.js';
 import { mhz19Simulator } from './devices/mhz19.js';

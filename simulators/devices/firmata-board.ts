@@ -8,8 +8,7 @@
  * traffic loop detector's relay, a flow meter) to find how fast Firmata reporting can count.
  */
 import { z } from 'zod';
-import type { Clock, TimerHandle } from '../../src/core/clock.js';
-import type { DeviceLink, SimulatedDevice, TwinDefinition } from '../../src/boards/twin.js';
+import type { Clock, DeviceLink, SimulatedDevice, TimerHandle, TwinDefinition } from '../../src/index.js';
 import { HostMessageParser, type HostMessage } from '../firmata/message-parser.js';
 import { FIRMATA, PIN_MODE, PROTOCOL_VERSION, sevenBit, sysex, sysexString } from '../firmata/protocol.js';
 import { WeatherModel } from '../models/weather.js';

@@ -9,8 +9,7 @@
  * nothing echoes (10-metre models: 500 and 9999).
  */
 import { z } from 'zod';
-import type { DescribedDevice, DeviceLink, TwinDefinition } from '../../src/boards/twin.js';
-import type { Clock } from '../../src/core/clock.js';
+import type { Clock, DescribedDevice, DeviceLink, TwinDefinition } from '../../src/index.js';
 import { faultOptionsShape } from '../faults.js';
 import { SeededRandom } from '../models/random.js';
 import { WaterLevelModel } from '../models/water-level.js';

@@ -15,8 +15,7 @@
  * copies.
  */
 import { z } from 'zod';
-import type { DeviceLink, TwinDefinition } from '../../src/boards/twin.js';
-import type { Clock } from '../../src/core/clock.js';
+import type { Clock, DeviceLink, TwinDefinition } from '../../src/index.js';
 import { faultOptionsShape, type FaultOptions } from '../faults.js';
 import { OccupancyCo2Model } from '../models/occupancy-co2.js';
 import { PolledTwin, type Answer } from './polled-twin.js';

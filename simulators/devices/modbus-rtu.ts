@@ -17,8 +17,7 @@
  * | 3  | 10–11    | gauge datum offset | int32   | big    | 0.001 | m     |
  */
 import { z } from 'zod';
-import type { DeviceLink, TwinDefinition } from '../../src/boards/twin.js';
-import type { Clock } from '../../src/core/clock.js';
+import type { Clock, DeviceLink, TwinDefinition } from '../../src/index.js';
 import { faultOptionsShape, type FaultOptions } from '../faults.js';
 import { WaterQualityModel } from '../models/water-quality.js';
 import { EXCEPTION, exceptionAnswer, frameGapMs, MAX_REGISTERS_PER_READ, registersAnswer, registerWords, RtuRequestFramer, type RegisterLayout, type SlaveRequest } from './modbus-frames.js';

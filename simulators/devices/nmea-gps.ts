@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { DeviceLink, TwinDefinition } from '../../src/boards/twin.js';
-import type { Clock } from '../../src/core/clock.js';
+import type { Clock, DeviceLink, TwinDefinition } from '../../src/index.js';
 import { faultOptionsShape } from '../faults.js';
 import { GpsTrackModel, type GpsTrackSample } from '../models/gps-track.js';
 import { SeededRandom } from '../models/random.js';

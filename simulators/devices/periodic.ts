@@ -3,8 +3,7 @@
  * ultrasonic rangers): sample a model, render the device's bytes, pass them through the
  * fault injector, write them. What went out, and whether intact, is reported to listeners.
  */
-import type { Clock, TimerHandle } from '../../src/core/clock.js';
-import type { DeviceLink, SimulatedDevice } from '../../src/boards/twin.js';
+import type { Clock, DeviceLink, SimulatedDevice, TimerHandle } from '../../src/index.js';
 import { FaultInjector, type FaultOptions, type FrameFault } from '../faults.js';
 
 /** One emission: the values the model produced, the bytes sent, and the fault applied, if any. */

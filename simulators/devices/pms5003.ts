@@ -11,8 +11,7 @@
  * 0.3, 0.5, 1.0, 2.5, 5.0 and 10 µm in 0.1 L of air; data 13 reserved.
  */
 import { z } from 'zod';
-import type { DeviceLink, TwinDefinition } from '../../src/boards/twin.js';
-import type { Clock } from '../../src/core/clock.js';
+import type { Clock, DeviceLink, TwinDefinition } from '../../src/index.js';
 import { faultOptionsShape } from '../faults.js';
 import { AirQualityModel, type ParticulateSample } from '../models/air-quality.js';
 import { SeededRandom } from '../models/random.js';

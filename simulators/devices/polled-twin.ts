@@ -4,8 +4,7 @@
  * device takes, on the injected clock, through the fault injector. What went out, and
  * whether intact, is reported to listeners, as the talking twins report theirs.
  */
-import type { DeviceLink, SimulatedDevice } from '../../src/boards/twin.js';
-import type { Clock, TimerHandle } from '../../src/core/clock.js';
+import type { Clock, DeviceLink, SimulatedDevice, TimerHandle } from '../../src/index.js';
 import { FaultInjector, type FaultOptions } from '../faults.js';
 import type { Emission } from './periodic.js';
 

@@ -9,8 +9,7 @@
  * 123.6 and 261.8 µg/m³ sends `AA C0 D4 04 3A 0A A1 60 1D AB`.
  */
 import { z } from 'zod';
-import type { DeviceLink, TwinDefinition } from '../../src/boards/twin.js';
-import type { Clock } from '../../src/core/clock.js';
+import type { Clock, DeviceLink, TwinDefinition } from '../../src/index.js';
 import { faultOptionsShape } from '../faults.js';
 import { AirQualityModel } from '../models/air-quality.js';
 import { PeriodicDevice, type PeriodicOptions } from './periodic.js';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Clock, TimerHandle } from '../../src/core/clock.js';
-import type { DescribedDevice, DeviceLink, SimulatedDevice, TwinDefinition } from '../../src/boards/twin.js';
+import type { Clock, DescribedDevice, DeviceLink, SimulatedDevice, TimerHandle, TwinDefinition } from '../../src/index.js';
 import { WeatherModel, type WeatherSample } from '../models/weather.js';
 import { numberOption, stringOption, type DeviceProblem } from './device-rules.js';
 

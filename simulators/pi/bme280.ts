@@ -9,7 +9,7 @@
  * an implementation independent of any fixed-point one, so a reader that gets the model's
  * values back has done the datasheet's arithmetic, not copied the twin's.
  */
-import type { Clock } from '../../src/core/clock.js';
+import type { Clock } from '../../src/index.js';
 
 /** Chip ids at register 0xD0 (datasheet 5.4.1; the BMP280 datasheet for 0x58). */
 export const BME280_CHIP_ID = 0x60;
