@@ -85,8 +85,9 @@ export interface PollOutput {
 
 /**
  * Reads the sensors of one device one after another at every poll, on one loop. Reads never
- * overlap, which is what a 1-Wire bus needs and costs kernel files nothing; a read that throws
- * is counted as `read-failed` under its sensor's name, and the sensors after it are still read.
+ * overlap: a 1-Wire bus takes one conversion at a time, and /proc files are read in
+ * microseconds anyway. A read that throws is counted as `read-failed` under its sensor's name,
+ * and the sensors after it are still read.
  */
 export function pollSensorsInTurn<Sensor extends { readonly name: string }>(
   output: PollOutput,
