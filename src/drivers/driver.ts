@@ -103,7 +103,7 @@ interface DriverBase<DeviceShape extends z.ZodRawShape, SensorShape extends z.Zo
   readonly sensorShape: SensorShape;
   /** Rules between options of the device (a timeout shorter than the interval). */
   refineDevice?(options: Options<DeviceShape>, ctx: z.RefinementCtx): void;
-  /** Rules between options of one sensor (which option a format requires), given the device's options. */
+  /** Rules between options of one sensor (scaling applies to numbers only). */
   refineSensor?(options: Options<SensorShape>, ctx: z.RefinementCtx): void;
   /** Rules across the sensors of the device (two sensors on one probe); problems by config path. */
   checkDevice?(device: DeviceBinding<Options<DeviceShape>, Options<SensorShape>>): PathProblem[];

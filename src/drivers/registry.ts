@@ -1,4 +1,3 @@
-import { FieldnodeError } from '../core/errors.js';
 import type { DriverDefinition } from './driver.js';
 import { linesDriver } from './lines/index.js';
 import { sds011Driver } from './sds011/index.js';
@@ -16,8 +15,8 @@ import { maxbotixDriver } from './maxbotix/index.js';
 import { pms5003Driver } from './pms5003/index.js';
 
 /**
- * Every driver the runtime knows, keyed by the config's `sensors[].driver.type`.
- * An explicit literal, not import side effects: what is here is exactly what a config may name.
+ * Every built-in driver, keyed by the config's `boards[].device.type`. An explicit literal, not
+ * import side effects: what is here (and in the plugins a config names) is what a config may name.
  */
 export const driverRegistry = {
   lines: linesDriver,
@@ -35,17 +34,3 @@ export const driverRegistry = {
   maxbotix: maxbotixDriver,
   pms5003: pms5003Driver,
 } as const satisfies Record<string, DriverDefinition>;
-
-export type DriverType = keyof typeof driverRegistry;
-
-/** Looks a driver up by the type a validated config names. */
-export function driverFor(type: string): DriverDefinition {
-  const driver = (driverRegistry as Record<string, DriverDefinition>)[type];
-  if (!driver) throw new FieldnodeError(`no driver of type "${type}"; known: ${Object.keys(driverRegistry).join(', ')}`, 'USAGE');
-  return driver;
-}
-
-/** Whether a config may name this driver type. */
-export function isDriverType(type: string): type is DriverType {
-  return Object.hasOwn(driverRegistry, type);
-}
