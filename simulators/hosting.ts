@@ -1,5 +1,5 @@
 /** The simulators' side of `fieldnode simulate`: twins on ptys or stdout, and scenarios. */
-import type { TwinHosting } from '../src/cli/composition.js';
+import type { TwinHosting } from '../src/index.js';
 import { createDevice, hostOnPty, streamLink } from './host.js';
 import { loadScenario, runScenario } from './scenario.js';
 

@@ -5,9 +5,7 @@
  * gets the real thing. The runtime never imports this file: the command line and tests pass
  * its catalog in.
  */
-import { hardwareCatalog, type Catalog } from '../src/boards/catalog.js';
-import type { LinkSources } from '../src/boards/link-sources.js';
-import type { SimulatedDevice } from '../src/boards/twin.js';
+import { hardwareCatalog, type Catalog, type LinkSources, type SimulatedDevice } from '../src/index.js';
 import { FakePiRoot } from './pi/fake-root.js';
 import { piSimulatorShape, type PiSimulatorOptions } from './pi/options.js';
 import { simulatorRegistry } from './registry.js';

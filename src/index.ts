@@ -47,7 +47,7 @@ export type { SerialPortLink } from './transports/firmata.js';
 export type { SerialBinding } from './transports/serial.js';
 export type { PinComponent, PinIo, Pins } from './transports/johnny-five.js';
 export { SysfsRoot, PiFileError, type PiFiles, type FilesystemSpace } from './transports/pi/sysfs.js';
-export { I2cError, type I2cBus, type I2cBuses } from './transports/pi/i2c.js';
+export { I2cError, MAX_BLOCK_BYTES, explainI2cError, type I2cBus, type I2cBuses } from './transports/pi/i2c.js';
 export { GpioError, HEADER_CHIP_LABELS, HEADER_GPIO_COUNT, type GpioBias, type GpioChip, type GpioChips, type GpioInput } from './transports/pi/gpio.js';
 export type { HostedTwin, RunningScenario, TwinHosting, Composition } from './cli/composition.js';
 /** zod, for plugins: a driver's option shapes must be built with the same zod the config is checked with. */

@@ -16,14 +16,11 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Clock, TimerHandle } from '../../src/core/clock.js';
-import { encodeW1Slave, milliCelsiusFromScratchpad, scratchpadFor } from '../../src/drivers/ds18b20/decode.js';
-import { SysfsRoot, type PiFiles } from '../../src/transports/pi/sysfs.js';
+import { SysfsRoot, type Clock, type TimerHandle, type PiFiles, type I2cBuses } from '../../src/index.js';
 import { SeededRandom } from '../models/random.js';
 import { WeatherModel } from '../models/weather.js';
-import type { I2cBuses } from '../../src/transports/pi/i2c.js';
-import { BMP280_CHIP_ID } from '../../src/drivers/bme280/chip.js';
-import { SimulatedBme280 } from './bme280.js';
+import { BMP280_CHIP_ID, SimulatedBme280 } from './bme280.js';
+import { ds18b20Scratchpad, kernelMilliCelsius, w1SlaveText } from './w1-slave.js';
 import { SimulatedI2cBuses } from './i2c-bus.js';
 import { SimulatedGpioChip, type FakeGpioDevice, type PiModel } from './gpio-chip.js';
 import { GatewayModel, SiteTemperatureModel, type Ds18b20Site, type GatewayState } from './models.js';
@@ -253,32 +250,32 @@ export class FakePiRoot {
       return;
     }
     this.link(link, `../../../devices/w1_bus_master1/${id}`);
-    const good = scratchpadFor(raw);
+    const good = ds18b20Scratchpad(raw);
     let text: string;
     switch (fault) {
       case undefined:
-        text = encodeW1Slave(good);
+        text = w1SlaveText(good);
         sensor.retained = good;
-        sensor.truth = { milliCelsius: milliCelsiusFromScratchpad(good) };
+        sensor.truth = { milliCelsius: kernelMilliCelsius(good) };
         break;
       case 'crc-failure': {
         const bad = [...good];
         const at = Math.floor(this.random.next() * 9);
         bad[at] = bad[at]! ^ (1 + Math.floor(this.random.next() * 255));
-        text = encodeW1Slave(bad, sensor.retained);
+        text = w1SlaveText(bad, sensor.retained);
         break;
       }
       case 'no-answer':
         text = '';
         break;
       case 'power-on-reset':
-        text = encodeW1Slave(scratchpadFor(0x0550, { afterPowerOn: true }));
+        text = w1SlaveText(ds18b20Scratchpad(0x0550, { afterPowerOn: true }));
         break;
       case 'bus-fault':
-        text = encodeW1Slave(new Array<number>(9).fill(0));
+        text = w1SlaveText(new Array<number>(9).fill(0));
         break;
       default:
-        text = this.corruptRead(encodeW1Slave(good));
+        text = this.corruptRead(w1SlaveText(good));
     }
     if (fault !== undefined) sensor.truth = { fault };
     this.write(`${W1_MASTER}/${id}/w1_slave`, text);

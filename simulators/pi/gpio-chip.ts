@@ -5,8 +5,7 @@
  * contact bounce). Each changes at random times on the clock, seeded; every settled change
  * is recorded, so a test can hold what the runtime reported against what happened.
  */
-import type { Clock, TimerHandle } from '../../src/core/clock.js';
-import { GpioError, type GpioBias, type GpioChip, type GpioChips, type GpioInput } from '../../src/transports/pi/gpio.js';
+import { GpioError, type Clock, type TimerHandle, type GpioBias, type GpioChip, type GpioChips, type GpioInput } from '../../src/index.js';
 import { SeededRandom } from '../models/random.js';
 
 /** What can hang on a simulated pin. */

@@ -3,7 +3,7 @@
  * /dev/i2c-N would pass them on, and failures come back as the same errno codes, explained
  * by the same code as the real buses' errors. A device can be pulled off the bus.
  */
-import { explainI2cError, MAX_BLOCK_BYTES, type I2cBus, type I2cBuses } from '../../src/transports/pi/i2c.js';
+import { explainI2cError, MAX_BLOCK_BYTES, type I2cBus, type I2cBuses } from '../../src/index.js';
 import type { I2cRegisterDevice } from './bme280.js';
 
 function errno(code: string): NodeJS.ErrnoException {

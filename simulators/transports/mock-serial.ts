@@ -4,11 +4,7 @@
  * the binding's receive side.
  */
 import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
-import type { Clock } from '../../src/core/clock.js';
-import type { DeviceLink, SimulatedDevice } from '../../src/boards/twin.js';
-import type { SerialPortLink } from '../../src/transports/firmata.js';
-import type { SerialBinding } from '../../src/transports/serial.js';
-import type { LinkState } from '../../src/transports/link.js';
+import type { Clock, DeviceLink, SimulatedDevice, SerialPortLink, SerialBinding, LinkState } from '../../src/index.js';
 
 let nextPortNumber = 0;
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
-import type { DeviceLink } from '../../src/boards/twin.js';
+import type { DeviceLink } from '../../src/index.js';
 import { findBinary } from '../find-binary.js';
 
 export interface PtyPair {

@@ -75,7 +75,7 @@ function planBoards(root: Record<string, unknown>, catalog: Catalog): Plan {
       const id = groupIndex === 0 ? board['id'] : `${String(board['id'])}-${type}`;
       const newIndex = boards.length;
       boards.push({ ...linkKeys(board, driverIn(catalog, type)?.link), id, ...device(type, members, board, catalog) });
-      members.forEach(({ index, sensor }, sensorIndex) =>
+      members.forEach(({ index }, sensorIndex) =>
         moves.push({ path: `sensors[${index}]`, message: `now boards[${newIndex}].sensors[${sensorIndex}] (board ${quoteValue(String(id))}), its driver ${quoteValue(type)} now boards[${newIndex}].device` }),
       );
     });
