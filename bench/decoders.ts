@@ -8,9 +8,9 @@ import { z } from 'zod';
 import { VirtualClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/logger.js';
 import { ProblemCounter } from '../src/core/problems.js';
-import type { DriverInstance, SensorBinding } from '../src/drivers/driver.js';
-import { driverFor } from '../src/drivers/registry.js';
-import type { SimulatedDevice } from '../simulators/device.js';
+import type { BytesDriverDefinition, BytesDriverInstance } from '../src/drivers/driver.js';
+import { driverRegistry } from '../src/drivers/registry.js';
+import type { SimulatedDevice } from '../src/boards/twin.js';
 import { createDevice } from '../simulators/host.js';
 import { LineFramer } from '../src/transports/line-framing.js';
 import { printTable } from './support.js';
@@ -19,15 +19,18 @@ import { printTable } from './support.js';
 export interface DecoderCase {
   readonly type: string;
   readonly device: string;
+  /** The twin's options. */
   readonly deviceOptions?: Record<string, unknown>;
-  /** Driver options of each sensor on the board, as in a config (`type` left out). */
+  /** The driver's device options, as in a config's `device` (`type` left out). */
+  readonly driverDevice?: Record<string, unknown>;
+  /** The driver's options of each sensor, as in a config's `sensors` (name and unit left out). */
   readonly sensors: Record<string, unknown>[];
   /** For request/response devices: the polling interval the driver was configured with. */
   readonly pollIntervalMs?: number;
 }
 
 interface Rig {
-  readonly instance: DriverInstance;
+  readonly instance: BytesDriverInstance;
   readonly clock: VirtualClock;
   readings(): number;
   problems(): Record<string, number>;
@@ -37,25 +40,30 @@ function rig(decoderCase: DecoderCase, write: (data: Buffer) => void): Rig {
   const clock = new VirtualClock(Date.UTC(2026, 5, 1));
   const problems = new ProblemCounter(silentLogger, clock);
   let readings = 0;
-  const driver = driverFor(decoderCase.type);
-  // Options as a config would give them: through the driver's own schema, defaults filled.
-  const schema = z.strictObject(driver.optionsShape);
-  const sensors: SensorBinding<unknown>[] = decoderCase.sensors.map((options, index) => ({ name: `s${index}`, options: schema.parse(options), path: `sensors[${index}]` }));
-  const instance = driver.create(sensors as SensorBinding<never>[], {
-    clock,
-    logger: silentLogger,
-    problems,
-    emit: () => void readings++,
-    write: async (data) => write(data),
-  });
+  const driver = (driverRegistry as unknown as Record<string, BytesDriverDefinition>)[decoderCase.type]!;
+  // Options as a config would give them: through the driver's own schemas, defaults filled.
+  const deviceOptions = z.strictObject(driver.deviceShape).parse(decoderCase.driverDevice ?? {});
+  const sensorSchema = z.strictObject(driver.sensorShape);
+  const sensors = decoderCase.sensors.map((options, index) => ({ name: `s${index}`, options: sensorSchema.parse(options), path: `boards[0].sensors[${index}]` }));
+  const instance = driver.create(
+    { boardId: 'bench', path: 'boards[0]', options: deviceOptions, sensors },
+    {
+      clock,
+      logger: silentLogger,
+      problems,
+      emit: () => void readings++,
+      offerTime: () => undefined,
+      write: async (data) => write(data),
+    },
+  );
   return { instance, clock, readings: () => readings, problems: () => problems.snapshot() };
 }
 
 /** Hands bytes to a driver the way the runtime does: through the line framer for line drivers. */
-function feeder(instance: DriverInstance): (chunk: Buffer) => void {
+function feeder(instance: BytesDriverInstance): (chunk: Buffer) => void {
   const framing = instance.framing;
   if (framing.kind === 'bytes') return (chunk) => instance.onBytes?.(chunk);
-  const framer = new LineFramer((line) => instance.onLine?.(line), { delimiter: framing.delimiter });
+  const framer = new LineFramer((line) => instance.onLine?.(line), { delimiter: framing.delimiter, maxLineBytes: framing.maxLineBytes });
   return (chunk) => framer.push(chunk);
 }
 

@@ -21,8 +21,14 @@ export function benchConfig(options: { brokerUrl: string; mqtt5: boolean; ptyPat
     node: { id: 'bench-node', site: 'bench' },
     broker: { url: options.brokerUrl, protocol: options.mqtt5 ? '5' : '3.1.1', reconnect: { initialDelayMs: 100, maxDelayMs: 200 } },
     batching: { maxReadings: 500, maxDelayMs: 50 },
-    boards: [{ id: 'station', port: options.ptyPath, baud: 115200 }],
-    sensors: weatherStationFields.map((field) => ({ name: field.name, board: 'station', unit: field.unit, driver: { type: 'lines', key: field.key } })),
+    boards: [
+      {
+        id: 'station',
+        port: options.ptyPath,
+        device: { type: 'lines', baud: 115200 },
+        sensors: weatherStationFields.map((field) => ({ name: field.name, unit: field.unit, key: field.key })),
+      },
+    ],
   });
 }
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { ResolvedRecord } from '../../src/codec/index.js';
-import { validateConfig } from '../../src/config/load.js';
 import type { NodeConfig } from '../../src/config/schema.js';
+import { validateSimulated } from '../support/simulated-node.js';
 import { weatherStationFields, type EmittedSample } from '../../simulators/devices/weather-station.js';
 
 /** A config with one weather-station board, either simulated in-process or on a port. */
@@ -19,14 +19,20 @@ export function weatherStationConfig(options: {
   outbox?: Record<string, unknown>;
   broker?: Record<string, unknown>;
 }): NodeConfig {
-  return validateConfig({
+  return validateSimulated({
     dataDir: options.dataDir ?? mkdtempSync(join(tmpdir(), 'fieldnode-test-')),
     ...(options.outbox ? { outbox: options.outbox } : {}),
     node: { id: options.nodeId, site: 'test-site' },
     broker: { url: options.brokerUrl, ...(options.protocol ? { protocol: options.protocol } : {}), ...options.broker },
     batching: { maxReadings: options.maxReadings ?? 12, maxDelayMs: options.maxDelayMs ?? 200 },
-    boards: [{ id: 'station', ...options.board }],
-    sensors: weatherStationFields.map((field) => ({ name: field.name, board: 'station', unit: field.unit, driver: { type: 'lines', key: field.key } })),
+    boards: [
+      {
+        id: 'station',
+        ...options.board,
+        device: { type: 'lines', ...(options.board['device'] as Record<string, unknown> | undefined) },
+        sensors: weatherStationFields.map((field) => ({ name: field.name, unit: field.unit, key: field.key })),
+      },
+    ],
   });
 }
 
