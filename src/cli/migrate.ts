@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
+import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
 import { MAX_CONFIG_BYTES, readBounded } from '../config/bounded-read.js';
 import { parseText } from '../config/document.js';
 import { isOldForm, toCurrentForm } from '../config/old-form.js';
@@ -25,9 +25,25 @@ export function registerMigrate(program: Command, { catalog }: Composition): voi
           process.stderr.write(`fieldnode: ${file} is already in the current form\n`);
           return;
         }
-        process.stdout.write(stringify(toCurrentForm(parsed.raw, catalog), { lineWidth: 0 }));
+        process.stdout.write(asYaml(toCurrentForm(parsed.raw, catalog)));
       } catch (error) {
         failWith(error);
       }
     });
+}
+
+/** YAML with each device and sensor on one line, as the shipped samples write them. */
+function asYaml(config: Record<string, unknown>): string {
+  const document = new Document(config);
+  const boards = (document.contents as YAMLMap).get('boards');
+  if (isSeq(boards)) {
+    for (const board of boards.items) {
+      if (!isMap(board)) continue;
+      const device = board.get('device');
+      if (isMap(device)) device.flow = true;
+      const sensors = board.get('sensors');
+      if (isSeq(sensors)) for (const sensor of sensors.items) if (isMap(sensor)) sensor.flow = true;
+    }
+  }
+  return document.toString({ lineWidth: 0 });
 }
