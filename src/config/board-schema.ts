@@ -82,10 +82,12 @@ export function boardSchemaFor(catalog: Catalog) {
 
 /** A board as documented: one variant per driver, with that driver's sensors. */
 export function documentedBoardSchemaFor(catalog: Catalog) {
+  // One instance of the link keys for every variant, so the JSON Schema states them once.
+  const links = linkShape(catalog);
   const variants = Object.values(catalog.drivers).map((driver) =>
     z.strictObject({
       id: identifier.describe('names the board in topics and logs'),
-      ...linkShape(catalog),
+      ...links,
       device: deviceSchemaFor(driver),
       sensors: z.array(sensorSchemaFor(driver)).min(1, 'at least one sensor'),
     }),
