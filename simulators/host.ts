@@ -4,10 +4,7 @@
  */
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
-import { describeIssue } from '../src/config/load.js';
-import { ConfigError } from '../src/core/errors.js';
-import { systemClock, type Clock } from '../src/core/clock.js';
-import type { DeviceLink, SimulatedDevice, TwinDefinition } from '../src/boards/twin.js';
+import { ConfigError, describeIssue, systemClock, type Clock, type DeviceLink, type SimulatedDevice, type TwinDefinition } from '../src/index.js';
 import { simulatorFor } from './registry.js';
 import { createPtyPair, openDeviceEnd, type PtyPair } from './transports/pty.js';
 
@@ -24,6 +21,8 @@ export interface HostedDevice {
 export interface PtyHostedDevice extends HostedDevice {
   /** The current pty pair; a new one after each replug, under the same host path. */
   readonly pty: PtyPair;
+  /** False from an unplug until the replug has made the new pty. */
+  readonly plugged: boolean;
   /** Pulls the cable: the pty disappears, the device keeps running and talks into the void. */
   unplug(): Promise<void>;
   /** Plugs it back in: a new pty under the same path, the device talking on it again. */
@@ -45,7 +44,8 @@ class SwitchableLink implements DeviceLink {
 /** A twin given by name (a bundled one) or by definition (a plugin's). */
 export type TwinRef = string | TwinDefinition;
 
-function resolveTwin(twin: TwinRef): TwinDefinition {
+/** The definition behind a twin reference; an unknown name throws, listing the bundled ones. */
+export function resolveTwin(twin: TwinRef): TwinDefinition {
   return typeof twin === 'string' ? simulatorFor(twin) : twin;
 }
 
@@ -101,6 +101,9 @@ export async function hostOnPty(twin: TwinRef, rawOptions: Record<string, unknow
     device,
     get pty() {
       return currentPty;
+    },
+    get plugged() {
+      return wire !== undefined;
     },
     unplug,
     async replug() {

@@ -3,15 +3,15 @@
  * what happens to them (faults, a stuck or silent sensor, a cable pulled for a while).
  * `fieldnode simulate --scenario FILE` runs one.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { describeIssue } from '../src/config/load.js';
-import { systemClock, type Clock, type TimerHandle } from '../src/core/clock.js';
-import { ConfigError } from '../src/core/errors.js';
+import { ConfigError, describeIssue, FieldnodeError, systemClock, type Clock, type TimerHandle, type TwinDefinition } from '../src/index.js';
 import { FaultInjector, frameFaults } from './faults.js';
 import { hostOnPty, type PtyHostedDevice } from './host.js';
-import { simulatorRegistry } from './registry.js';
+import { simulatorFor, simulatorRegistry } from './registry.js';
 
 /** `250ms`, `20s`, `2m`, or a number of milliseconds. */
 const duration = z.union([
@@ -74,6 +74,8 @@ export const scenarioSchema = z
   );
 
 export type Scenario = z.infer<typeof scenarioSchema>;
+/** A scenario as written (durations as text, defaults left out), before it is checked. */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
 
 /** Reads and checks a scenario file, listing every problem with its path. */
 export function loadScenario(path: string): Scenario {
@@ -83,9 +85,61 @@ export function loadScenario(path: string): Scenario {
   } catch (error) {
     throw new ConfigError([{ path: '', message: (error as Error).message.split('\n')[0] ?? 'unreadable' }], path);
   }
+  return parseScenario(raw, path);
+}
+
+/** Checks a scenario given as an object (as a test writes it); `source` names it in the ConfigError. */
+export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
   const parsed = scenarioSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap(describeIssue), path);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap(describeIssue), source);
   return parsed.data;
+}
+
+/**
+ * The scenarios folder of the installed package, found by walking up from this file: it runs
+ * from simulators/ in development and from dist/simulators/ once installed.
+ */
+function bundledScenarioDirectory(): string {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(directory, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'fieldnode') return join(directory, 'simulators', 'scenarios');
+    const parent = dirname(directory);
+    if (parent === directory) throw new FieldnodeError('cannot find the fieldnode package root, where the bundled scenarios are', 'USAGE');
+    directory = parent;
+  }
+}
+
+/** The names of the scenarios shipped with the package (`street-corner`, `flood`). */
+export function bundledScenarioNames(): string[] {
+  return readdirSync(bundledScenarioDirectory())
+    .filter((file) => file.endsWith('.yaml'))
+    .map((file) => file.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/** A scenario file by path, or a bundled one by name, so tests need not know where npm put the package. */
+export function scenarioPath(fileOrName: string): string {
+  if (existsSync(fileOrName)) return fileOrName;
+  const names = bundledScenarioNames();
+  if (names.includes(fileOrName)) return join(bundledScenarioDirectory(), `${fileOrName}.yaml`);
+  throw new FieldnodeError(`no scenario file "${fileOrName}", nor a bundled scenario of that name; bundled: ${names.join(', ')}`, 'USAGE');
+}
+
+/**
+ * The same scenario with every pty moved into `directory` under its file name, so parallel
+ * runs of one scenario (CI jobs, test files) never fight over a path.
+ */
+export function reRootScenario(scenario: Scenario, directory: string): Scenario {
+  const devices = scenario.devices.map((device) => ({ ...device, pty: join(directory, basename(device.pty)) }));
+  const owners = new Map<string, string>();
+  const problems = devices.flatMap((device, index) => {
+    const owner = owners.get(device.pty);
+    owners.set(device.pty, device.id);
+    return owner === undefined ? [] : [{ path: `devices[${index}].pty`, message: `its file name ${basename(device.pty)} is also ${owner}'s: under one directory the two ptys would be one path` }];
+  });
+  if (problems.length > 0) throw new ConfigError(problems, `scenario "${scenario.name}" in ${directory}`);
+  return { ...scenario, devices };
 }
 
 export interface RunningScenario {
@@ -95,11 +149,20 @@ export interface RunningScenario {
   stop(): Promise<void>;
 }
 
+/** What a caller may change in how a scenario's devices are made. */
+export interface ScenarioHooks {
+  /** Replaces a device's twin before it starts (to record what it emits, say); the default keeps it. */
+  readonly twinFor?: (deviceId: string, twin: TwinDefinition) => TwinDefinition;
+}
+
 /** Starts every device on its pty and plays the steps on `clock`; `say` narrates each step. */
-export async function runScenario(scenario: Scenario, say: (line: string) => void, clock: Clock = systemClock): Promise<RunningScenario> {
+export async function runScenario(scenario: Scenario, say: (line: string) => void, clock: Clock = systemClock, hooks: ScenarioHooks = {}): Promise<RunningScenario> {
   const devices = new Map<string, PtyHostedDevice>();
   try {
-    for (const entry of scenario.devices) devices.set(entry.id, await hostOnPty(entry.device, entry.options, { hostPath: entry.pty, clock }));
+    for (const entry of scenario.devices) {
+      const twin = hooks.twinFor?.(entry.id, simulatorFor(entry.device)) ?? entry.device;
+      devices.set(entry.id, await hostOnPty(twin, entry.options, { hostPath: entry.pty, clock }));
+    }
   } catch (error) {
     await Promise.all([...devices.values()].map((device) => device.stop()));
     throw error;
