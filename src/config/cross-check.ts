@@ -1,7 +1,7 @@
 import { driverIn, twinIn, type Catalog } from '../boards/catalog.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { quoteValue } from './excerpt.js';
-import type { NodeConfig } from './schema.js';
+import { boardSchemaFor, type SensorConfig } from './board-schema.js';
 
 /**
  * Rules that span entries (ids are unique, one port carries one board, a twin can stand for
@@ -32,15 +32,22 @@ export function crossCheck(raw: unknown, catalog: Catalog): ConfigProblem[] {
   return problems;
 }
 
-/** The driver's own rules across the sensors of each device, on the validated config. */
-export function deviceChecks(config: NodeConfig, catalog: Catalog): ConfigProblem[] {
-  return config.boards.flatMap((board, index) => {
-    const driver = driverIn(catalog, board.device.type);
+/**
+ * The driver's own rules across the sensors of each device, for every board whose device and
+ * sensors passed their schemas, even when other boards did not: one validation shows all.
+ */
+export function deviceChecks(raw: unknown, parsedSensors: readonly (readonly (SensorConfig | undefined)[] | undefined)[], catalog: Catalog): ConfigProblem[] {
+  const boardSchema = boardSchemaFor(catalog);
+  return asArray(asRecord(raw)?.['boards']).flatMap((entry, index) => {
+    const board = boardSchema.safeParse(entry);
+    const sensors = parsedSensors[index];
+    if (!board.success || !sensors || sensors.some((sensor) => sensor === undefined)) return [];
+    const driver = driverIn(catalog, board.data.device.type);
     if (!driver?.checkDevice) return [];
-    const { type: _type, ...options } = board.device;
+    const { type: _type, ...options } = board.data.device;
     const path = `boards[${index}]`;
-    const sensors = board.sensors.map(({ name, unit, ...sensorOptions }, sensorIndex) => ({ name, unit, options: sensorOptions, path: `${path}.sensors[${sensorIndex}]` }));
-    return driver.checkDevice({ boardId: board.id, path, options: options as never, sensors: sensors as never });
+    const bindings = (sensors as SensorConfig[]).map(({ name, unit, ...sensorOptions }, sensorIndex) => ({ name, unit, options: sensorOptions, path: `${path}.sensors[${sensorIndex}]` }));
+    return driver.checkDevice({ boardId: board.data.id, path, options: options as never, sensors: bindings as never });
   });
 }
 

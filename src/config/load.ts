@@ -62,11 +62,10 @@ function check(raw: unknown, catalog: Catalog): { data: NodeConfig | undefined; 
   const result = configSchemaFor(catalog).safeParse(raw, { reportInput: true });
   const problems: ConfigProblem[] = result.success ? [] : result.error.issues.flatMap(describeIssueIn(documentedConfigSchemaFor(catalog)));
   const sensors = checkSensors(raw, catalog);
-  problems.push(...sensors.problems, ...crossCheck(raw, catalog));
+  problems.push(...sensors.problems, ...crossCheck(raw, catalog), ...deviceChecks(raw, sensors.parsed, catalog));
   if (!result.success || problems.length > 0) return { data: undefined, problems: dedupe(problems) };
   const config: NodeConfig = { ...result.data, boards: result.data.boards.map((board, index) => ({ ...board, sensors: sensors.parsed[index] ?? [] })) } as NodeConfig;
-  const deviceProblems = deviceChecks(config, catalog);
-  return deviceProblems.length > 0 ? { data: undefined, problems: dedupe(deviceProblems) } : { data: config, problems: [] };
+  return { data: config, problems: [] };
 }
 
 /**

@@ -29,7 +29,7 @@ function schemasFor(driver: DriverDefinition): SensorSchemas {
 }
 
 /** Every sensor's problems, and each board's sensors with defaults filled in (undefined where its device is unknown). */
-export function checkSensors(raw: unknown, catalog: Catalog): { problems: ConfigProblem[]; parsed: (SensorConfig[] | undefined)[] } {
+export function checkSensors(raw: unknown, catalog: Catalog): { problems: ConfigProblem[]; parsed: ((SensorConfig | undefined)[] | undefined)[] } {
   const problems: ConfigProblem[] = [];
   const parsed = asArray(asRecord(raw)?.['boards']).map((entry, boardIndex) => {
     const board = asRecord(entry);
@@ -42,7 +42,7 @@ export function checkSensors(raw: unknown, catalog: Catalog): { problems: Config
       const result = sensor.safeParse(entry, { reportInput: true });
       if (result.success) return result.data as SensorConfig;
       for (const issue of result.error.issues) problems.push(...describe({ ...issue, path: ['boards', boardIndex, 'sensors', sensorIndex, ...issue.path] }));
-      return undefined as unknown as SensorConfig;
+      return undefined;
     });
   });
   return { problems, parsed };
