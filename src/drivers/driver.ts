@@ -105,6 +105,12 @@ interface DriverBase<DeviceShape extends z.ZodRawShape, SensorShape extends z.Zo
   refineDevice?(options: Options<DeviceShape>, ctx: z.RefinementCtx): void;
   /** Rules between options of one sensor (scaling applies to numbers only). */
   refineSensor?(options: Options<SensorShape>, ctx: z.RefinementCtx): void;
+  /**
+   * What stands in for the device in simulation when no twin has the driver's name: a twin of
+   * another name (a sketch's twin prints lines, the Firmata twin carries pin devices), a part
+   * of the simulated Pi (`piSimulator.<key>`), or the reason there is none.
+   */
+  readonly simulatedBy?: { readonly twin: string } | { readonly piSimulator: string } | { readonly reason: string };
   /** Rules across the sensors of the device (two sensors on one probe); problems by config path. */
   checkDevice?(device: DeviceBinding<Options<DeviceShape>, Options<SensorShape>>): PathProblem[];
 }

@@ -11,6 +11,7 @@ export const analogDriver: PinsDriverDefinition<typeof analogDeviceShape, typeof
   type: 'analog',
   summary: 'an analog input of a firmata board, scaled to engineering units',
   link: 'pins',
+  simulatedBy: { twin: 'firmata-board' },
   deviceShape: analogDeviceShape,
   sensorShape: analogSensorShape,
   create: (device, context) =>

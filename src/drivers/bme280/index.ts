@@ -10,6 +10,7 @@ export const bme280Driver: HostDriverDefinition<typeof bme280DeviceShape, typeof
   type: 'bme280',
   summary: "temperature, pressure and humidity from a BME280 (or BMP280) on the Pi's I2C bus",
   link: 'host',
+  simulatedBy: { piSimulator: 'bme280' },
   deviceShape: bme280DeviceShape,
   sensorShape: bme280SensorShape,
   checkDevice: oneSensorPerField,

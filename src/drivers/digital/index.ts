@@ -12,6 +12,7 @@ export const digitalDriver: PinsDriverDefinition<typeof digitalDeviceShape, type
   type: 'digital',
   summary: "a button, PIR or door contact on a digital pin of a firmata board or the Pi's header, debounced, as on/off",
   link: 'pins',
+  simulatedBy: { twin: 'firmata-board' },
   deviceShape: digitalDeviceShape,
   sensorShape: digitalSensorShape,
   checkDevice: onePullupPerPin,

@@ -10,6 +10,7 @@ export const ds18b20Driver: HostDriverDefinition<typeof ds18b20DeviceShape, type
   type: 'ds18b20',
   summary: 'temperature from DS18B20 1-Wire sensors on the Pi, read from /sys/bus/w1/devices/<id>/w1_slave',
   link: 'host',
+  simulatedBy: { piSimulator: 'ds18b20' },
   deviceShape: ds18b20DeviceShape,
   sensorShape: ds18b20SensorShape,
   checkDevice: oneReaderPerSensorId,

@@ -10,6 +10,7 @@ export const gatewayHealthDriver: HostDriverDefinition<typeof gatewayHealthDevic
   type: 'gateway-health',
   summary: "the gateway's CPU temperature, load, memory, disk, uptime, under-voltage and throttling, from /proc and /sys",
   link: 'host',
+  simulatedBy: { reason: "every simulated Pi (piSimulator) renders the gateway's own files: thermal zone, load, memory, uptime, throttling" },
   deviceShape: gatewayHealthDeviceShape,
   sensorShape: gatewayHealthSensorShape,
   refineSensor: refineGatewayHealthSensor,

@@ -9,6 +9,7 @@ export const linesDriver: BytesDriverDefinition<typeof linesDeviceShape, typeof 
   type: 'lines',
   summary: 'text lines from a sketch: key=value pairs, CSV columns or JSON objects',
   link: 'bytes',
+  simulatedBy: { twin: 'weather-station' },
   // What most sketches pass to Serial.begin.
   defaultBaud: 9600,
   deviceShape: linesDeviceShape,

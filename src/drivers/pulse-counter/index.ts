@@ -16,6 +16,7 @@ export const pulseCounterDriver: PinsDriverDefinition<typeof pulseCounterDeviceS
   type: 'pulse-counter',
   summary: 'pulses on a digital input of a firmata board (rain gauge tips, vehicle passes) as counts and rates',
   link: 'pins',
+  simulatedBy: { twin: 'firmata-board' },
   deviceShape: pulseCounterDeviceShape,
   sensorShape: pulseCounterSensorShape,
   checkDevice: oneCountingPerPin,

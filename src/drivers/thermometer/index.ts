@@ -10,6 +10,7 @@ export const thermometerDriver: PinsDriverDefinition<typeof thermometerDeviceSha
   type: 'thermometer',
   summary: 'an analog temperature sensor (LM35, TMP36) on a firmata board, through johnny-five',
   link: 'pins',
+  simulatedBy: { twin: 'firmata-board' },
   deviceShape: thermometerDeviceShape,
   sensorShape: thermometerSensorShape,
   create: (device, context) =>
