@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Listeners } from '../src/core/listeners.js';
-import { FieldNode } from '../src/node.js';
 import { startEmbeddedBroker } from '../src/uplink/embedded-broker.js';
 import { weatherStationConfig } from './e2e/support.js';
 import { Collector, waitUntil } from './support/collector.js';
 import { memoryLogger } from './support/memory-logger.js';
+import { simulatedNode } from './support/simulated-node.js';
 
 describe('listeners', () => {
   it('returns an unsubscribe per subscription, harmless to call twice, and counts what listens', () => {
@@ -34,7 +34,7 @@ describe('a node started three times in one process', () => {
     const broker = await startEmbeddedBroker();
     const collector = await Collector.connect(broker.url, 'fieldnode/test-site/restart-node/station/status', 4);
     const logger = memoryLogger();
-    const node = new FieldNode(weatherStationConfig({ brokerUrl: broker.url, protocol: '3.1.1', nodeId: 'restart-node', board: { simulator: { device: 'weather-station', intervalMs: 20 } } }), { logger });
+    const node = simulatedNode(weatherStationConfig({ brokerUrl: broker.url, protocol: '3.1.1', nodeId: 'restart-node', board: { simulator: { device: 'weather-station', intervalMs: 20 } } }), { logger });
     try {
       for (let run = 1; run <= 3; run++) {
         await node.start();

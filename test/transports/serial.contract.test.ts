@@ -29,13 +29,13 @@ function mockHarness(): Harness {
   let device: { link: DeviceLink; received: Buffer[] } | undefined;
   const transport = new MockSerialTransport({
     name: 'contract',
-    baudRate: 9600,
     clock: systemClock,
     createDevice: (link) => {
       const received: Buffer[] = [];
       device = { link, received };
       return { start() {}, stop() {}, receive: (data) => received.push(data) };
     },
+    open: (path, binding) => new SerialTransport({ path, binding, baudRate: 9600 }),
   });
   return { transport, device: () => device!, dispose: async () => undefined };
 }
