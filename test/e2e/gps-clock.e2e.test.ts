@@ -6,11 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { validateConfig } from '../../src/config/load.js';
 import { VirtualClock } from '../../src/core/clock.js';
-import { FieldNode } from '../../src/node.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/uplink/embedded-broker.js';
 import { Collector, waitUntil } from '../support/collector.js';
+import { simulatedNode, validateSimulated } from '../support/simulated-node.js';
 
 let broker: EmbeddedBroker;
 beforeAll(async () => {
@@ -22,16 +21,22 @@ it('sets an unset wall clock from the first GPS fix', async () => {
   const bootedAt = 20_000; // 1970-01-01T00:00:20Z, as a Pi without RTC before NTP
   const trueUtc = Date.UTC(2026, 10, 21, 6, 30, 0);
   const clock = new VirtualClock(bootedAt);
-  const config = validateConfig({
+  const config = validateSimulated({
     dataDir: mkdtempSync(join(tmpdir(), 'fieldnode-gps-clock-')),
     node: { id: 'clockless', site: 'lab' },
     broker: { url: broker.url, protocol: '3.1.1' },
     batching: { maxReadings: 4, maxDelayMs: 60_000 },
-    boards: [{ id: 'gps', simulator: { device: 'nmea-gps', seed: 2, fixLossRate: 0, utcOffsetMs: trueUtc - bootedAt } }],
-    sensors: [{ name: 'latitude', board: 'gps', unit: 'lat', driver: { type: 'nmea-gps', field: 'latitude' } }],
+    boards: [
+      {
+        id: 'gps',
+        simulator: { device: 'nmea-gps', seed: 2, fixLossRate: 0, utcOffsetMs: trueUtc - bootedAt },
+        device: { type: 'nmea-gps' },
+        sensors: [{ name: 'latitude', unit: 'lat', field: 'latitude' }],
+      },
+    ],
   });
   const collector = await Collector.connect(broker.url, 'fieldnode/lab/clockless/gps/data', 4);
-  const node = new FieldNode(config, { clock });
+  const node = simulatedNode(config, { clock });
   await node.start();
   await waitUntil(() => node.uplink?.isConnected ?? false);
   for (let second = 0; second < 8; second++) {

@@ -15,9 +15,10 @@ beforeAll(async () => {
 afterAll(() => broker.close());
 
 const MOUNT_HEIGHT_MM = 4000;
+const device = { type: 'maxbotix', mountHeightMm: MOUNT_HEIGHT_MM };
 const sensors = [
-  { name: 'distance', unit: 'mm', driver: { type: 'maxbotix', field: 'range' } },
-  { name: 'level', unit: 'm', driver: { type: 'maxbotix', field: 'level', mountHeightMm: MOUNT_HEIGHT_MM } },
+  { name: 'distance', unit: 'mm', field: 'range' },
+  { name: 'level', unit: 'm', field: 'level' },
 ];
 /** The twin's noise is 2 mm; a reading stays within 6 of them, and half a millimetre of rounding, of the true level. */
 const LEVEL_TOLERANCE_M = 0.0125;
@@ -28,6 +29,7 @@ describe('maxbotix twin → maxbotix driver → broker', () => {
       brokerUrl: broker.url,
       nodeId: 'river-node',
       simulator: { device: 'maxbotix', seed: 7, mountHeightMm: MOUNT_HEIGHT_MM },
+      device,
       sensors,
       // The 121st line is clean and ends the cut-off 120th, which would otherwise wait for its CR.
       count: 121,
@@ -54,6 +56,7 @@ describe('maxbotix twin → maxbotix driver → broker', () => {
       brokerUrl: broker.url,
       nodeId: 'storm-node',
       simulator: { device: 'maxbotix', seed: 7, mountHeightMm: MOUNT_HEIGHT_MM, intervalMs: 60_000 },
+      device,
       sensors,
       count: 480,
       intervalMs: 60_000,

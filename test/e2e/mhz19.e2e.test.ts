@@ -26,7 +26,8 @@ describe('mhz19 twin → mhz19 driver → broker', () => {
       nodeId: 'co2-node',
       startEpochMs: Date.UTC(2026, 4, 12, 9, 58), // a Tuesday morning, the office full
       simulator: { device: 'mhz19', seed: 7 },
-      sensors: [{ name: 'co2', unit: 'ppm', driver: { type: 'mhz19', intervalMs: 5000, timeoutMs: 1000 } }],
+      device: { type: 'mhz19', intervalMs: 5000, timeoutMs: 1000 },
+      sensors: [{ name: 'co2', unit: 'ppm' }],
       durationMs: 60 * 5000,
       stepMs: 50,
       prepare: (twin) => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModbusExchange, ModbusRtuDevice, ProbeValues } from '../../simulators/devices/modbus-rtu.js';
 import type { FrameFault } from '../../simulators/faults.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/uplink/embedded-broker.js';
+import type { TwinSensor } from './driver-twins.js';
 import { runPolledTwin } from './request-twins.js';
 
 let broker: EmbeddedBroker;
@@ -17,18 +18,17 @@ afterAll(() => broker.close());
 
 /** The probe's register map as a config names it (the twin's manual, in simulators/devices/modbus-rtu.ts). */
 const probeSensors = [
-  { quantity: 'level', unit: 'm', driver: { function: 4, register: 0, dataType: 'float32' } },
-  { quantity: 'temperature', unit: 'Cel', driver: { function: 4, register: 2, dataType: 'int16', scale: 0.01 } },
-  { quantity: 'conductivity', unit: 'uS/cm', driver: { function: 4, register: 3, dataType: 'uint32', wordOrder: 'little', scale: 0.1 } },
-  { quantity: 'battery', unit: 'V', driver: { function: 4, register: 5, dataType: 'uint16', scale: 0.001 } },
-  { quantity: 'datum', unit: 'm', driver: { function: 3, register: 10, dataType: 'int32', scale: 0.001 } },
+  { quantity: 'level', unit: 'm', options: { function: 4, register: 0, dataType: 'float32' } },
+  { quantity: 'temperature', unit: 'Cel', options: { function: 4, register: 2, dataType: 'int16', scale: 0.01 } },
+  { quantity: 'conductivity', unit: 'uS/cm', options: { function: 4, register: 3, dataType: 'uint32', wordOrder: 'little', scale: 0.1 } },
+  { quantity: 'battery', unit: 'V', options: { function: 4, register: 5, dataType: 'uint16', scale: 0.001 } },
+  { quantity: 'datum', unit: 'm', options: { function: 3, register: 10, dataType: 'int32', scale: 0.001 } },
 ] as const;
-const bus = { intervalMs: 5000, timeoutMs: 1000, silenceMs: 5 };
-const sensors: { name: string; unit: string; driver: Record<string, unknown> }[] = [1, 2].flatMap((slave) =>
-  probeSensors.map((sensor) => ({ name: `${sensor.quantity}-${slave}`, unit: sensor.unit, driver: { type: 'modbus-rtu', slave, ...sensor.driver, ...bus } })),
-);
+/** The master's timing, one for the whole bus. */
+const bus = { type: 'modbus-rtu', intervalMs: 5000, timeoutMs: 1000, silenceMs: 5 };
+const sensors: TwinSensor[] = [1, 2].flatMap((slave) => probeSensors.map((sensor) => ({ name: `${sensor.quantity}-${slave}`, unit: sensor.unit, slave, ...sensor.options })));
 // A register the probe does not have: slave 1 refuses it every cycle with ILLEGAL DATA ADDRESS.
-sensors.push({ name: 'turbidity-1', unit: 'NTU', driver: { type: 'modbus-rtu', slave: 1, function: 4, register: 40, dataType: 'uint16', ...bus } });
+sensors.push({ name: 'turbidity-1', unit: 'NTU', slave: 1, function: 4, register: 40, dataType: 'uint16' });
 
 const faults: FrameFault[] = ['bad-checksum', 'truncated', 'garbage', 'noise'];
 const intact = (fault: FrameFault | undefined) => fault === undefined || fault === 'garbage';
@@ -37,7 +37,7 @@ const intact = (fault: FrameFault | undefined) => fault === undefined || fault =
 function expectedFrom(exchange: ModbusExchange): [string, number][] {
   if (exchange.exception !== undefined) return [];
   return probeSensors
-    .filter((sensor) => sensor.driver.function === exchange.function && sensor.driver.register >= exchange.address && sensor.driver.register < exchange.address + exchange.quantity)
+    .filter((sensor) => sensor.options.function === exchange.function && sensor.options.register >= exchange.address && sensor.options.register < exchange.address + exchange.quantity)
     .map((sensor) => [`modbus-node/dev/${sensor.quantity}-${exchange.slave}`, exchange.values[sensor.quantity as keyof ProbeValues]]);
 }
 
@@ -49,6 +49,7 @@ describe('modbus-rtu twin → modbus-rtu driver → broker', () => {
       nodeId: 'modbus-node',
       startEpochMs: Date.UTC(2026, 3, 20, 5),
       simulator: { device: 'modbus-rtu', seed: 11, slaves: [1, 2] },
+      device: bus,
       sensors,
       durationMs: 30 * 5000,
       stepMs: 50,

@@ -6,16 +6,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/config/load.js';
 import { VirtualClock } from '../../src/core/clock.js';
-import { FieldNode } from '../../src/node.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/uplink/embedded-broker.js';
 import { nmeaFixSentences, type NmeaGpsDevice } from '../../simulators/devices/nmea-gps.js';
 import type { Emission } from '../../simulators/devices/periodic.js';
 import type { FrameFault } from '../../simulators/faults.js';
 import type { GpsTrackSample } from '../../simulators/models/gps-track.js';
 import { Collector, waitUntil } from '../support/collector.js';
-import { runTwin } from './driver-twins.js';
+import { simulatedNode, validateSimulated } from '../support/simulated-node.js';
+import { runTwin, type TwinSensor } from './driver-twins.js';
 
 /** Half of the last digit of `ddmm.mmmm`, in degrees, and of the altitude's decimetres. */
 const HALF_MINUTE_DIGIT_DEG = 0.5e-4 / 60;
@@ -34,10 +33,10 @@ describe('nmea-gps twin → nmea-gps driver → broker', () => {
       nodeId: 'gps-node',
       simulator: { device: 'nmea-gps', seed: 7, fixLossRate: 0 },
       sensors: [
-        { name: 'latitude', unit: 'lat', driver: { type: 'nmea-gps', field: 'latitude' } },
-        { name: 'longitude', unit: 'lon', driver: { type: 'nmea-gps', field: 'longitude' } },
-        { name: 'altitude', unit: 'm', driver: { type: 'nmea-gps', field: 'altitude' } },
-        { name: 'time', unit: 's', driver: { type: 'nmea-gps', field: 'time' } },
+        { name: 'latitude', unit: 'lat', field: 'latitude' },
+        { name: 'longitude', unit: 'lon', field: 'longitude' },
+        { name: 'altitude', unit: 'm', field: 'altitude' },
+        { name: 'time', unit: 's', field: 'time' },
       ],
       count: 120,
       faults: ['bad-checksum', 'truncated', 'garbage', 'noise'],
@@ -67,9 +66,10 @@ describe('nmea-gps twin → nmea-gps driver → broker', () => {
       brokerUrl: broker.url,
       nodeId: 'gps-sky',
       simulator: { device: 'nmea-gps', seed: 11, fixLossRate: 0.05, talker: 'GN' },
+      device: { type: 'nmea-gps' },
       sensors: [
-        { name: 'fix', driver: { type: 'nmea-gps', field: 'fix' } },
-        { name: 'satellites', unit: 'count', driver: { type: 'nmea-gps', field: 'satellites' } },
+        { name: 'fix', field: 'fix' },
+        { name: 'satellites', unit: 'count', field: 'satellites' },
       ],
       count: 120,
       intervalMs: 1000,
@@ -106,22 +106,21 @@ function expectedRecords(emission: Emission<GpsTrackSample>): [string, number, n
 async function runGpsTwin(options: {
   nodeId: string;
   simulator: Record<string, unknown>;
-  sensors: { name: string; unit?: string; driver: Record<string, unknown> }[];
+  sensors: TwinSensor[];
   count: number;
   faults: FrameFault[];
   faultEvery: number;
 }) {
-  const config = validateConfig({
+  const config = validateSimulated({
     dataDir: mkdtempSync(join(tmpdir(), 'fieldnode-gps-')),
     node: { id: options.nodeId, site: 'twins' },
     broker: { url: broker.url, protocol: '3.1.1' }, // aedes; reconnects would wait on virtual time
     batching: { maxReadings: 50, maxDelayMs: 60_000 },
-    boards: [{ id: 'dev', simulator: options.simulator }],
-    sensors: options.sensors.map((sensor) => ({ ...sensor, board: 'dev' })),
+    boards: [{ id: 'dev', simulator: options.simulator, device: { type: 'nmea-gps' }, sensors: options.sensors }],
   });
   const clock = new VirtualClock(Date.UTC(2026, 4, 12, 6));
   const collector = await Collector.connect(broker.url, `fieldnode/twins/${options.nodeId}/dev/data`, 4);
-  const node = new FieldNode(config, { clock });
+  const node = simulatedNode(config, { clock });
   await node.start();
   await waitUntil(() => node.uplink?.isConnected ?? false);
   const device = node.simulatedDevice('dev') as NmeaGpsDevice;

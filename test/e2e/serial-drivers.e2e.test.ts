@@ -19,9 +19,10 @@ describe('sds011 twin → sds011 driver → broker', () => {
       brokerUrl: broker.url,
       nodeId: 'pm-node',
       simulator: { device: 'sds011', seed: 3 },
+      device: { type: 'sds011' },
       sensors: [
-        { name: 'pm2_5', unit: 'ug/m3', driver: { type: 'sds011', field: 'pm2_5' } },
-        { name: 'pm10', unit: 'ug/m3', driver: { type: 'sds011', field: 'pm10' } },
+        { name: 'pm2_5', unit: 'ug/m3', field: 'pm2_5' },
+        { name: 'pm10', unit: 'ug/m3', field: 'pm10' },
       ],
       count: 120,
       intervalMs: 1000,
