@@ -35,8 +35,7 @@ describeWithBinary('socat', 'socat', 'unplug and replug a serial sensor', () => 
         node: { id: 'replug-node', site: 'lab' },
         broker: { url: broker.url, protocol: '3.1.1' },
         batching: { maxReadings: 4, maxDelayMs: 100 },
-        boards: [{ id: 'air', port: hostPath, baud: 9600 }],
-        sensors: [{ name: 'pm2_5', board: 'air', unit: 'ug/m3', driver: { type: 'sds011', field: 'pm2_5' } }],
+        boards: [{ id: 'air', port: hostPath, device: { type: 'sds011', baud: 9600 }, sensors: [{ name: 'pm2_5', unit: 'ug/m3', field: 'pm2_5' }] }],
       }),
     );
     await node.start();

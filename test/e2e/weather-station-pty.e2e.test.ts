@@ -20,7 +20,7 @@ async function stationOverPty(brokerUrl: string, nodeId: string) {
   const pty = await createPtyPair();
   const deviceEnd = await openDeviceEnd(pty.devicePath);
   const collector = await Collector.connect(brokerUrl, `fieldnode/test-site/${nodeId}/station/data`, 4);
-  const node = new FieldNode(weatherStationConfig({ brokerUrl, nodeId, maxReadings: 40, board: { port: pty.hostPath, baud: 9600 } }));
+  const node = new FieldNode(weatherStationConfig({ brokerUrl, nodeId, maxReadings: 40, board: { port: pty.hostPath, device: { baud: 9600 } } }));
   await node.start();
   const station = new WeatherStation({ seed: 5, intervalMs: 2, format: 'kv' }, deviceEnd.link, systemClock);
   const emitted: EmittedSample[] = [];

@@ -4,12 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/core/clock.js';
-import { FieldNode } from '../../src/node.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/uplink/embedded-broker.js';
 import type { EmittedSample, WeatherStation } from '../../simulators/devices/weather-station.js';
 import { describeWithBinary } from '../support/binaries.js';
 import { Collector, waitUntil } from '../support/collector.js';
 import { startMosquitto, type MosquittoBroker } from '../support/mosquitto.js';
+import { simulatedNode } from '../support/simulated-node.js';
 import { expectSameReadings, weatherStationConfig } from './support.js';
 
 const LINES = 200;
@@ -18,7 +18,7 @@ const LINES = 200;
 async function simulatedStationReachesSubscriber(brokerUrl: string, nodeId: string, protocol: string, collectorVersion: 4 | 5) {
   const collector = await Collector.connect(brokerUrl, `fieldnode/test-site/${nodeId}/#`, collectorVersion);
   const clock = new VirtualClock(Date.UTC(2026, 3, 1, 6));
-  const node = new FieldNode(weatherStationConfig({ brokerUrl, nodeId, protocol, maxDelayMs: 5000, board: { simulator: { device: 'weather-station', seed: 11, intervalMs: 1000 } } }), { clock });
+  const node = simulatedNode(weatherStationConfig({ brokerUrl, nodeId, protocol, maxDelayMs: 5000, board: { simulator: { device: 'weather-station', seed: 11, intervalMs: 1000 } } }), { clock });
   await node.start();
   const station = node.simulatedDevice('station') as WeatherStation;
   const emitted: EmittedSample[] = [];
