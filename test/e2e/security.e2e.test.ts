@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FieldnodeConsumer, type ConsumedPack } from '../../src/consumer/consumer.js';
-import { FieldNode, outboxPath } from '../../src/node.js';
+import { outboxPath } from '../../src/node.js';
 import { openSqliteOutbox } from '../../src/outbox/sqlite-outbox.js';
 import { describeWithBinary } from '../support/binaries.js';
 import { issue, makeCa, type Issued } from '../support/certificates.js';
@@ -15,6 +15,7 @@ import { waitUntil } from '../support/collector.js';
 import { memoryLogger } from '../support/memory-logger.js';
 import type { MosquittoBroker } from '../support/mosquitto.js';
 import { startProtectedMosquitto } from '../support/protected-broker.js';
+import { simulatedNode } from '../support/simulated-node.js';
 import { weatherStationConfig } from './support.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -45,7 +46,7 @@ describeWithBinary('openssl', 'openssl', 'broker security', () => {
     const tlsNode = (tls: Record<string, unknown>, extra: { password?: string; prefix?: string } = {}) => {
       const logger = memoryLogger();
       const environment = { TLS_NODE_PASSWORD: extra.password ?? PASSWORD };
-      const node = new FieldNode(
+      const node = simulatedNode(
         weatherStationConfig({
           brokerUrl: `mqtts://127.0.0.1:${broker.port}`,
           nodeId: 'tls-node',

@@ -45,8 +45,11 @@ dataDir: ${join(directory, name)}
 broker:
 ${broker}
   reconnect: { initialDelayMs: 200, maxDelayMs: 400 }
-${extra}boards: [{ id: station, simulator: { device: weather-station, intervalMs: 20 } }]
-sensors: [{ name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }]
+${extra}boards:
+  - id: station
+    simulator: { device: weather-station, intervalMs: 20 }
+    device: { type: lines }
+    sensors: [{ name: temperature, unit: Cel, key: t }]
 `,
       );
       return path;
