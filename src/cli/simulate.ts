@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parse as parseYamlScalar } from 'yaml';
 import { twinIn } from '../boards/catalog.js';
 import { FieldnodeError } from '../core/errors.js';
+import { withPlugins } from '../config/plugins.js';
 import type { Composition } from './composition.js';
 import { failWith } from './exit.js';
 import { onShutdown } from './shutdown.js';
@@ -33,8 +34,8 @@ function setNested(target: Record<string, unknown>, path: readonly string[], val
 }
 
 /** `fieldnode simulate <device> [--pty PATH]`: a simulated device for people and CI. */
-export function registerSimulate(program: Command, { catalog, twins: hosting }: Composition): void {
-  const names = Object.keys(catalog.twins);
+export function registerSimulate(program: Command, { catalog: bundled, twins: hosting }: Composition): void {
+  const names = Object.keys(bundled.twins);
   program
     .command('simulate')
     .description('run a simulated device: on a pty that any serial program can open, or printing to stdout')
@@ -43,8 +44,10 @@ export function registerSimulate(program: Command, { catalog, twins: hosting }: 
     .option('--pty <path>', 'create a pty at this path (a symlink) and speak on it, as the device would on /dev/ttyUSB0')
     .option('--seed <n>', 'seed of the physical model; the same seed replays the same readings', (value) => Number(value))
     .option('-o, --option <key=value>', 'a device option, repeatable (e.g. -o intervalMs=200 -o format=csv)', collectOption, {})
-    .action(async (device: string | undefined, flags: { pty?: string; seed?: number; scenario?: string; option: Record<string, unknown> }) => {
+    .option('--plugin <name>', "also offer the twins of this driver package (an npm name, or a path), repeatable", (name: string, list: string[]) => [...list, name], [])
+    .action(async (device: string | undefined, flags: { pty?: string; seed?: number; scenario?: string; option: Record<string, unknown>; plugin: string[] }) => {
       try {
+        const catalog = await withPlugins(bundled, flags.plugin, process.cwd(), '--plugin');
         if (!hosting) throw new FieldnodeError('this fieldnode has no simulators', 'USAGE');
         if (flags.scenario) {
           const file = scenarioFile(flags.scenario);
@@ -56,7 +59,7 @@ export function registerSimulate(program: Command, { catalog, twins: hosting }: 
         }
         if (!device) throw new FieldnodeError('name a device to simulate, or give --scenario FILE', 'USAGE');
         const twin = twinIn(catalog, device);
-        if (!twin) throw new FieldnodeError(`no simulated device "${device}"; known: ${names.join(', ')}`, 'USAGE');
+        if (!twin) throw new FieldnodeError(`no simulated device "${device}"; known: ${Object.keys(catalog.twins).join(', ')}`, 'USAGE');
         const options = { ...flags.option, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) };
         if (flags.pty) {
           const hosted = await hosting.onPty(twin, options, flags.pty);
