@@ -1,7 +1,8 @@
 /**
- * An Arduino running StandardFirmata (its twin on serialport's mock binding) read through
+ * Arduinos running StandardFirmata (their twin on serialport's mock binding) read through
  * johnny-five by the runtime, to a real broker: the thermometer within the sensor's
- * resolution, every rain-gauge tip counted.
+ * resolution, every rain-gauge tip counted. A board is one device, so a thermometer and a
+ * rain gauge are two boards, each with its own twin.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { firmataPulseCeilingHz } from '../../src/drivers/pulse-counter/ceiling.j
 import { Collector, waitUntil } from '../support/collector.js';
 import { describeWithBinary } from '../support/binaries.js';
 import { hostOnPty } from '../../simulators/host.js';
+import { simulatedNode, validateSimulated } from '../support/simulated-node.js';
 
 let broker: EmbeddedBroker;
 beforeAll(async () => {
@@ -23,77 +25,100 @@ beforeAll(async () => {
 afterAll(() => broker.close());
 
 it('reads the thermometer and counts every tip of the rain gauge', async () => {
-  const collector = await Collector.connect(broker.url, 'fieldnode/lab/uno-node/uno/data', 4);
-  const node = new FieldNode(
-    validateConfig({
+  const collector = await Collector.connect(broker.url, 'fieldnode/lab/uno-node/+/data', 4);
+  const node = simulatedNode(
+    validateSimulated({
       dataDir: mkdtempSync(join(tmpdir(), 'fieldnode-firmata-')),
       node: { id: 'uno-node', site: 'lab' },
       broker: { url: broker.url, protocol: '3.1.1' },
       batching: { maxReadings: 5, maxDelayMs: 100 },
-      boards: [{ id: 'uno', transport: 'firmata', simulator: { device: 'firmata-board', seed: 3, rainGauge: { pin: 2, tipsPerHour: 18_000 } } }],
-      sensors: [
-        { name: 'air', board: 'uno', unit: 'Cel', driver: { type: 'thermometer', pin: 'A0', controller: 'LM35', intervalMs: 100 } },
-        { name: 'rain_total', board: 'uno', unit: 'mm', driver: { type: 'pulse-counter', pin: 2, field: 'total', scale: 0.2, intervalMs: 500 } },
+      boards: [
+        {
+          id: 'uno',
+          simulator: { device: 'firmata-board', seed: 3 },
+          device: { type: 'thermometer', intervalMs: 100 },
+          sensors: [{ name: 'air', unit: 'Cel', pin: 'A0', controller: 'LM35' }],
+        },
+        {
+          id: 'rain',
+          simulator: { device: 'firmata-board', seed: 3, rainGauge: { pin: 2, tipsPerHour: 18_000 } },
+          device: { type: 'pulse-counter', intervalMs: 500 },
+          sensors: [{ name: 'rain_total', unit: 'mm', pin: 2, field: 'total', scale: 0.2 }],
+        },
       ],
     }),
   );
   await node.start();
-  const board = node.simulatedDevice('uno') as FirmataBoard;
+  const thermometerBoard = node.simulatedDevice('uno') as FirmataBoard;
+  const rainBoard = node.simulatedDevice('rain') as FirmataBoard;
   let tips = 0;
   const temperatures: number[] = [];
-  board.onTip(() => tips++);
+  rainBoard.onTip(() => tips++);
   await waitUntil(() => tips >= 6, 10_000, () => `${tips} tips`);
   await waitUntil(() => collector.records.some((record) => record.name === 'uno-node/uno/air'), 5000);
-  board.stop(); // no more tips; the counter's last report carries every one
+  rainBoard.stop(); // no more tips; the counter's last report carries every one
+  thermometerBoard.stop();
   await new Promise((resolve) => setTimeout(resolve, 300));
-  if (board.lastTemperature !== undefined) temperatures.push(board.lastTemperature);
+  if (thermometerBoard.lastTemperature !== undefined) temperatures.push(thermometerBoard.lastTemperature);
   await node.stop();
-  await waitUntil(() => collector.records.some((record) => record.name === 'uno-node/uno/rain_total' && Math.abs((record.value as number) - tips * 0.2) < 1e-9), 5000, () => `rain total ${tips * 0.2}; got ${JSON.stringify(collector.records.filter((record) => record.name.endsWith('rain_total')).map((record) => record.value))}`);
+  await waitUntil(() => collector.records.some((record) => record.name === 'uno-node/rain/rain_total' && Math.abs((record.value as number) - tips * 0.2) < 1e-9), 5000, () => `rain total ${tips * 0.2}; got ${JSON.stringify(collector.records.filter((record) => record.name.endsWith('rain_total')).map((record) => record.value))}`);
   await collector.close();
   const air = collector.records.filter((record) => record.name === 'uno-node/uno/air');
   // One ADC count of an LM35 at 5 V is 0.49 °C; over these seconds the model moves only by its
   // sensor noise (σ 0.05 °C): every reading lies within a count and that noise of the model.
   expect(air.length).toBeGreaterThan(0);
   for (const record of air) expect(Math.abs((record.value as number) - temperatures[0]!)).toBeLessThan(0.75);
-  const totals = collector.records.filter((record) => record.name === 'uno-node/uno/rain_total').map((record) => record.value as number);
+  const totals = collector.records.filter((record) => record.name === 'uno-node/rain/rain_total').map((record) => record.value as number);
   expect(totals).toEqual([...totals].sort((a, b) => a - b));
   expect(totals.at(-1)).toBeCloseTo(tips * 0.2, 9);
   expect(node.stats().boards['uno']!.problems).toEqual({});
+  expect(node.stats().boards['rain']!.problems).toEqual({});
 });
 
 it('reads an analog input scaled to volts and a debounced digital input', async () => {
-  const collector = await Collector.connect(broker.url, 'fieldnode/lab/io-node/uno/data', 4);
-  const node = new FieldNode(
-    validateConfig({
+  const collector = await Collector.connect(broker.url, 'fieldnode/lab/io-node/+/data', 4);
+  const node = simulatedNode(
+    validateSimulated({
       dataDir: mkdtempSync(join(tmpdir(), 'fieldnode-firmata-io-')),
       node: { id: 'io-node', site: 'lab' },
       broker: { url: broker.url, protocol: '3.1.1' },
       batching: { maxReadings: 5, maxDelayMs: 100 },
-      boards: [{ id: 'uno', transport: 'firmata', simulator: { device: 'firmata-board', seed: 5, rainGauge: { pin: 2, tipsPerHour: 18_000 } } }],
-      sensors: [
-        { name: 'volts', board: 'uno', unit: 'V', driver: { type: 'analog', pin: 'A0', scale: 5 / 1023, intervalMs: 100 } },
-        { name: 'switch', board: 'uno', driver: { type: 'digital', pin: 2, debounceMs: 20 } },
+      boards: [
+        {
+          id: 'uno',
+          simulator: { device: 'firmata-board', seed: 5 },
+          device: { type: 'analog', intervalMs: 100 },
+          sensors: [{ name: 'volts', unit: 'V', pin: 'A0', scale: 5 / 1023 }],
+        },
+        {
+          id: 'gate',
+          simulator: { device: 'firmata-board', seed: 5, rainGauge: { pin: 2, tipsPerHour: 18_000 } },
+          device: { type: 'digital' },
+          sensors: [{ name: 'switch', pin: 2, debounceMs: 20 }],
+        },
       ],
     }),
   );
   await node.start();
-  const board = node.simulatedDevice('uno') as FirmataBoard;
+  const analogBoard = node.simulatedDevice('uno') as FirmataBoard;
+  const switchBoard = node.simulatedDevice('gate') as FirmataBoard;
   let tips = 0;
-  board.onTip(() => tips++);
+  switchBoard.onTip(() => tips++);
   await waitUntil(() => tips >= 5, 10_000);
-  board.stop();
+  switchBoard.stop();
+  analogBoard.stop();
   await new Promise((resolve) => setTimeout(resolve, 300));
   await node.stop();
-  await waitUntil(() => collector.records.filter((record) => record.name === 'io-node/uno/switch' && record.value === true).length >= tips, 5000);
+  await waitUntil(() => collector.records.filter((record) => record.name === 'io-node/gate/switch' && record.value === true).length >= tips, 5000);
   await collector.close();
-  const switches = collector.records.filter((record) => record.name === 'io-node/uno/switch').map((record) => record.value);
+  const switches = collector.records.filter((record) => record.name === 'io-node/gate/switch').map((record) => record.value);
   // The first report is the idle state (open switch, pulled up); then one on/off pair per tip.
   expect(switches[0]).toBe(false);
   expect(switches.filter((value) => value === true)).toHaveLength(tips);
   const volts = collector.records.filter((record) => record.name === 'io-node/uno/volts').map((record) => record.value as number);
   expect(volts.length).toBeGreaterThan(0);
   // The LM35 on A0: 10 mV per °C of the model's temperature, within one ADC count (4.9 mV).
-  for (const value of volts) expect(Math.abs(value - board.lastTemperature! / 100)).toBeLessThan(0.0049 * 1.6);
+  for (const value of volts) expect(Math.abs(value - analogBoard.lastTemperature! / 100)).toBeLessThan(0.0049 * 1.6);
 });
 
 it('counts every pulse exactly at the fastest rate Firmata reporting carries at 57600 baud', async () => {
@@ -101,15 +126,21 @@ it('counts every pulse exactly at the fastest rate Firmata reporting carries at 
   const hz = firmataPulseCeilingHz(57_600);
   expect(hz).toBe(960);
   const collector = await Collector.connect(broker.url, 'fieldnode/lab/loop-node/uno/data', 4);
-  const node = new FieldNode(
-    validateConfig({
+  const node = simulatedNode(
+    validateSimulated({
       dataDir: mkdtempSync(join(tmpdir(), 'fieldnode-firmata-pulses-')),
       node: { id: 'loop-node', site: 'lab' },
       broker: { url: broker.url, protocol: '3.1.1' },
       batching: { maxReadings: 5, maxDelayMs: 100 },
-      boards: [{ id: 'uno', transport: 'firmata', simulator: { device: 'firmata-board', seed: 6, pulses: { pin: 3, hz } } }],
-      // Edges 0.5 ms apart are the signal here, not bounce: no debounce.
-      sensors: [{ name: 'passes', board: 'uno', driver: { type: 'pulse-counter', pin: 3, field: 'total', intervalMs: 250, debounceMs: 0 } }],
+      boards: [
+        {
+          id: 'uno',
+          simulator: { device: 'firmata-board', seed: 6, pulses: { pin: 3, hz } },
+          device: { type: 'pulse-counter', intervalMs: 250 },
+          // Edges 0.5 ms apart are the signal here, not bounce: no debounce.
+          sensors: [{ name: 'passes', pin: 3, field: 'total', debounceMs: 0 }],
+        },
+      ],
     }),
   );
   await node.start();
@@ -130,14 +161,14 @@ describeWithBinary('socat', 'socat', 'a Firmata board on a pty', () => {
     const directory = mkdtempSync(join(tmpdir(), 'fieldnode-firmata-pty-'));
     const hostPath = join(directory, 'by-id', 'usb-Arduino_Uno-if00');
     const hosted = await hostOnPty('firmata-board', { seed: 2 }, { hostPath });
+    // A real port: the node runs on the hardware catalog alone.
     const node = new FieldNode(
       validateConfig({
         dataDir: join(directory, 'data'),
         node: { id: 'pty-uno', site: 'lab' },
         broker: { url: broker.url, protocol: '3.1.1' },
         batching: { maxReadings: 2, maxDelayMs: 100 },
-        boards: [{ id: 'uno', transport: 'firmata', port: hostPath }],
-        sensors: [{ name: 'air', board: 'uno', unit: 'Cel', driver: { type: 'thermometer', pin: 'A0', intervalMs: 50 } }],
+        boards: [{ id: 'uno', port: hostPath, device: { type: 'thermometer', intervalMs: 50 }, sensors: [{ name: 'air', unit: 'Cel', pin: 'A0' }] }],
       }),
     );
     await node.start();
