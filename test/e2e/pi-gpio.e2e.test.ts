@@ -7,10 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { validateConfig } from '../../src/config/load.js';
-import { FieldNode } from '../../src/node.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/uplink/embedded-broker.js';
 import { Collector, waitUntil } from '../support/collector.js';
+import { simulatedNode, validateSimulated } from '../support/simulated-node.js';
 
 let broker: EmbeddedBroker;
 beforeAll(async () => {
@@ -22,8 +21,8 @@ const LINES = { motion: 17, button: 22, door: 27 } as const;
 
 it('publishes every settled change of a PIR, a button and a door contact on the header', async () => {
   const collector = await Collector.connect(broker.url, 'fieldnode/lab/pi-gpio/pi/data', 4);
-  const node = new FieldNode(
-    validateConfig({
+  const node = simulatedNode(
+    validateSimulated({
       dataDir: mkdtempSync(join(tmpdir(), 'fieldnode-pi-gpio-')),
       node: { id: 'pi-gpio', site: 'lab' },
       broker: { url: broker.url, protocol: '3.1.1' },
@@ -31,7 +30,6 @@ it('publishes every settled change of a PIR, a button and a door contact on the 
       boards: [
         {
           id: 'pi',
-          transport: 'pi',
           gpio: { pollIntervalMs: 2 },
           // Activations last 120 ms (a press) to 800 ms: inputs are sampled, so a whole activation
           // inside one stall of a loaded machine's event loop would go unseen, as on a real Pi.
@@ -44,16 +42,17 @@ it('publishes every settled change of a PIR, a button and a door contact on the 
               { line: LINES.door, device: 'door', meanIntervalMs: 800 },
             ],
           },
+          device: { type: 'digital' },
+          sensors: [
+            // An HC-SR501 drives its output: no pull-up, high means motion.
+            { name: 'motion', pin: LINES.motion, pullup: false, activeLow: false, debounceMs: 0 },
+            { name: 'button', pin: LINES.button, debounceMs: 30 },
+            // A reed contact closed while the door is shut: the pull-up reads high when it opens.
+            { name: 'door', pin: LINES.door, activeLow: false, debounceMs: 30 },
+            // Not on the header: counted, and the other inputs run on.
+            { name: 'nowhere', pin: 30 },
+          ],
         },
-      ],
-      sensors: [
-        // An HC-SR501 drives its output: no pull-up, high means motion.
-        { name: 'motion', board: 'pi', driver: { type: 'digital', pin: LINES.motion, pullup: false, activeLow: false, debounceMs: 0 } },
-        { name: 'button', board: 'pi', driver: { type: 'digital', pin: LINES.button, debounceMs: 30 } },
-        // A reed contact closed while the door is shut: the pull-up reads high when it opens.
-        { name: 'door', board: 'pi', driver: { type: 'digital', pin: LINES.door, activeLow: false, debounceMs: 30 } },
-        // Not on the header: counted, and the other inputs run on.
-        { name: 'nowhere', board: 'pi', driver: { type: 'digital', pin: 30 } },
       ],
     }),
   );
@@ -78,18 +77,23 @@ it('publishes every settled change of a PIR, a button and a door contact on the 
   expect(node.stats().boards['pi']!.problems).toEqual({ 'bad-pin': 1 });
 });
 
-it('keeps a pi board running when its GPIO will not open, and says why the pin drivers are idle', async () => {
-  const collector = await Collector.connect(broker.url, 'fieldnode/lab/pi-nogpio/pi/data', 4);
-  const node = new FieldNode(
-    validateConfig({
+it("keeps a node running when a header board's GPIO will not open, and says why its pin drivers are idle", async () => {
+  const collector = await Collector.connect(broker.url, 'fieldnode/lab/pi-nogpio/+/data', 4);
+  const node = simulatedNode(
+    validateSimulated({
       dataDir: mkdtempSync(join(tmpdir(), 'fieldnode-pi-nogpio-')),
       node: { id: 'pi-nogpio', site: 'lab' },
       broker: { url: broker.url, protocol: '3.1.1' },
       batching: { maxReadings: 1, maxDelayMs: 50 },
-      boards: [{ id: 'pi', transport: 'pi', gpio: { chip: 'pinctrl-bcm2712' }, piSimulator: { seed: 2, gpio: [{ line: 17, device: 'pir' }] } }],
-      sensors: [
-        { name: 'motion', board: 'pi', driver: { type: 'digital', pin: 17, pullup: false, activeLow: false } },
-        { name: 'cpu', board: 'pi', unit: 'Cel', driver: { type: 'gateway-health', field: 'cpu_temperature', intervalMs: 1000 } },
+      boards: [
+        {
+          id: 'pi',
+          gpio: { chip: 'pinctrl-bcm2712' },
+          piSimulator: { seed: 2, gpio: [{ line: 17, device: 'pir' }] },
+          device: { type: 'digital' },
+          sensors: [{ name: 'motion', pin: 17, pullup: false, activeLow: false }],
+        },
+        { id: 'health', piSimulator: { seed: 2 }, device: { type: 'gateway-health', intervalMs: 1000 }, sensors: [{ name: 'cpu', unit: 'Cel', field: 'cpu_temperature' }] },
       ],
     }),
   );
@@ -97,7 +101,7 @@ it('keeps a pi board running when its GPIO will not open, and says why the pin d
   await collector.waitForRecords(1, 10_000);
   await node.stop();
   await collector.close();
-  expect(collector.records.map((record) => record.name)).toContain('pi-nogpio/pi/cpu');
+  expect(collector.records.map((record) => record.name)).toContain('pi-nogpio/health/cpu');
   expect(collector.records.map((record) => record.name)).not.toContain('pi-nogpio/pi/motion');
   expect(node.stats().boards['pi']!.problems).toEqual({ 'no-pins': 1 });
 });
