@@ -31,8 +31,11 @@ broker:
   url: "mqtts://127.0.0.1:1"
   username: ws-01
 ${broker}
-boards: [{ id: station, simulator: { device: weather-station } }]
-sensors: [{ name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }]
+boards:
+  - id: station
+    simulator: { device: weather-station }
+    device: { type: lines }
+    sensors: [{ name: temperature, unit: Cel, key: t }]
 `,
     0o644,
   );

@@ -110,8 +110,11 @@ describeWithBinary('mosquitto', 'mosquitto', 'node status on a real broker', () 
       `node: { id: will-node, site: test-site }
 dataDir: ${mkdtempSync(join(tmpdir(), 'fieldnode-will-data-'))}
 broker: { url: "${broker.url}", willDelaySeconds: 1 }
-boards: [{ id: station, simulator: { device: weather-station, intervalMs: 50 } }]
-sensors: [{ name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }]
+boards:
+  - id: station
+    simulator: { device: weather-station, intervalMs: 50 }
+    device: { type: lines }
+    sensors: [{ name: temperature, unit: Cel, key: t }]
 `,
     );
     const collector = await Collector.connect(broker.url, 'fieldnode/test-site/will-node/#');

@@ -41,7 +41,7 @@ describe('hostile config files', () => {
       const previous = String.fromCharCode(96 + level);
       levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
     }
-    const file = configFile('bomb.yaml', `${header}${levels.join('\n').replace(/^i: /m, 'boards: ')}\nsensors: []\n`);
+    const file = configFile('bomb.yaml', `${header}${levels.join('\n').replace(/^i: /m, 'boards: ')}\n`);
     const result = await timed(['validate', file]);
     expect(result.code).toBe(78);
     expect(lines(result.stderr)).toEqual([`${file}: YAML aliases expand more than 1000 times; write the repeated values out`]);
@@ -57,7 +57,7 @@ describe('hostile config files', () => {
   });
 
   it('answers a 5 MB list at once, in a few hundred bytes', async () => {
-    const file = configFile('list.yaml', `${header}boards: []\nsensors:\n${'  - 1\n'.repeat(5 * 1024 * 1024 / 6)}`);
+    const file = configFile('list.yaml', `${header}boards:\n${'  - 1\n'.repeat(5 * 1024 * 1024 / 6)}`);
     const result = await timed(['validate', file]);
     expect(result.code).toBe(78);
     expect(lines(result.stderr)).toHaveLength(1);
@@ -66,7 +66,7 @@ describe('hostile config files', () => {
   });
 
   it('lists the first 50 of many problems and counts the rest', async () => {
-    const file = configFile('many.yaml', `${header}boards: []\nsensors:\n${'  - 1\n'.repeat(20_000)}`);
+    const file = configFile('many.yaml', `${header}boards:\n${'  - 1\n'.repeat(20_001)}`);
     const result = await runCli(['validate', file]);
     expect(result.code).toBe(78);
     const printed = lines(result.stderr);
@@ -77,7 +77,7 @@ describe('hostile config files', () => {
   });
 
   it('refuses an alias that contains itself instead of overflowing the stack', async () => {
-    const file = configFile('cycle.yaml', `${header}boards: &b [ { id: station, port: *b } ]\nsensors: []\n`);
+    const file = configFile('cycle.yaml', `${header}boards: &b [ { id: station, port: *b } ]\n`);
     const result = await runCli(['validate', file]);
     expect(result.code).toBe(78);
     expect(lines(result.stderr)).toEqual([`${file}: a YAML alias refers to a mapping or list that contains it; a config cannot be endless`]);
@@ -86,14 +86,17 @@ describe('hostile config files', () => {
   it('quotes a short escaped excerpt of a value, never terminal escapes or a whole long value', async () => {
     const file = configFile(
       'escapes.yaml',
-      `${header}boards: [{ id: station, port: /dev/ttyUSB0, baud: "\\e]0;owned\\a${'9'.repeat(5000)}" }]\nsensors: [{ name: t, board: "\\e[2Jgone", driver: { type: lines, key: t } }]\n`,
+      `${header}boards:
+  - { id: station, port: "\\e[2Jgone", device: { type: lines, baud: "\\e]0;owned\\a${'9'.repeat(5000)}" }, sensors: [{ name: t, key: t }] }
+  - { id: spare, port: "\\e[2Jgone", device: { type: lines }, sensors: [{ name: t, key: t }] }
+`,
     );
     const result = await runCli(['validate', file]);
     expect(result.code).toBe(78);
     expect(result.stderr).not.toContain('\u001b');
     expect(result.stderr).not.toContain('\u0007');
-    expect(result.stderr).toContain(`boards[0].baud: expected number, got string "\\u001b]0;owned\\u0007${'9'.repeat(30)}"… (5010 characters)`);
-    expect(result.stderr).toContain('sensors[0].board: no board with id "\\u001b[2Jgone" (boards: station)');
+    expect(result.stderr).toContain(`boards[0].device.baud: expected number, got string "\\u001b]0;owned\\u0007${'9'.repeat(30)}"… (5010 characters)`);
+    expect(result.stderr).toContain('boards[1].port: port "\\u001b[2Jgone" is also used by boards[0]; one port carries one board');
     expect(result.stderr.length).toBeLessThan(1000);
   });
 });

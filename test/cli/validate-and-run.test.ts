@@ -16,11 +16,17 @@ const broken = configFile(
   `node: { id: ws-01, site: harbour }
 broker: { url: "mqtt://127.0.0.1:1" }
 boards:
-  - { id: station, port: /dev/ttyUSB0, baud: "9600" }
-sensors:
-  - { name: temperature, board: station, driver: { type: lines } }
-  - { name: humidity, board: missing, driver: { type: lines, key: h } }
-  - { name: pressure, board: station, driver: { type: lines, key: p, scale: "x" } }
+  - id: station
+    port: /dev/ttyUSB0
+    device: { type: lines, baud: "9600" }
+    sensors:
+      - { name: temperature, key: t }
+      - { name: pressure, key: p, scale: "x" }
+  - id: spare
+    port: /dev/ttyUSB0
+    device: { type: lines }
+    sensors:
+      - { name: humidity }
 `,
 );
 
@@ -29,10 +35,10 @@ describe('fieldnode validate', () => {
     const result = await runCli(['validate', broken]);
     expect(result.code).toBe(78);
     expect(result.stderr).toContain(`${broken}: 4 problem(s)`);
-    expect(result.stderr).toContain('boards[0].baud: expected number, got string "9600"');
-    expect(result.stderr).toContain('sensors[0].driver.key: required when format is kv');
-    expect(result.stderr).toContain('sensors[1].board: no board with id "missing" (boards: station)');
-    expect(result.stderr).toContain('sensors[2].driver.scale: expected number, got string "x"');
+    expect(result.stderr).toContain('boards[0].device.baud: expected number, got string "9600"');
+    expect(result.stderr).toContain('boards[0].sensors[1].scale: expected number, got string "x"');
+    expect(result.stderr).toContain('boards[1].port: port /dev/ttyUSB0 is also used by boards[0]; one port carries one board');
+    expect(result.stderr).toContain('boards[1].sensors[0].key: required: the device prints kv lines (boards[1].device.format)');
   });
 
   it('accepts a good file and says what it holds', async () => {
@@ -47,7 +53,7 @@ describe('fieldnode run', () => {
   it('refuses a bad config with status 78 and starts nothing', async () => {
     const result = await runCli(['run', broken, '--log-format', 'json']);
     expect(result.code).toBe(78);
-    expect(result.stderr).toContain('sensors[1].board: no board with id "missing"');
+    expect(result.stderr).toContain('boards[1].port: port /dev/ttyUSB0 is also used by boards[0]');
     expect(result.stderr).not.toContain('serial port open');
     expect(result.stderr).not.toContain('node started');
   });
@@ -58,8 +64,11 @@ describe('fieldnode run', () => {
       `node: { id: ws-01, site: harbour }
 dataDir: ${directory}/data
 broker: { url: "mqtt://127.0.0.1:1" }
-boards: [{ id: station, port: /dev/serial/by-id/usb-not-plugged-in }]
-sensors: [{ name: temperature, board: station, driver: { type: lines, key: t } }]
+boards:
+  - id: station
+    port: /dev/serial/by-id/usb-not-plugged-in
+    device: { type: lines }
+    sensors: [{ name: temperature, key: t }]
 `,
     );
     const run = new RunningCli(['run', config, '--log-format', 'json']);
@@ -75,8 +84,11 @@ sensors: [{ name: temperature, board: station, driver: { type: lines, key: t } }
       `node: { id: lonely, site: harbour }
 dataDir: ${directory}/data
 broker: { url: "mqtt://127.0.0.1:1" }
-boards: [{ id: station, simulator: { device: weather-station, intervalMs: 20 } }]
-sensors: [{ name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }]
+boards:
+  - id: station
+    simulator: { device: weather-station, intervalMs: 20 }
+    device: { type: lines }
+    sensors: [{ name: temperature, unit: Cel, key: t }]
 `,
     );
     const run = new RunningCli(['run', config, '--tail', '--log-format', 'json']);

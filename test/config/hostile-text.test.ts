@@ -47,7 +47,7 @@ describe('bounded work on hostile text', () => {
   });
 
   it('lists the first 50 problems and counts the others', () => {
-    const error = errorOf(`node: { id: a, site: b }\nbroker: { url: "mqtt://h:1" }\nboards: []\nsensors: [${Array(120).fill('1').join(',')}]\n`);
+    const error = errorOf(`node: { id: a, site: b }\nbroker: { url: "mqtt://h:1" }\nboards: [${Array(121).fill('1').join(',')}]\n`);
     expect(error).toBeInstanceOf(ConfigProblemList);
     expect((error as ConfigProblemList).total).toBe(121);
     expect(error.problems).toHaveLength(50);

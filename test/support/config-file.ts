@@ -11,7 +11,7 @@ const FIELDS = { t: 'temperature: Cel', p: 'pressure: Pa' } as const;
 export function writeStationConfig(path: string, options: { nodeId: string; dataDir: string; brokerUrl: string; intervalMs: number; maxReadings: number; keys?: readonly (keyof typeof FIELDS)[] }): string {
   const sensors = (options.keys ?? ['t']).map((key) => {
     const [name, unit] = FIELDS[key].split(': ');
-    return `  - { name: ${name}, board: station, unit: ${unit}, driver: { type: lines, key: ${key} } }`;
+    return `      - { name: ${name}, unit: ${unit}, key: ${key} }`;
   });
   writeFileSync(
     path,
@@ -19,8 +19,11 @@ export function writeStationConfig(path: string, options: { nodeId: string; data
 dataDir: ${options.dataDir}
 broker: { url: "${options.brokerUrl}", reconnect: { initialDelayMs: 100, maxDelayMs: 300 } }
 batching: { maxReadings: ${options.maxReadings}, maxDelayMs: 50 }
-boards: [{ id: station, simulator: { device: weather-station, intervalMs: ${options.intervalMs} } }]
-sensors:
+boards:
+  - id: station
+    simulator: { device: weather-station, intervalMs: ${options.intervalMs} }
+    device: { type: lines }
+    sensors:
 ${sensors.join('\n')}
 `,
   );
