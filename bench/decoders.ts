@@ -10,7 +10,7 @@ import { silentLogger } from '../src/core/logger.js';
 import { ProblemCounter } from '../src/core/problems.js';
 import type { BytesDriverDefinition, BytesDriverInstance } from '../src/drivers/driver.js';
 import { driverRegistry } from '../src/drivers/registry.js';
-import type { SimulatedDevice } from '../src/boards/twin.js';
+import type { SimulatedDevice } from '../src/catalog/twin.js';
 import { createDevice } from '../simulators/host.js';
 import { LineFramer } from '../src/transports/line-framing.js';
 import { printTable } from './support.js';

@@ -28,11 +28,10 @@ export function createSimulation(base: Catalog = hardwareCatalog): Simulation {
     serialPort(request) {
       const { board, twin } = request;
       if (!board.simulator || !twin) return base.links.serialPort(request);
-      const { device: _device, ...options } = board.simulator;
       const port = new MockSerialTransport({
         name: board.id,
         clock: request.deviceClock,
-        createDevice: (link, clock) => twin.create(options, link, clock),
+        createDevice: twin,
         open: (path, binding) => base.links.serialPort({ ...request, via: { path, binding } }),
       });
       ports.set(board.id, port);

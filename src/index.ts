@@ -22,9 +22,9 @@ export { SequenceTracker, type SequenceGap } from './consumer/sequence.js';
 export { decodeMessage, encodeHistorical, HISTORICAL_FIELD, type DecodedMessage, type PackSession } from './codec/index.js';
 
 // The board seam: what a driver, a twin or a link source implements.
-export { hardwareCatalog, type Catalog } from './boards/catalog.js';
-export type { LinkRequest, LinkSources, PiParts, SerialPortRequest } from './boards/link-sources.js';
-export type { DescribedDevice, DeviceLink, SimulatedDevice, TwinDefinition } from './boards/twin.js';
+export { hardwareCatalog, type Catalog } from './catalog/catalog.js';
+export type { LinkRequest, LinkSources, PiParts, SerialPortRequest } from './transports/link-sources.js';
+export type { DescribedDevice, DeviceLink, SimulatedDevice, TwinDefinition } from './catalog/twin.js';
 export type {
   BytesContext,
   BytesDriverDefinition,

@@ -4,7 +4,7 @@
  */
 import { dirname, join } from 'node:path';
 import type { Reading } from './core/reading.js';
-import { hardwareCatalog, type Catalog } from './boards/catalog.js';
+import { hardwareCatalog, type Catalog } from './catalog/catalog.js';
 import { BoardRuntime } from './boards/board-runtime.js';
 import { encodePack } from './codec/index.js';
 import type { NodeConfig } from './config/schema.js';

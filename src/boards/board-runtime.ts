@@ -13,7 +13,7 @@ import type { BytesDriverInstance, DeviceBinding, DriverContext, DriverDefinitio
 import { Batcher } from '../pipeline/batcher.js';
 import { LineFramer } from '../transports/line-framing.js';
 import type { BytesLink, LinkState } from '../transports/link.js';
-import { driverIn, type Catalog } from './catalog.js';
+import { driverIn, type Catalog } from '../catalog/catalog.js';
 import { openLink, type TypedLink } from './open-link.js';
 
 export interface BoardRuntimeOptions {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { packageRoot } from '../cli/package-root.js';
+import { packageRoot } from '../package-root.js';
 import { describeIssue, formatPath } from '../config/load.js';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { boardProfileSchema, type BoardProfile } from './profile.js';

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { DriverDefinition } from '../drivers/driver.js';
 import { driverRegistry } from '../drivers/registry.js';
-import type { LinkSources } from './link-sources.js';
+import type { LinkSources } from '../transports/link-sources.js';
 import { realLinkSources } from '../transports/real-link-sources.js';
 import type { TwinDefinition } from './twin.js';
 

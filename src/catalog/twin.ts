@@ -5,23 +5,9 @@
 import type { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { PathProblem } from '../drivers/driver.js';
+import type { DeviceLink, SimulatedDevice } from '../transports/link.js';
 
-/**
- * The device's side of a wire. The same twin writes to an in-process mock port, a pty or
- * stdout; `write` returns false when the reader is behind, as a Node stream does.
- */
-export interface DeviceLink {
-  write(data: Buffer): boolean;
-}
-
-/** A software twin of a device: once started, it emits what the real device emits. */
-export interface SimulatedDevice {
-  start(): void;
-  /** Stops emitting; safe to call twice. */
-  stop(): void;
-  /** Bytes the host sent to the device (requests, commands); devices that only talk ignore them. */
-  receive?(data: Buffer): void;
-}
+export type { DeviceLink, SimulatedDevice } from '../transports/link.js';
 
 /** The device a twin stands in for, as the config describes it (raw entries: they may be invalid). */
 export interface DescribedDevice {

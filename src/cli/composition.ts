@@ -4,8 +4,8 @@
  * command line never imports the simulators itself.
  */
 import type { Writable } from 'node:stream';
-import type { Catalog } from '../boards/catalog.js';
-import type { TwinDefinition } from '../boards/twin.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { TwinDefinition } from '../catalog/twin.js';
 
 /** A twin running on its own, outside a node. */
 export interface HostedTwin {

@@ -4,7 +4,7 @@ import type { Composition } from './composition.js';
 import { registerDecode } from './decode.js';
 import { EXIT_USAGE, failWith } from './exit.js';
 import { registerMigrate } from './migrate.js';
-import { packageVersion } from './package-root.js';
+import { packageVersion } from '../package-root.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerSimulate } from './simulate.js';

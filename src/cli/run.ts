@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { readBrokerCredentials } from '../config/credentials.js';
 import { validateConfig } from '../config/load.js';
 import { loadConfigWithPlugins } from '../config/plugins.js';
-import type { Catalog } from '../boards/catalog.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { Composition } from './composition.js';
 import type { NodeConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
@@ -14,7 +14,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../uplink/embedded-bro
 import type { Subscription } from '../uplink/subscriber.js';
 import { failWith } from './exit.js';
 import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger.js';
-import { demoConfigPath, packageVersion } from './package-root.js';
+import { demoConfigPath, packageVersion } from '../package-root.js';
 import { onShutdown } from './shutdown.js';
 import { tailReadings } from './tail.js';
 

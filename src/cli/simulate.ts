@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { parse as parseYamlScalar } from 'yaml';
-import { twinIn } from '../boards/catalog.js';
+import { twinIn } from '../catalog/catalog.js';
 import { FieldnodeError } from '../core/errors.js';
 import { withPlugins } from '../config/plugins.js';
 import type { Composition } from './composition.js';
 import { failWith } from './exit.js';
 import { onShutdown } from './shutdown.js';
-import { bundledScenarios, scenarioFile } from './package-root.js';
+import { bundledScenarios, scenarioFile } from '../package-root.js';
 import { endQuietlyWhenStdoutCloses } from './stdout.js';
 
 /**

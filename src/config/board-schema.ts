@@ -5,8 +5,8 @@
  * the Pi's header, a host device the Pi's own files.
  */
 import { z } from 'zod';
-import { driverIn, twinIn, type Catalog } from '../boards/catalog.js';
-import type { TwinDefinition } from '../boards/twin.js';
+import { driverIn, twinIn, type Catalog } from '../catalog/catalog.js';
+import type { TwinDefinition } from '../catalog/twin.js';
 import { DEVICE_KEYS, SENSOR_KEYS, type DriverDefinition } from '../drivers/driver.js';
 import { identifier, unitName } from './identifiers.js';
 

@@ -1,5 +1,5 @@
 import type { ConfigProblem } from '../core/errors.js';
-import type { TlsMaterial } from '../uplink/mqtt-uplink.js';
+import type { TlsMaterial } from './tls-files.js';
 import { MAX_FILE_BYTES, readBounded } from './bounded-read.js';
 import { quoteValue } from './excerpt.js';
 import { ConfigProblemList } from './problem-list.js';

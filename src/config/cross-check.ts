@@ -1,4 +1,4 @@
-import { driverIn, twinIn, type Catalog } from '../boards/catalog.js';
+import { driverIn, twinIn, type Catalog } from '../catalog/catalog.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { quoteValue } from './excerpt.js';
 import { boardSchemaFor, type SensorConfig } from './board-schema.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hardwareCatalog, type Catalog } from '../boards/catalog.js';
+import { hardwareCatalog, type Catalog } from '../catalog/catalog.js';
 import { documentedConfigSchemaFor } from './schema.js';
 
 /** The config schema as JSON Schema, for editors (yaml-language-server) to autocomplete and check. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConfigProblem } from '../core/errors.js';
 import { MAX_CONFIG_BYTES, readBounded } from './bounded-read.js';
-import { hardwareCatalog, type Catalog } from '../boards/catalog.js';
+import { hardwareCatalog, type Catalog } from '../catalog/catalog.js';
 import { crossCheck, deviceChecks } from './cross-check.js';
 import { oldFormProblems } from './old-form.js';
 import { checkSensors } from './sensor-check.js';

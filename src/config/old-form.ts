@@ -3,7 +3,7 @@
  * `board` and a `driver`, and boards with a `transport`. Such a file is refused with what
  * changed, path by path, and `fieldnode migrate` rewrites it in the current form.
  */
-import { driverIn, type Catalog } from '../boards/catalog.js';
+import { driverIn, type Catalog } from '../catalog/catalog.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { asArray, asRecord } from './cross-check.js';
 import { quoteValue } from './excerpt.js';

@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Catalog } from '../boards/catalog.js';
-import type { TwinDefinition } from '../boards/twin.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { TwinDefinition } from '../catalog/twin.js';
 import type { ConfigProblem } from '../core/errors.js';
 import type { DriverDefinition } from '../drivers/driver.js';
 import { MAX_CONFIG_BYTES, readBounded } from './bounded-read.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Catalog } from '../boards/catalog.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { boardSchemaFor, documentedBoardSchemaFor, type BoardConfig } from './board-schema.js';
 import { identifier } from './identifiers.js';
 import { secretPath, secretSource } from './secret.js';

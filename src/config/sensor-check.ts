@@ -3,7 +3,7 @@
  * own sensor options, so this runs after the board's device type is known.
  */
 import { z } from 'zod';
-import { driverIn, type Catalog } from '../boards/catalog.js';
+import { driverIn, type Catalog } from '../catalog/catalog.js';
 import type { ConfigProblem } from '../core/errors.js';
 import type { DriverDefinition } from '../drivers/driver.js';
 import { sensorSchemaFor, type SensorConfig } from './board-schema.js';

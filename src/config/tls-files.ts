@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { FieldnodeError } from '../core/errors.js';
-import type { TlsMaterial } from '../uplink/mqtt-uplink.js';
 import type { NodeConfig } from './schema.js';
 import { readSecretFile } from './secret.js';
+
+/** TLS material, already read from disk. */
+export interface TlsMaterial {
+  readonly ca?: Buffer | undefined;
+  readonly cert?: Buffer | undefined;
+  readonly key?: Buffer | undefined;
+  readonly verifyServer: boolean;
+  readonly serverName?: string | undefined;
+}
 
 /** Reads the CA, certificate and key a TLS config names; the key must be private to its owner. */
 export function readTlsMaterial(tls: NonNullable<NodeConfig['broker']['tls']>): TlsMaterial {

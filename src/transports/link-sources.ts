@@ -6,16 +6,25 @@
 import type { Clock } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
-import type { BoardConfig } from '../config/board-schema.js';
-import type { SerialPortLink } from '../transports/firmata.js';
-import type { SerialBinding } from '../transports/serial.js';
-import type { GpioChips } from '../transports/pi/gpio.js';
-import type { I2cBuses } from '../transports/pi/i2c.js';
-import type { PiFiles } from '../transports/pi/sysfs.js';
-import type { TwinDefinition } from './twin.js';
+import type { SerialPortLink } from './firmata.js';
+import type { DeviceLink, SimulatedDevice } from './link.js';
+import type { SerialBinding } from './serial.js';
+import type { GpioChips } from './pi/gpio.js';
+import type { I2cBuses } from './pi/i2c.js';
+import type { PiFiles } from './pi/sysfs.js';
+
+/** What the link sources read of a board's config: where its link is. */
+export interface BoardLinkConfig {
+  readonly id: string;
+  readonly port?: string | undefined;
+  readonly hupcl: boolean;
+  readonly simulator?: { readonly device: string } | undefined;
+  readonly root?: string | undefined;
+  readonly piSimulator?: Readonly<Record<string, unknown>> | undefined;
+}
 
 export interface LinkRequest {
-  readonly board: BoardConfig;
+  readonly board: BoardLinkConfig;
   /** The node's clock: reopening backoff and GPIO sampling run on it. */
   readonly clock: Clock;
   /**
@@ -28,8 +37,8 @@ export interface LinkRequest {
 
 export interface SerialPortRequest extends LinkRequest {
   readonly baudRate: number;
-  /** The twin the board's `simulator` names, found in the catalog the config was validated with. */
-  readonly twin?: TwinDefinition | undefined;
+  /** Makes the twin the board's `simulator` names, with its options, from the catalog the config was validated with. */
+  readonly twin?: ((link: DeviceLink, clock: Clock) => SimulatedDevice) | undefined;
   /** Another port path and serialport binding than the board's (a twin's mock port). */
   readonly via?: { readonly path: string; readonly binding: SerialBinding };
 }

@@ -34,3 +34,20 @@ export interface HostLink extends Link {
   readonly files: PiFiles;
   readonly i2c: I2cBuses;
 }
+
+/**
+ * The device's side of a wire. The same twin writes to an in-process mock port, a pty or
+ * stdout; `write` returns false when the reader is behind, as a Node stream does.
+ */
+export interface DeviceLink {
+  write(data: Buffer): boolean;
+}
+
+/** A software twin of a device: once started, it emits what the real device emits. */
+export interface SimulatedDevice {
+  start(): void;
+  /** Stops emitting; safe to call twice. */
+  stop(): void;
+  /** Bytes the host sent to the device (requests, commands); devices that only talk ignore them. */
+  receive?(data: Buffer): void;
+}

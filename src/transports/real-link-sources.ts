@@ -1,5 +1,5 @@
 /** The links of real hardware: serial ports by path, and the Pi's own files, buses and GPIO. */
-import type { LinkSources } from '../boards/link-sources.js';
+import type { LinkSources } from './link-sources.js';
 import { FieldnodeError } from '../core/errors.js';
 import { CharacterDeviceGpio } from './pi/gpio-chardev.js';
 import { I2cDevBuses } from './pi/i2c-dev.js';

@@ -9,18 +9,10 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import { Backoff, type BackoffOptions } from '../core/backoff.js';
+import type { TlsMaterial } from '../config/tls-files.js';
 import { explainBrokerError } from './broker-errors.js';
 import { failureCause, reconnectDelay } from './reconnect-policy.js';
 import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice, type ProtocolVersion } from './protocol.js';
-
-/** TLS material, already read from disk. */
-export interface TlsMaterial {
-  readonly ca?: Buffer | undefined;
-  readonly cert?: Buffer | undefined;
-  readonly key?: Buffer | undefined;
-  readonly verifyServer: boolean;
-  readonly serverName?: string | undefined;
-}
 
 /** Who a connection is and how it checks the broker, as MQTT.js takes it: one mapping for the node and its tail. */
 export function identityOptions(username: string | undefined, password: string | undefined, tls: TlsMaterial | undefined): IClientOptions {

@@ -6,7 +6,8 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { FieldnodeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { explainBrokerError, type OfferedCredentials } from './broker-errors.js';
-import { identityOptions, type TlsMaterial } from './mqtt-uplink.js';
+import type { TlsMaterial } from '../config/tls-files.js';
+import { identityOptions } from './mqtt-uplink.js';
 import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice } from './protocol.js';
 
 export interface Subscription {

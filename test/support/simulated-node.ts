@@ -1,7 +1,7 @@
 import { validateConfig } from '../../src/config/load.js';
 import type { NodeConfig } from '../../src/config/schema.js';
 import { FieldNode, type NodeDependencies } from '../../src/node.js';
-import type { SimulatedDevice } from '../../src/boards/twin.js';
+import type { SimulatedDevice } from '../../src/catalog/twin.js';
 import type { FakePiRoot } from '../../simulators/pi/fake-root.js';
 import { createSimulation } from '../../simulators/simulation.js';
 

@@ -6,7 +6,7 @@
 import { TransportError } from '../../core/errors.js';
 import { Listeners } from '../../core/listeners.js';
 import type { HostLink, LinkState } from '../link.js';
-import type { PiParts } from '../../boards/link-sources.js';
+import type { PiParts } from '../link-sources.js';
 
 export class PiHostLink implements HostLink {
   readonly description: string;
