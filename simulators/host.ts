@@ -87,13 +87,37 @@ export async function hostOnPty(twin: TwinRef, rawOptions: Record<string, unknow
   const hostPath = wire.pty.hostPath;
   let currentPty = wire.pty;
   let stopped = false;
-  const unplug = async () => {
+  // The old pty's teardown, which a replug waits for: socat removes its link when it exits,
+  // and would remove the new pty's link, made under the same path, if that came first.
+  let unplugging: Promise<void> = Promise.resolve();
+  let replugging: Promise<void> | undefined;
+  const unplug = () => {
     const current = wire;
     wire = undefined;
     link.target = undefined;
-    if (!current) return;
-    await current.end.close();
-    await current.pty.close();
+    if (current) {
+      unplugging = unplugging
+        .catch(() => undefined)
+        .then(async () => {
+          await current.end.close();
+          await current.pty.close();
+        });
+    }
+    return unplugging;
+  };
+  const replug = async () => {
+    await unplugging.catch(() => undefined);
+    if (wire || stopped) return;
+    const plugged = await plug(hostPath);
+    if (stopped) {
+      // Stopped while the new pty was being made: take it down again.
+      link.target = undefined;
+      await plugged.end.close();
+      await plugged.pty.close();
+      return;
+    }
+    wire = plugged;
+    currentPty = plugged.pty;
   };
   device.start();
   let stopping: Promise<void> | undefined;
@@ -106,23 +130,16 @@ export async function hostOnPty(twin: TwinRef, rawOptions: Record<string, unknow
       return wire !== undefined;
     },
     unplug,
-    async replug() {
-      if (wire || stopped) return;
-      const plugged = await plug(hostPath);
-      if (stopped) {
-        // Stopped while the new pty was being made: take it down again.
-        link.target = undefined;
-        await plugged.end.close();
-        await plugged.pty.close();
-        return;
-      }
-      wire = plugged;
-      currentPty = plugged.pty;
+    replug() {
+      replugging ??= replug().finally(() => (replugging = undefined));
+      return replugging;
     },
     stop() {
       stopped = true;
       stopping ??= (async () => {
         device.stop();
+        // A replug under way finishes (and takes its new pty down) before stop resolves.
+        await replugging?.catch(() => undefined);
         await unplug();
       })();
       return stopping;
