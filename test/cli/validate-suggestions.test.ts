@@ -11,16 +11,15 @@ describe('fieldnode validate', () => {
       file,
       `node: { id: n, site: s }
 broker: { url: "mqtt://broker:1883" }
-boards: [{ id: uno, transport: firmata, port: /dev/ttyACM0 }]
-sensors:
-  - { name: level, board: uno, driver: { type: maxbotics } }
-  - { name: rain, board: uno, driver: { type: pulse-counter, pin: 2, field: totl } }
+boards:
+  - { id: well, port: /dev/ttyUSB0, device: { type: maxbotics }, sensors: [{ name: level }] }
+  - { id: uno, port: /dev/ttyACM0, device: { type: pulse-counter }, sensors: [{ name: rain, pin: 2, field: totl }] }
 `,
     );
     const result = await runCli(['validate', file]);
     expect(result.code).toBe(78);
-    expect(result.stderr).toContain('  sensors[0].driver.type: expected one of "lines", ');
+    expect(result.stderr).toContain('  boards[0].device.type: expected one of "lines", ');
     expect(result.stderr).toContain('; got string "maxbotics"; did you mean "maxbotix"?\n');
-    expect(result.stderr).toContain('  sensors[1].driver.field: expected one of "total", "count", "rate"; got string "totl"; did you mean "total"?\n');
+    expect(result.stderr).toContain('  boards[1].sensors[0].field: expected one of "total", "count", "rate"; got string "totl"; did you mean "total"?\n');
   });
 });

@@ -7,20 +7,25 @@ import { loadConfigFile, parseConfig } from '../../src/config/load.js';
 import { readSecret } from '../../src/config/secret.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { driverRegistry } from '../../src/drivers/registry.js';
+import { simulatedCatalog } from '../support/simulated-node.js';
 
 const valid = `
 node: { id: ws-01, site: harbour }
 broker: { url: "mqtt://127.0.0.1:1883", username: ws-01, password: { env: BROKER_PASSWORD } }
 boards:
-  - { id: station, port: /dev/serial/by-id/usb-Arduino-if00, baud: 115200, hupcl: false }
-sensors:
-  - { name: temperature, board: station, unit: Cel, driver: { type: lines, key: t } }
-  - { name: pressure, board: station, unit: Pa, driver: { type: lines, key: p, scale: 100 } }
+  - id: station
+    port: /dev/serial/by-id/usb-Arduino-if00
+    hupcl: false
+    device: { type: lines, baud: 115200 }
+    sensors:
+      - { name: temperature, unit: Cel, key: t }
+      - { name: pressure, unit: Pa, key: p, scale: 100 }
 `;
 
+/** Problems as `path: message`, checked against the drivers and the bundled twins (some boards are simulated). */
 function problemsOf(text: string): string[] {
   try {
-    parseConfig(text, 'test.yaml');
+    parseConfig(text, 'test.yaml', simulatedCatalog);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
     throw error;
@@ -34,7 +39,8 @@ describe('config loading', () => {
     expect(config.batching).toEqual({ maxReadings: 100, maxDelayMs: 1000 });
     expect(config.broker.topicPrefix).toBe('fieldnode');
     expect(config.broker.protocol).toBe('auto');
-    expect(config.sensors[1]?.driver).toEqual({ type: 'lines', format: 'kv', key: 'p', delimiter: ',', as: 'number', scale: 100, offset: 0 });
+    expect(config.boards[0]?.device).toEqual({ type: 'lines', baud: 115200, format: 'kv', delimiter: ',' });
+    expect(config.boards[0]?.sensors[1]).toEqual({ name: 'pressure', unit: 'Pa', key: 'p', as: 'number', scale: 100, offset: 0 });
   });
 
   it('lists every mistake at once, each with its path', () => {
@@ -42,30 +48,47 @@ describe('config loading', () => {
 node: { id: "ws 01", site: harbour }
 broker: { url: "http://broker", password: "hunter2" }
 boards:
-  - { id: uno, port: /dev/ttyUSB0, baud: fast }
-  - { id: uno, port: /dev/ttyUSB1, simulator: { device: weather-station } }
-sensors:
-  - { name: temperature, board: uno, driver: { type: lines, key: t } }
-  - { name: humidity, board: nano, driver: { type: lines, format: csv } }
-  - { name: pressure, board: uno, driver: { type: modbus } }
-  - { name: rain, board: uno, driver: { type: lines, key: r, colour: red } }
-  - { name: temperature, board: uno, driver: { type: lines, format: json, key: t2 } }
+  - id: uno
+    port: /dev/ttyUSB0
+    device: { type: lines, baud: fast }
+    sensors:
+      - { name: temperature, key: t }
+      - { name: rain, key: r, colour: red }
+      - { name: temperature, key: t2, format: json }
+  - id: uno
+    port: /dev/ttyUSB1
+    simulator: { device: weather-station }
+    device: { type: lines, format: json }
+    sensors: [{ name: humidity, key: h }]
+  - id: nano
+    port: /dev/ttyUSB2
+    device: { type: lines, format: csv }
+    sensors: [{ name: humidity }]
+  - id: meter
+    port: /dev/ttyUSB3
+    device: { type: modbus }
+    sensors: [{ name: pressure }]
+  - id: spare
+    port: /dev/ttyUSB4
+    sensors: [{ name: level }]
 `);
     expect(problems).toEqual(
       expect.arrayContaining([
         'node.id: use 1-64 letters, digits, "-", "_" or "." starting with a letter or digit',
         'broker.url: a broker URL such as mqtt://host:1883 or mqtts://host:8883',
         'broker.password: give { env: VARIABLE } or { file: PATH }; credentials are never written inline',
-        'boards[0].baud: expected number, got string "fast"',
+        'boards[0].device.baud: expected number, got string "fast"',
         'boards[1].port: give exactly one of port (real hardware) or simulator',
         'boards[1].id: duplicate board id "uno" (also boards[0])',
-        'sensors[1].board: no board with id "nano" (boards: uno)',
-        'sensors[1].driver.column: required when format is csv',
-        `sensors[2].driver.type: expected one of ${Object.keys(driverRegistry).map((type) => JSON.stringify(type)).join(', ')}; got string "modbus"; did you mean "modbus-rtu"?`,
-        'sensors[3].driver.colour: unknown key',
-        'sensors[4].name: duplicate sensor "temperature" on board "uno" (also sensors[0])',
-        expect.stringMatching(/^sensors\[4\]\.driver\.format: sensors of one board share one line layout/),
-        'sensors[4].driver.format: the simulated weather station prints kv lines, not json',
+        // A board whose device is missing cannot have its sensors judged: the device is what is reported.
+        'boards[4].device: required (object)',
+        'boards[2].sensors[0].column: required: the device prints csv lines (boards[2].device.format)',
+        `boards[3].device.type: expected one of ${Object.keys(driverRegistry).map((type) => JSON.stringify(type)).join(', ')}; got string "modbus"; did you mean "modbus-rtu"?`,
+        'boards[0].sensors[1].colour: unknown key',
+        'boards[0].sensors[2].name: duplicate sensor "temperature" on this board (also boards[0].sensors[0])',
+        // The line layout is the device's: a sensor cannot read its own.
+        'boards[0].sensors[2].format: unknown key',
+        'boards[1].device.format: the simulated weather station prints kv lines, not json',
       ]),
     );
     expect(problems).toHaveLength(13);
@@ -78,24 +101,20 @@ sensors:
 node: { id: n, site: s }
 broker: { url: "mqtt://broker:1883", protocl: "5", reconnect: { maxDelay: 100 } }
 boards:
-  - { id: uno, transport: firmata, port: /dev/ttyACM0 }
-  - { id: sim, simulator: { device: weather-statoin } }
-sensors:
-  - { name: level, board: sim, driver: { type: maxbotics } }
-  - { name: rain, board: uno, driver: { type: pulse-counter, pin: 2, field: totl } }
-  - { name: t, board: sim, driver: { type: lines, key: t, delimter: ";" } }
-  - { name: u, board: sim, driver: { type: lines, key: u, as: strnig } }
-  - { name: v, board: sim, driver: { type: lines, key: v, format: yaml } }
+  - { id: well, port: /dev/ttyUSB0, device: { type: maxbotics }, sensors: [{ name: level }] }
+  - { id: sim, simulator: { device: weather-statoin }, device: { type: lines, delimter: ";" }, sensors: [{ name: t, key: t }, { name: u, key: u, as: strnig }] }
+  - { id: uno, port: /dev/ttyACM0, device: { type: pulse-counter }, sensors: [{ name: rain, pin: 2, field: totl }] }
+  - { id: logger, port: /dev/ttyUSB1, device: { type: lines, format: yaml }, sensors: [{ name: v, key: v }] }
 `);
     expect(problems).toEqual(
       expect.arrayContaining([
-        `sensors[0].driver.type: expected one of ${drivers}; got string "maxbotics"; did you mean "maxbotix"?`,
-        'sensors[1].driver.field: expected one of "total", "count", "rate"; got string "totl"; did you mean "total"?',
+        `boards[0].device.type: expected one of ${drivers}; got string "maxbotics"; did you mean "maxbotix"?`,
+        'boards[2].sensors[0].field: expected one of "total", "count", "rate"; got string "totl"; did you mean "total"?',
         // A key is matched against its own driver's keys only.
-        'sensors[2].driver.delimter: unknown key; did you mean "delimiter"?',
-        expect.stringMatching(/^sensors\[3\]\.driver\.as: expected one of .*; got string "strnig"; did you mean "string"\?$/),
+        'boards[1].device.delimter: unknown key; did you mean "delimiter"?',
+        expect.stringMatching(/^boards\[1\]\.sensors\[1\]\.as: expected one of .*; got string "strnig"; did you mean "string"\?$/),
         // Nothing is near: the value alone.
-        expect.stringMatching(/^sensors\[4\]\.driver\.format: expected one of .*; got string "yaml"$/),
+        expect.stringMatching(/^boards\[3\]\.device\.format: expected one of .*; got string "yaml"$/),
         expect.stringMatching(/^boards\[1\]\.simulator\.device: expected one of .*; got string "weather-statoin"; did you mean "weather-station"\?$/),
         'broker.protocl: unknown key; did you mean "protocol"?',
         'broker.reconnect.maxDelay: unknown key; did you mean "maxDelayMs"?',
@@ -118,26 +137,37 @@ sensors:
 node: { id: n, site: s }
 broker: { url: "mqtt://user:secret@broker:1883" }
 boards:
-  - { id: a, baud: "9600" }
-  - { id: b, port: /dev/ttyUSB0 }
-  - { id: c, port: /dev/ttyUSB0 }
-  - { id: sim, simulator: { device: weather-station, format: csv } }
-sensors:
-  - { name: t, board: a, driver: { type: lines, scale: "x" } }
-  - { name: u, board: b, driver: { type: lines, key: u, as: string, scale: 10 } }
-  - { name: v, board: sim, driver: { type: lines, key: v } }
+  - id: a
+    device: { type: lines, baud: "9600" }
+    sensors:
+      - { name: t, key: t, scale: "x" }
+      - { name: u, key: u, as: string, scale: 10, offset: "y" }
+  - id: b
+    port: /dev/ttyUSB0
+    device: { type: lines }
+    sensors: [{ name: v }]
+  - id: c
+    port: /dev/ttyUSB0
+    device: { type: lines }
+    sensors: []
+  - id: sim
+    simulator: { device: weather-station, format: csv }
+    device: { type: lines }
+    sensors: [{ name: w, key: t }]
 `);
     expect(problems).toEqual(
       expect.arrayContaining([
         'broker.url: no user or password in the URL: use broker.username and broker.password',
-        'boards[0].baud: expected number, got string "9600"',
+        'boards[0].device.baud: expected number, got string "9600"',
         'boards[0].port: give exactly one of port (real hardware) or simulator',
-        'sensors[0].driver.scale: expected number, got string "x"',
-        'sensors[0].driver.key: required when format is kv',
-        'sensors[1].driver.scale: scale and offset apply to numbers, not to as: string',
+        'boards[0].sensors[0].scale: expected number, got string "x"',
+        'boards[0].sensors[1].offset: expected number, got string "y"',
+        'boards[0].sensors[1].scale: scale and offset apply to numbers, not to as: string',
+        // The device's own rules run for a board that passed its schema, beside the others' problems.
+        'boards[1].sensors[0].key: required: the device prints kv lines (boards[1].device.format)',
         'boards[2].port: port /dev/ttyUSB0 is also used by boards[1]; one port carries one board',
-        'boards[2]: no sensor reads board "c" (is a sensor\'s board misspelt?)',
-        'sensors[2].driver.format: the simulated weather station prints csv lines, not kv',
+        'boards[2].sensors: at least one sensor',
+        'boards[3].device.format: the simulated weather station prints csv lines, not kv',
       ]),
     );
     expect(problems.join('\n')).not.toContain('secret');
@@ -149,13 +179,14 @@ sensors:
 
   it('accepts the sample configs shipped with the boards', () => {
     for (const file of ['boards/arduino-uno/weather-station.yaml', 'boards/arduino-uno/weather-station.demo.yaml', 'boards/scenario-flood.yaml']) {
-      expect(loadConfigFile(file).sensors.length).toBeGreaterThan(0);
+      expect(loadConfigFile(file, simulatedCatalog).boards.flatMap((board) => board.sensors).length).toBeGreaterThan(0);
     }
   });
 
   it('ships a JSON Schema that matches the code', () => {
     const shipped = JSON.parse(readFileSync('schema/fieldnode.schema.json', 'utf8')) as unknown;
-    expect(shipped, 'regenerate with `npm run schema`').toEqual(configJsonSchema());
+    // `fieldnode schema` describes what the command knows: the drivers and the bundled twins.
+    expect(shipped, 'regenerate with `npm run schema`').toEqual(configJsonSchema(simulatedCatalog));
     expect(JSON.stringify(shipped)).toContain('"weather-station"');
   });
 });
