@@ -9,7 +9,7 @@ import { rmSync, statSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { afterEach, expect, it } from 'vitest';
 import { decodeMessage } from '../../src/codec/index.js';
-import { FieldNode, outboxPath } from '../../src/node.js';
+import { outboxPath } from '../../src/node.js';
 import { WAL_SIZE_LIMIT_BYTES } from '../../src/outbox/sqlite-outbox.js';
 import type { WeatherStation } from '../../simulators/devices/weather-station.js';
 import { findBinary } from '../support/binaries.js';
@@ -17,6 +17,7 @@ import { waitUntil } from '../support/collector.js';
 import { memoryLogger } from '../support/memory-logger.js';
 import { startMosquitto, type MosquittoBroker } from '../support/mosquitto.js';
 import { describeNeeding } from '../support/needs.js';
+import { simulatedNode } from '../support/simulated-node.js';
 import { outboxRowsOnDisk } from '../support/outbox-rows.js';
 import { canMountSmallDisk, mountSmallDisk, type SmallDisk } from '../outbox/small-disk.js';
 import { weatherStationConfig } from './support.js';
@@ -63,7 +64,7 @@ describeNeeding(needs.available, 'a tmpfs mount and mosquitto', needs.reason, 's
       board: { simulator: { device: 'weather-station', seed: 5, intervalMs: 2 } },
       broker: { reconnect: { initialDelayMs: 100, maxDelayMs: 400 } },
     });
-    const node = new FieldNode(config, { logger });
+    const node = simulatedNode(config, { logger });
     await node.start();
     const path = outboxPath(config);
     const station = node.simulatedDevice('station') as WeatherStation;

@@ -11,13 +11,13 @@ import { afterEach, expect, it } from 'vitest';
 import type { ConsumedPack } from '../../src/consumer/consumer.js';
 import { FieldnodeConsumer, type SessionMessage } from '../../src/consumer/consumer.js';
 import { VirtualClock } from '../../src/core/clock.js';
-import { FieldNode } from '../../src/node.js';
 import { emptyForwarderStats } from '../../src/outbox/forwarder.js';
 import type { EmittedSample, WeatherStation } from '../../simulators/devices/weather-station.js';
 import { describeWithBinary } from '../support/binaries.js';
 import { waitUntil } from '../support/collector.js';
 import { memoryLogger } from '../support/memory-logger.js';
 import { startMosquitto, type MosquittoBroker } from '../support/mosquitto.js';
+import { simulatedNode } from '../support/simulated-node.js';
 import { expectedReadings, weatherStationConfig } from './support.js';
 
 function readingsInSeqOrder(packs: readonly ConsumedPack[]) {
@@ -44,7 +44,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
     broker = await startMosquitto({ persistence: true });
     const packs: ConsumedPack[] = [];
     const reader = await consumer(broker.url, packs);
-    const node = new FieldNode(
+    const node = simulatedNode(
       weatherStationConfig({
         brokerUrl: broker.url,
         nodeId: 'outage-node',
@@ -85,7 +85,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
       await broker.stop();
       const packs: ConsumedPack[] = [];
       const clock = new VirtualClock(Date.UTC(2026, 8, 1));
-      const node = new FieldNode(
+      const node = simulatedNode(
         weatherStationConfig({
           brokerUrl: broker.url,
           nodeId: `full-${overflow}`,
@@ -132,7 +132,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
 
   it('answers rebirth with the births, and rejects hostile commands with a reason', async () => {
     broker = await startMosquitto();
-    const node = new FieldNode(weatherStationConfig({ brokerUrl: broker.url, nodeId: 'cmd-node', board: { simulator: { device: 'weather-station', intervalMs: 1000 } } }));
+    const node = simulatedNode(weatherStationConfig({ brokerUrl: broker.url, nodeId: 'cmd-node', board: { simulator: { device: 'weather-station', intervalMs: 1000 } } }));
     await node.start();
     await waitUntil(() => node.uplink?.isConnected ?? false);
     const client = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
@@ -159,7 +159,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
     expect(responses.some((response) => response.topic.startsWith('elsewhere/'))).toBe(false);
     expect(births()).toBeGreaterThan(before);
     const birth = responses.filter((response) => response.topic.endsWith('/birth')).at(-1)!.body;
-    expect(birth).toMatchObject({ node: 'cmd-node', site: 'test-site', boot: 1, boards: [{ board: 'station', source: 'simulator:weather-station', sensors: expect.arrayContaining([{ name: 'temperature', unit: 'Cel', driver: 'lines' }]) }] });
+    expect(birth).toMatchObject({ node: 'cmd-node', site: 'test-site', boot: 1, boards: [{ board: 'station', device: 'lines', source: 'simulator:weather-station', sensors: expect.arrayContaining([{ name: 'temperature', unit: 'Cel' }]) }] });
     await client.endAsync();
     await node.stop();
   });
@@ -167,7 +167,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
   it('drops packs larger than the broker accepts, explains why, and does not reconnect in a loop', async () => {
     broker = await startMosquitto({ listeners: (port) => [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'max_packet_size 2000'] });
     const logger = memoryLogger();
-    const node = new FieldNode(
+    const node = simulatedNode(
       weatherStationConfig({ brokerUrl: broker.url, nodeId: 'big-node', maxReadings: 200, maxDelayMs: 100_000, board: { simulator: { device: 'weather-station', intervalMs: 2 } } }),
       { logger },
     );
@@ -180,7 +180,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
 
   it('subscribes to its commands again after the broker restarts without memory of it', async () => {
     broker = await startMosquitto();
-    const node = new FieldNode(
+    const node = simulatedNode(
       weatherStationConfig({
         brokerUrl: broker.url,
         nodeId: 'resub-node',
@@ -212,7 +212,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
     const dataDir = mkdtempSync(join(tmpdir(), 'fieldnode-boots-'));
     const config = weatherStationConfig({ brokerUrl: broker.url, nodeId: 'boot-node', dataDir, maxReadings: 8, maxDelayMs: 50, board: { simulator: { device: 'weather-station', seed: 9, intervalMs: 5 } } });
     await broker.stop();
-    const first = new FieldNode(config);
+    const first = simulatedNode(config);
     await first.start();
     const emitted: EmittedSample[] = [];
     (first.simulatedDevice('station') as WeatherStation).onSample((sample) => emitted.push(sample));
@@ -225,7 +225,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
     const reader = await consumer(broker.url, packs);
     // The same node, its board now quiet: whatever it sends is what the first run left behind.
     const quiet = { ...config.boards[0]!, simulator: { device: 'weather-station', seed: 9, intervalMs: 100_000, format: 'kv' } } as (typeof config.boards)[number];
-    const second = new FieldNode({ ...config, boards: [quiet] });
+    const second = simulatedNode({ ...config, boards: [quiet] });
     await second.start();
     expect(second.boot).toBe(2);
     await waitUntil(() => packs.reduce((sum, pack) => sum + pack.records.length, 0) >= emitted.length * 4);
