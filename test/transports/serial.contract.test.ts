@@ -11,7 +11,7 @@ import { LineFramer } from '../../src/transports/line-framing.js';
 import { SerialTransport } from '../../src/transports/serial.js';
 import { explainOpenError } from '../../src/transports/serial-errors.js';
 import type { BytesLink } from '../../src/transports/link.js';
-import type { DeviceLink } from '../../src/boards/twin.js';
+import type { DeviceLink } from '../../src/catalog/twin.js';
 import { MockSerialTransport } from '../../simulators/transports/mock-serial.js';
 import { createPtyPair, openDeviceEnd } from '../../simulators/transports/pty.js';
 import { describeWithBinary } from '../support/binaries.js';
