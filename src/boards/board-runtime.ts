@@ -89,11 +89,12 @@ export class BoardRuntime implements Lifecycle {
 
   async stop(): Promise<void> {
     if (this.subscriptions.length === 0) return;
+    // Unsubscribed first: the link's own 'closed' as it stops would tell the driver a second time.
+    this.unsubscribe();
     this.instance.onClose?.();
     try {
       await this.typed.link.stop();
     } finally {
-      this.unsubscribe();
       this.batcher.flush();
     }
   }
