@@ -36,7 +36,7 @@ export function oldFormProblems(raw: unknown, catalog: Catalog): ConfigProblem[]
     if (board?.['transport'] !== undefined) {
       problems.push({ path: `boards[${index}].transport`, message: "no longer used: the device's driver says which link it needs (the Pi's files when no port is given, its header through gpio, Firmata through port)" });
     }
-    if (board?.['baud'] !== undefined) problems.push({ path: `boards[${index}].baud`, message: `moved into the device: boards[${index}].device.baud` });
+    if (board?.['baud'] !== undefined) problems.push({ path: `boards[${index}].baud`, message: baudMove(plan.baudTargets.get(index) ?? []) });
   });
   return problems;
 }
@@ -51,6 +51,13 @@ export function toCurrentForm(raw: unknown, catalog: Catalog): Record<string, un
 interface Plan {
   readonly boards: Record<string, unknown>[];
   readonly moves: ConfigProblem[];
+  /** By old board index, the new boards whose device took its baud: a split board's indexes shift. */
+  readonly baudTargets: ReadonlyMap<number, number[]>;
+}
+
+function baudMove(targets: readonly number[]): string {
+  if (targets.length === 0) return 'no longer used: the devices read from this board have no serial port';
+  return `moved into the device: ${targets.map((index) => `boards[${index}].device.baud`).join(' and ')}`;
 }
 
 /** Splits each old board into one board per driver type read from it, in the order sensors name them. */
@@ -58,8 +65,11 @@ function planBoards(root: Record<string, unknown>, catalog: Catalog): Plan {
   const oldSensors = asArray(root['sensors']);
   const boards: Record<string, unknown>[] = [];
   const moves: ConfigProblem[] = [];
-  asArray(root['boards']).forEach((entry) => {
+  const baudTargets = new Map<number, number[]>();
+  asArray(root['boards']).forEach((entry, oldIndex) => {
     const board = asRecord(entry) ?? {};
+    const targets: number[] = [];
+    baudTargets.set(oldIndex, targets);
     const groups = new Map<string, { index: number; sensor: Record<string, unknown> }[]>();
     oldSensors.forEach((sensor, index) => {
       const record = asRecord(sensor);
@@ -68,19 +78,21 @@ function planBoards(root: Record<string, unknown>, catalog: Catalog): Plan {
       groups.set(type, [...(groups.get(type) ?? []), { index, sensor: record }]);
     });
     if (groups.size === 0) {
+      targets.push(boards.length);
       boards.push(linkKeys(board, undefined));
       return;
     }
     [...groups].forEach(([type, members], groupIndex) => {
       const id = groupIndex === 0 ? board['id'] : `${String(board['id'])}-${type}`;
       const newIndex = boards.length;
+      if (driverIn(catalog, type)?.link !== 'host') targets.push(newIndex);
       boards.push({ ...linkKeys(board, driverIn(catalog, type)?.link), id, ...device(type, members, board, catalog) });
       members.forEach(({ index }, sensorIndex) =>
         moves.push({ path: `sensors[${index}]`, message: `now boards[${newIndex}].sensors[${sensorIndex}] (board ${quoteValue(String(id))}), its driver ${quoteValue(type)} now boards[${newIndex}].device` }),
       );
     });
   });
-  return { boards, moves };
+  return { boards, moves, baudTargets };
 }
 
 /** The old board's keys a new board of this link keeps: a host device keeps root, a header pin device gpio. */
