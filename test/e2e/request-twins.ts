@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { ResolvedRecord } from '../../src/codec/index.js';
 import { VirtualClock } from '../../src/core/clock.js';
 import type { Emission } from '../../simulators/devices/periodic.js';
-import type { SimulatedDevice } from '../../src/boards/twin.js';
+import type { SimulatedDevice } from '../../src/catalog/twin.js';
 import { Collector, waitUntil } from '../support/collector.js';
 import { simulatedNode, validateSimulated } from '../support/simulated-node.js';
 import type { TwinSensor } from './driver-twins.js';
