@@ -62,6 +62,13 @@ export class FaultInjector {
     for (let index = 0; index < count; index++) this.queued.push(fault);
   }
 
+  /** Drops the injected faults not yet applied and ends stuck and silent; the configured fault rates stay. */
+  clear(): void {
+    this.queued.length = 0;
+    this.stuck = false;
+    this.silent = false;
+  }
+
   /**
    * Applies the next fault, if any, to a frame. `protectedPrefix` bytes (the header) are not
    * corrupted by `bad-checksum`, so the frame is still recognised and then rejected.

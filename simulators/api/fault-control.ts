@@ -42,12 +42,7 @@ export function faultControl(device: SimulatedDevice, name: string): FaultContro
       faults.inject(fault, count);
     },
     clearFaults() {
-      const faults = required();
-      // FaultInjector offers no call that drops queued faults, so its queue is emptied in place.
-      const queued = (faults as unknown as { queued?: unknown }).queued;
-      if (Array.isArray(queued)) queued.length = 0;
-      faults.stuck = false;
-      faults.silent = false;
+      required().clear();
     },
     stuck(on) {
       required().stuck = on;
