@@ -1,7 +1,7 @@
 /** The simulators' side of `fieldnode simulate`: twins on ptys or stdout, and scenarios. */
 import type { TwinHosting } from '../src/index.js';
 import { createDevice, hostOnPty, streamLink } from './host.js';
-import { loadScenario, runScenario } from './scenario.js';
+import { loadScenario, reRootScenario, runScenario } from './scenario.js';
 
 export const twinHosting: TwinHosting = {
   async onPty(twin, rawOptions, hostPath) {
@@ -13,8 +13,9 @@ export const twinHosting: TwinHosting = {
     device.start();
     return { stop: async () => device.stop() };
   },
-  async runScenario(file, say) {
-    const scenario = loadScenario(file);
+  async runScenario(file, say, directory) {
+    const loaded = loadScenario(file);
+    const scenario = directory === undefined ? loaded : reRootScenario(loaded, directory);
     say(`scenario "${scenario.name}"`);
     const running = await runScenario(scenario, say);
     return { name: scenario.name, finished: running.finished, stop: () => running.stop() };

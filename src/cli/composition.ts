@@ -26,8 +26,8 @@ export interface TwinHosting {
   onPty(twin: TwinDefinition, rawOptions: Record<string, unknown>, hostPath: string): Promise<HostedTwin & { readonly path: string }>;
   /** The same, writing to a stream (stdout) instead. */
   onStream(twin: TwinDefinition, rawOptions: Record<string, unknown>, stream: Writable): HostedTwin;
-  /** Loads a scenario file (a ConfigError lists its problems) and runs it; `say` narrates. */
-  runScenario(file: string, say: (line: string) => void): Promise<RunningScenario>;
+  /** Loads a scenario file (a ConfigError lists its problems) and runs it, its ptys in `directory` when given; `say` narrates. */
+  runScenario(file: string, say: (line: string) => void, directory?: string): Promise<RunningScenario>;
 }
 
 export interface Composition {

@@ -41,18 +41,19 @@ export function registerSimulate(program: Command, { catalog: bundled, twins: ho
     .description('run a simulated device: on a pty that any serial program can open, or printing to stdout')
     .argument('[device]', `simulated device: ${names.length > 0 ? names.join(', ') : 'none registered'}`)
     .option('--scenario <file|name>', 'run a scripted scenario: several devices on ptys and a timeline of faults and unplugs; a file, or the name of a bundled one')
+    .option('--directory <dir>', 'with --scenario: create every pty in this directory (under the file name the scenario gives it), so parallel runs do not collide')
     .option('--pty <path>', 'create a pty at this path (a symlink) and speak on it, as the device would on /dev/ttyUSB0')
     .option('--seed <n>', 'seed of the physical model; the same seed replays the same readings', (value) => Number(value))
     .option('-o, --option <key=value>', 'a device option, repeatable (e.g. -o intervalMs=200 -o format=csv)', collectOption, {})
     .option('--plugin <name>', "also offer the twins of this driver package (an npm name, or a path), repeatable", (name: string, list: string[]) => [...list, name], [])
-    .action(async (device: string | undefined, flags: { pty?: string; seed?: number; scenario?: string; option: Record<string, unknown>; plugin: string[] }) => {
+    .action(async (device: string | undefined, flags: { pty?: string; directory?: string; seed?: number; scenario?: string; option: Record<string, unknown>; plugin: string[] }) => {
       try {
         const catalog = await withPlugins(bundled, flags.plugin, process.cwd(), '--plugin');
         if (!hosting) throw new FieldnodeError('this fieldnode has no simulators', 'USAGE');
         if (flags.scenario) {
           const file = scenarioFile(flags.scenario);
           if (!file) throw new FieldnodeError(`no scenario file ${flags.scenario}, nor a bundled scenario of that name (bundled: ${bundledScenarios().join(', ')})`, 'USAGE');
-          const running = await hosting.runScenario(file, (line) => process.stderr.write(`fieldnode: ${line}\n`));
+          const running = await hosting.runScenario(file, (line) => process.stderr.write(`fieldnode: ${line}\n`), flags.directory);
           onShutdown(() => running.stop());
           await running.finished;
           process.exit(0);
