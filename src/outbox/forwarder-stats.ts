@@ -1,3 +1,4 @@
+import { Listeners } from '../core/listeners.js';
 import type { Logger } from '../core/logger.js';
 
 /**
@@ -45,7 +46,7 @@ const DEFAULT_REASONS: Record<DropCause, string> = {
  */
 export class DropLedger {
   private lastLogAt = Number.NEGATIVE_INFINITY;
-  private readonly listeners: ((cause: DropCause, dropped: { packs: number; readings: number }) => void)[] = [];
+  private readonly listeners = new Listeners<[cause: DropCause, dropped: { packs: number; readings: number }]>();
 
   constructor(
     private readonly stats: ForwarderStats,
@@ -53,8 +54,9 @@ export class DropLedger {
     private readonly monotonic: () => number,
   ) {}
 
-  onDrop(listener: (cause: DropCause, dropped: { packs: number; readings: number }) => void): void {
-    this.listeners.push(listener);
+  /** Called after readings were dropped; returns the unsubscribe. */
+  onDrop(listener: (cause: DropCause, dropped: { packs: number; readings: number }) => void): () => void {
+    return this.listeners.add(listener);
   }
 
   record(cause: DropCause, dropped: { packs: number; readings: number }, reason?: string): void {
@@ -66,6 +68,6 @@ export class DropLedger {
       this.lastLogAt = now;
       this.logger.warn({ cause, dropped: this.stats.dropped }, reason ?? DEFAULT_REASONS[cause]);
     }
-    for (const listener of this.listeners) listener(cause, dropped);
+    this.listeners.emit(cause, dropped);
   }
 }

@@ -7,6 +7,7 @@
 import { encodeHistorical, SENML_CBOR_CONTENT_TYPE, type PackSession } from '../codec/index.js';
 import type { TimerHandle } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
+import { Listeners } from '../core/listeners.js';
 import { isNotAuthorized } from '../uplink/mqtt-uplink.js';
 import { DiskEpisode } from './disk-episode.js';
 import { DrainRate } from './drain-rate.js';
@@ -53,7 +54,7 @@ export class Forwarder implements Lifecycle {
   /** Monotonic time before which nothing is resent after a transient refusal. */
   private holdUntil = 0;
   private readonly drops: DropLedger;
-  private readonly ackListeners: ((payload: Buffer, readings: number) => void)[] = [];
+  private readonly ackListeners = new Listeners<[payload: Buffer, readings: number]>();
 
   constructor(private readonly options: ForwarderOptions) {
     this.drainRate = new DrainRate(options.drainReadingsPerSecond, options.clock);
@@ -64,13 +65,13 @@ export class Forwarder implements Lifecycle {
   }
 
   /** Called with every pack the broker acknowledged, as sent (for measurements and tests). */
-  onAck(listener: (payload: Buffer, readings: number) => void): void {
-    this.ackListeners.push(listener);
+  onAck(listener: (payload: Buffer, readings: number) => void): () => void {
+    return this.ackListeners.add(listener);
   }
 
   /** Called after readings were dropped, to publish the counters. */
-  onDrop(listener: (cause: DropCause, dropped: { packs: number; readings: number }) => void): void {
-    this.drops.onDrop(listener);
+  onDrop(listener: (cause: DropCause, dropped: { packs: number; readings: number }) => void): () => void {
+    return this.drops.onDrop(listener);
   }
 
   /** Packs and readings waiting on disk. */
@@ -270,7 +271,7 @@ export class Forwarder implements Lifecycle {
       this.stats.payloadBytesAcked += payload.length;
       if (historical) this.stats.historicalReadingsAcked += pack.readings;
       this.forget(pack.id);
-      for (const listener of this.ackListeners) listener(payload, pack.readings);
+      this.ackListeners.emit(payload, pack.readings);
     } else if (isNotAuthorized(error)) {
       // Resending what the ACL refuses would loop forever: drop it, count it, say why.
       this.forget(pack.id);

@@ -9,6 +9,7 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import { Backoff, type BackoffOptions } from '../core/backoff.js';
+import { Listeners } from '../core/listeners.js';
 import type { TlsMaterial } from '../config/tls-files.js';
 import { explainBrokerError } from './broker-errors.js';
 import { failureCause, reconnectDelay } from './reconnect-policy.js';
@@ -87,8 +88,8 @@ export class MqttUplink implements Lifecycle {
   /** The broker's limit from CONNACK (MQTT 5), if it announced one. */
   private brokerMaximumPacketSize: number | undefined;
   private readonly backoff: Backoff;
-  private readonly connectListeners: ((generation: number) => void)[] = [];
-  private readonly disconnectListeners: (() => void)[] = [];
+  private readonly connectListeners = new Listeners<[generation: number]>();
+  private readonly disconnectListeners = new Listeners<[]>();
   private readonly subscriptions = new Map<string, (message: IncomingMessage) => void>();
 
   constructor(private readonly options: UplinkOptions) {
@@ -116,13 +117,14 @@ export class MqttUplink implements Lifecycle {
     return this.protocolVersion;
   }
 
-  onConnect(listener: (generation: number) => void): void {
-    this.connectListeners.push(listener);
+  /** Called on every (re)connection with its generation; returns the unsubscribe. */
+  onConnect(listener: (generation: number) => void): () => void {
+    return this.connectListeners.add(listener);
   }
 
   /** Called when an established connection is lost; unacknowledged publishes are then void. */
-  onDisconnect(listener: () => void): void {
-    this.disconnectListeners.push(listener);
+  onDisconnect(listener: () => void): () => void {
+    return this.disconnectListeners.add(listener);
   }
 
   /** Subscribes now and after every reconnect. */
@@ -191,7 +193,7 @@ export class MqttUplink implements Lifecycle {
       }, STABLE_CONNECTION_MS);
       logger.info({ broker: url, mqtt: this.protocolVersion === 5 ? '5' : '3.1.1' }, 'connected to broker');
       for (const filter of this.subscriptions.keys()) client.subscribe(filter, { qos: 1 });
-      for (const listener of this.connectListeners) listener(this.generation);
+      this.connectListeners.emit(this.generation);
     });
     client.on('message', (topic, payload, packet) => {
       for (const [filter, handler] of this.subscriptions) {
@@ -220,7 +222,7 @@ export class MqttUplink implements Lifecycle {
       if (wasConnected) {
         wasConnected = false;
         if (!this.stopping) logger.warn({ broker: url }, 'broker connection lost; reconnecting');
-        for (const listener of this.disconnectListeners) listener();
+        this.disconnectListeners.emit();
       }
       // With reconnectPeriod 0 and a kept session, MQTT.js would hold the callbacks of
       // unacknowledged publishes forever (and stop() would wait for them): fail them now.

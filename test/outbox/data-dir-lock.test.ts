@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FieldNode, outboxPath } from '../../src/node.js';
+import { outboxPath } from '../../src/node.js';
 import { DataDirLockedError, lockDataDir, PID_FILE } from '../../src/outbox/data-dir-lock.js';
 import { weatherStationConfig } from '../e2e/support.js';
+import { simulatedNode } from '../support/simulated-node.js';
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), 'fieldnode-lock-')), 'ws-01');
 
@@ -48,8 +49,8 @@ describe('data directory lock', () => {
 
   it('keeps a second node off a running node\'s outbox, and lets it start once the first stopped', async () => {
     const config = weatherStationConfig({ brokerUrl: 'mqtt://127.0.0.1:1', nodeId: 'lock-node', board: { simulator: { device: 'weather-station', intervalMs: 50 } } });
-    const first = new FieldNode(config);
-    const second = new FieldNode(config);
+    const first = simulatedNode(config);
+    const second = simulatedNode(config);
     await first.start();
     await expect(second.start()).rejects.toThrow(`another process (PID ${process.pid}) is running a node on ${join(config.dataDir, 'lock-node')}`);
     await first.stop();

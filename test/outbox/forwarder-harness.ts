@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '../../src/core/clock.js';
+import { Listeners } from '../../src/core/listeners.js';
 import { Forwarder } from '../../src/outbox/forwarder.js';
 import type { Outbox } from '../../src/outbox/outbox.js';
 import { openSqliteOutbox } from '../../src/outbox/sqlite-outbox.js';
@@ -14,25 +15,25 @@ export class FakeUplink {
   connectionGeneration = 1;
   maximumPacketSize: number | undefined;
   readonly sent: { message: OutgoingMessage; done: PublishDone }[] = [];
-  private readonly connects: ((generation: number) => void)[] = [];
-  private readonly disconnects: (() => void)[] = [];
+  private readonly connects = new Listeners<[generation: number]>();
+  private readonly disconnects = new Listeners<[]>();
   publish(message: OutgoingMessage, done: PublishDone): void {
     this.sent.push({ message, done });
   }
-  onConnect(listener: (generation: number) => void): void {
-    this.connects.push(listener);
+  onConnect(listener: (generation: number) => void): () => void {
+    return this.connects.add(listener);
   }
-  onDisconnect(listener: () => void): void {
-    this.disconnects.push(listener);
+  onDisconnect(listener: () => void): () => void {
+    return this.disconnects.add(listener);
   }
   disconnect(): void {
     this.isConnected = false;
-    for (const listener of this.disconnects) listener();
+    this.disconnects.emit();
   }
   reconnect(): void {
     this.isConnected = true;
     this.connectionGeneration++;
-    for (const listener of this.connects) listener(this.connectionGeneration);
+    this.connects.emit(this.connectionGeneration);
   }
 }
 
