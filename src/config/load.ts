@@ -112,8 +112,10 @@ function describe(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): Confi
     case 'invalid_type':
       return [{ path, message: issue.input === undefined ? `required (${issue.expected})` : `expected ${issue.expected}, got ${describeInput(issue.input, path)}` }];
     case 'invalid_value': {
-      const got = 'input' in issue && issue.input !== undefined ? `; got ${describeInput(issue.input, path)}${suggest(issue.input, issue.values)}` : '';
-      return [{ path, message: `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}${got}` }];
+      const choices = issue.values.map((value) => JSON.stringify(value)).join(', ');
+      // A missing choice is said to be missing: "expected one of" alone reads as a wrong value.
+      if (!('input' in issue) || issue.input === undefined) return [{ path, message: `required: one of ${choices}` }];
+      return [{ path, message: `expected one of ${choices}; got ${describeInput(issue.input, path)}${suggest(issue.input, issue.values)}` }];
     }
     default:
       return [{ path, message: issue.message }];

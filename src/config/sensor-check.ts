@@ -28,6 +28,13 @@ function schemasFor(driver: DriverDefinition): SensorSchemas {
   return schemas;
 }
 
+/** An unknown sensor key that is one of the device's options is said to belong there: the form before devices had it on every sensor. */
+function withDeviceHint(problem: ConfigProblem, driver: DriverDefinition, boardIndex: number): ConfigProblem {
+  const key = /\.([A-Za-z0-9_]+)$/.exec(problem.path)?.[1];
+  if (!problem.message.startsWith('unknown key') || key === undefined || !Object.hasOwn(driver.deviceShape, key)) return problem;
+  return { path: problem.path, message: `unknown key: ${key} is an option of the whole device, give it once at boards[${boardIndex}].device.${key}` };
+}
+
 /** Every sensor's problems, and each board's sensors with defaults filled in (undefined where its device is unknown). */
 export function checkSensors(raw: unknown, catalog: Catalog): { problems: ConfigProblem[]; parsed: ((SensorConfig | undefined)[] | undefined)[] } {
   const problems: ConfigProblem[] = [];
@@ -41,7 +48,10 @@ export function checkSensors(raw: unknown, catalog: Catalog): { problems: Config
     return asArray(board?.['sensors']).map((entry, sensorIndex) => {
       const result = sensor.safeParse(entry, { reportInput: true });
       if (result.success) return result.data as SensorConfig;
-      for (const issue of result.error.issues) problems.push(...describe({ ...issue, path: ['boards', boardIndex, 'sensors', sensorIndex, ...issue.path] }));
+      for (const issue of result.error.issues) {
+        const placedIssue = { ...issue, path: ['boards', boardIndex, 'sensors', sensorIndex, ...issue.path] };
+        problems.push(...describe(placedIssue).map((problem) => withDeviceHint(problem, driver, boardIndex)));
+      }
       return undefined;
     });
   });

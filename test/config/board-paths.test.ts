@@ -36,7 +36,7 @@ const cases = {
 /** The problems of each case, at boards[0]. */
 const expected: Record<keyof typeof cases, string | string[]> = {
   // A misspelt key is also a missing one; the suggestion names only keys the sensor lacks.
-  unknownSensorOption: ['boards[0].sensors[1].field: expected one of "pm2_5", "pm10"', 'boards[0].sensors[1].fieldd: unknown key; did you mean "field"?'],
+  unknownSensorOption: ['boards[0].sensors[1].field: required: one of "pm2_5", "pm10"', 'boards[0].sensors[1].fieldd: unknown key; did you mean "field"?'],
   unknownDeviceOption: 'boards[0].device.x: unknown key',
   unknownDeviceType: `boards[0].device.type: expected one of ${drivers}; got string "sds01"; did you mean "sds011"?`,
   pinDeviceWithoutPins: 'boards[0].port: give port (an Arduino running StandardFirmata), simulator, or gpio (the Pi header)',

@@ -87,7 +87,7 @@ boards:
         'boards[0].sensors[1].colour: unknown key',
         'boards[0].sensors[2].name: duplicate sensor "temperature" on this board (also boards[0].sensors[0])',
         // The line layout is the device's: a sensor cannot read its own.
-        'boards[0].sensors[2].format: unknown key',
+        'boards[0].sensors[2].format: unknown key: format is an option of the whole device, give it once at boards[0].device.format',
         'boards[1].device.format: the simulated weather station prints kv lines, not json',
       ]),
     );
