@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DescribedDevice } from '../../src/boards/twin.js';
+import type { DescribedDevice } from '../../src/catalog/twin.js';
 import { simulatorRegistry } from '../../simulators/registry.js';
 
 function described(type: string, options: Record<string, unknown>, sensors: Record<string, unknown>[]): DescribedDevice {
