@@ -76,7 +76,8 @@ function repeatedKeys(document: Document, lineCounter: LineCounter): ConfigProbl
  */
 function notAConfig(document: Document, rootKeys: readonly string[]): string | undefined {
   const top = document.contents;
-  const expected = `expected a mapping with ${rootKeys.slice(0, 4).join(', ')}`;
+  // The first three name what every config has; the rest only tell a config from another file.
+  const expected = `expected a mapping with ${rootKeys.slice(0, 3).join(', ')}`;
   if (top === null || (isScalar(top) && top.value === null)) return `${expected}; the file is empty`;
   if (isMap(top)) {
     const known = top.items.some((pair) => isScalar(pair.key) && rootKeys.includes(String(pair.key.value)));

@@ -60,6 +60,6 @@ describe('bounded work on hostile text', () => {
   });
 
   it('says a password-like document is a string, not what it says', () => {
-    expect(errorOf('hunter2-S3cret\n').message).toBe('test.yaml: expected a mapping with node, broker, boards, sensors; got a string: is this the config file?');
+    expect(errorOf('hunter2-S3cret\n').message).toBe('test.yaml: expected a mapping with node, broker, boards; got a string: is this the config file?');
   });
 });
