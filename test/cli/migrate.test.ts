@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { runCli } from '../support/cli.js';
-import { OLD_SAMPLES } from './old-samples.js';
+import { OLD_PI_AND_SERIAL, OLD_SAMPLES } from './old-samples.js';
 
 // A technician with a config of the old form (top-level sensors, boards with a transport and a
 // baud) is told what moved, and `fieldnode migrate` prints the same config in the board form,
@@ -36,17 +36,7 @@ async function expectValid(file: string): Promise<void> {
 
 const parsed = (file: string) => parseConfig(readFileSync(file, 'utf8'), file);
 
-/** A Pi reading two host devices from one `transport: pi` board, and a serial board with its baud. */
-const oldPiAndSerial = `node: { id: ws-01, site: harbour }
-broker: { url: "mqtt://127.0.0.1:1883" }
-boards:
-  - { id: pi, transport: pi }
-  - { id: air, port: /dev/ttyUSB0, baud: 9600 }
-sensors:
-  - { name: water_temperature, board: pi, unit: Cel, driver: { type: ds18b20, sensorId: 28-0316a2795cff, intervalMs: 30000 } }
-  - { name: cpu_temperature, board: pi, unit: Cel, driver: { type: gateway-health, field: cpu_temperature } }
-  - { name: pm2_5, board: air, unit: ug/m3, driver: { type: sds011, field: pm2_5 } }
-`;
+const oldPiAndSerial = OLD_PI_AND_SERIAL;
 
 describe('fieldnode validate and run on a config in the old form', () => {
   it('validate refuses it with status 78, saying what moved path by path, and no stack trace', async () => {

@@ -159,3 +159,15 @@ sensors:
   - { name: level, board: river, unit: m, driver: { type: maxbotix, field: level, mountHeightMm: 4000 } }
 `,
 };
+
+/** A Pi reading two host devices from one `transport: pi` board, and a serial board with its baud beside the port. */
+export const OLD_PI_AND_SERIAL = `node: { id: ws-01, site: harbour }
+broker: { url: "mqtt://127.0.0.1:1883" }
+boards:
+  - { id: pi, transport: pi }
+  - { id: air, port: /dev/ttyUSB0, baud: 9600 }
+sensors:
+  - { name: water_temperature, board: pi, unit: Cel, driver: { type: ds18b20, sensorId: 28-0316a2795cff, intervalMs: 30000 } }
+  - { name: cpu_temperature, board: pi, unit: Cel, driver: { type: gateway-health, field: cpu_temperature } }
+  - { name: pm2_5, board: air, unit: ug/m3, driver: { type: sds011, field: pm2_5 } }
+`;

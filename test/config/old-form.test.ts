@@ -2,23 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { validateConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { OLD_PI_AND_SERIAL } from '../cli/old-samples.js';
 
 /**
  * A config written before boards held their device: sensors at the top naming their board and
  * driver, a Pi board with `transport: pi` whose sensors now need one board per device, and a
  * serial board with its `baud` beside the port.
  */
-const OLD_FORM_CONFIG = `
-node: { id: ws-01, site: harbour }
-broker: { url: "mqtt://127.0.0.1:1883" }
-boards:
-  - { id: pi, transport: pi }
-  - { id: air, port: /dev/ttyUSB0, baud: 9600 }
-sensors:
-  - { name: water_temperature, board: pi, unit: Cel, driver: { type: ds18b20, sensorId: 28-0316a2795cff, intervalMs: 30000 } }
-  - { name: cpu_temperature, board: pi, unit: Cel, driver: { type: gateway-health, field: cpu_temperature } }
-  - { name: pm2_5, board: air, unit: ug/m3, driver: { type: sds011, field: pm2_5 } }
-`;
+const OLD_FORM_CONFIG = OLD_PI_AND_SERIAL;
 
 /** What moved, path by path: the sensors to their new places, the board keys to the device or nowhere. */
 const OLD_FORM_PROBLEMS = [
