@@ -15,6 +15,7 @@ import type { Subscription } from '../uplink/subscriber.js';
 import { failWith } from './exit.js';
 import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger.js';
 import { demoConfigPath, packageVersion } from '../package-root.js';
+import { parseDuration, runOnce } from './run-once.js';
 import { onShutdown } from './shutdown.js';
 import { tailReadings } from './tail.js';
 
@@ -24,6 +25,10 @@ interface RunFlags {
   tail?: boolean;
   logLevel: LogLevel;
   logFormat?: LogFormat;
+  once?: boolean;
+  duration?: number;
+  timeout?: number;
+  json?: boolean;
 }
 
 /** MQTT client ids the config schema accepts; a trial's suffix must fit in them. */
@@ -122,11 +127,26 @@ export function registerRun(program: Command, { catalog }: Composition): void {
     .addOption(new Option('--embedded-broker', 'trial run on an in-process MQTT broker on a free port, with a temporary outbox').conflicts('broker'))
     .option('--tail', "print the node's readings as they arrive at the broker (default with the embedded broker)")
     .option('--no-tail', 'do not print readings')
+    .addOption(
+      new Option('--once', 'read every sensor once, print the readings and exit (0: all answered, 1: not); no outbox, no broker')
+        .conflicts(['broker', 'embeddedBroker', 'tail']),
+    )
+    .addOption(new Option('--duration <time>', 'with --once: read for this long (500ms, 30s, 2m) and print every reading and each sensor\'s count, min, max').argParser(parseDuration).implies({ once: true }).conflicts(['broker', 'embeddedBroker', 'tail']))
+    .addOption(
+      new Option('--timeout <time>', "with --once: how long each board may take (default: its driver's intervalMs + timeoutMs, or its twin's interval, + 1 s; at least 5 s)")
+        .argParser(parseDuration)
+        .implies({ once: true })
+        .conflicts(['broker', 'embeddedBroker', 'tail', 'duration']),
+    )
+    .addOption(new Option('--json', 'with --once: print the report as JSON').implies({ once: true }).conflicts(['broker', 'embeddedBroker', 'tail']))
     .addOption(new Option('--log-level <level>', 'how much to log').choices(LOG_LEVELS).default('info'))
     .addOption(new Option('--log-format <format>', 'pretty (default at a terminal) or json (JSON lines, for journald)').choices(LOG_FORMATS))
-    .action(async (configFile: string | undefined, flags: RunFlags) => {
-      const logger = createLogger({ level: flags.logLevel, ...(flags.logFormat ? { format: flags.logFormat } : {}) });
+    .action(async (configFile: string | undefined, flags: RunFlags, command: Command) => {
+      // A single read speaks through its report: only warnings and worse, unless asked for more.
+      const level = flags.once && command.getOptionValueSource('logLevel') === 'default' ? 'warn' : flags.logLevel;
+      const logger = createLogger({ level, ...(flags.logFormat ? { format: flags.logFormat } : {}) });
       try {
+        if (flags.once) process.exit(await runOnce(configFile, flags, logger, catalog));
         await runNode(configFile, flags, logger, catalog);
       } catch (error) {
         failWith(error);
