@@ -8,6 +8,7 @@ import { packageVersion } from '../package-root.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerSimulate } from './simulate.js';
+import { registerTail } from './tail.js';
 import { registerValidate } from './validate.js';
 
 /** Parses `argv` and runs the verb it names. */
@@ -27,6 +28,7 @@ export async function runCli(argv: readonly string[], composition: Composition):
   registerSimulate(program, composition);
   registerDecode(program);
   registerSchema(program, composition);
+  registerTail(program, composition);
 
   // An explained error thrown while parsing (an option parser's own check) prints one line, not a stack.
   await program.parseAsync([...argv]).catch(failWith);
