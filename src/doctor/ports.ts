@@ -1,0 +1,76 @@
+/**
+ * Check 3: each board's serial port exists, is a character device, may be opened by this
+ * user, and is not held by another program (opened with the node's own serial code, then
+ * closed). What to do about a denied port comes from the serial transport's explanation.
+ */
+import { constants, statSync, type Stats } from 'node:fs';
+import type { BoardConfig, NodeConfig } from '../config/schema.js';
+import { TransportError } from '../core/errors.js';
+import { explainOpenError } from '../transports/serial-errors.js';
+import { SerialTransport } from '../transports/serial.js';
+import { fail, pass, reasonOf, warn, type CheckResult } from './report.js';
+
+/** Who the node runs as: injected in tests, since a test running as root may open anything. */
+export interface Identity {
+  readonly uid: number;
+  readonly gids: readonly number[];
+}
+
+/** The identity of this process. */
+export function processIdentity(): Identity {
+  return { uid: process.getuid?.() ?? 0, gids: [process.getgid?.() ?? 0, ...(process.getgroups?.() ?? [])] };
+}
+
+/** One result per board: its port, or `simulated`, or nothing for boards without a serial link. */
+export async function checkPorts(config: NodeConfig, identity: Identity, runningPid: number | null | undefined): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const board of config.boards) {
+    if (board.port !== undefined) results.push(await checkPort(board, board.port, identity, runningPid));
+    else if (board.simulator !== undefined) results.push(pass(`port of ${board.id}`, `simulated (${board.simulator.device})`));
+  }
+  return results;
+}
+
+async function checkPort(board: BoardConfig, path: string, identity: Identity, runningPid: number | null | undefined): Promise<CheckResult> {
+  const check = `port ${path} (${board.id})`;
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    return explained(check, explainOpenError(path, error as Error));
+  }
+  if (!stats.isCharacterDevice()) return fail(check, `${path} is not a serial device`, 'point the board\'s port at the adapter\'s device: ls -l /dev/serial/by-id/ lists attached USB-serial adapters');
+  if (!mayReadWrite(stats, identity)) {
+    const denied = Object.assign(new Error(`EACCES: Permission denied, cannot open ${path}`), { code: 'EACCES' });
+    return explained(check, explainOpenError(path, denied));
+  }
+  const transport = new SerialTransport({ path, baudRate: board.device.baud ?? 9600, hupcl: board.hupcl, watchDevice: false });
+  try {
+    await transport.start();
+  } catch (error) {
+    // The running node holds its own ports: that is no fault.
+    if (runningPid !== undefined && /in use/.test((error as Error).message)) {
+      return warn(check, `held by the running node${runningPid === null ? '' : ` (PID ${runningPid})`}`, 'stop the node for a full check of this port');
+    }
+    return error instanceof TransportError ? explained(check, error) : fail(check, `cannot open ${path}: ${reasonOf(error)}`, 'check the adapter and its cable');
+  } finally {
+    await transport.stop();
+  }
+  return pass(check, 'a character device this user may open, and free');
+}
+
+/** The read and write bits that apply to `identity`, as the kernel picks them: owner, else group, else others. */
+function mayReadWrite(stats: Stats, identity: Identity): boolean {
+  if (identity.uid === 0) return true;
+  const rw = constants.S_IRUSR | constants.S_IWUSR;
+  if (stats.uid === identity.uid) return (stats.mode & rw) === rw;
+  if (identity.gids.includes(stats.gid)) return ((stats.mode >> 3) & 0o6) === 0o6;
+  return (stats.mode & 0o6) === 0o6;
+}
+
+/** The explanation's finding as the detail, its hint as the advice (the message carries both). */
+function explained(check: string, error: TransportError): CheckResult {
+  const { hint } = error;
+  if (hint === undefined) return fail(check, error.message, 'check the adapter, its cable and the port in the config');
+  return fail(check, error.message.slice(0, error.message.length - hint.length - 2), hint);
+}
