@@ -20,6 +20,7 @@ const adapterFiles = [
   'src/uplink/embedded-broker.ts',
   'src/outbox/sqlite-outbox.ts',
   'src/outbox/data-dir-lock.ts',
+  'src/doctor/outbox-inspect.ts',
   'src/transports/firmata.ts',
   'src/transports/pi/i2c-dev.ts',
   'src/transports/pi/gpio-chardev.ts',

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { Composition } from './composition.js';
 import { registerDecode } from './decode.js';
+import { registerDoctor } from './doctor.js';
 import { EXIT_USAGE, failWith } from './exit.js';
 import { registerMigrate } from './migrate.js';
 import { packageVersion } from '../package-root.js';
@@ -24,6 +25,7 @@ export async function runCli(argv: readonly string[], composition: Composition):
 
   registerRun(program, composition);
   registerValidate(program, composition);
+  registerDoctor(program, composition);
   registerMigrate(program, composition);
   registerSimulate(program, composition);
   registerDecode(program);
