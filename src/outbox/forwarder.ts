@@ -10,6 +10,7 @@ import type { Lifecycle } from '../core/lifecycle.js';
 import { Listeners } from '../core/listeners.js';
 import { isNotAuthorized } from '../uplink/mqtt-uplink.js';
 import { DiskEpisode } from './disk-episode.js';
+import { DrainProgress } from './drain-progress.js';
 import { DrainRate } from './drain-rate.js';
 import type { ForwarderOptions } from './forwarder-options.js';
 import { DropLedger, emptyForwarderStats, type DropCause, type ForwarderStats } from './forwarder-stats.js';
@@ -46,6 +47,8 @@ export class Forwarder implements Lifecycle {
   private readonly ackedAwaitingRemoval = new Set<number>();
   private removalScheduled = false;
   private readonly drainRate: DrainRate;
+  /** The backlog's drain as it goes: logged, and in the node status while it lasts (`progress.status()`). */
+  readonly progress: DrainProgress;
   private pumpTimer: TimerHandle | undefined;
   private expiryTimer: TimerHandle | undefined;
   private running = false;
@@ -58,6 +61,7 @@ export class Forwarder implements Lifecycle {
 
   constructor(private readonly options: ForwarderOptions) {
     this.drainRate = new DrainRate(options.drainReadingsPerSecond, options.clock);
+    this.progress = new DrainProgress(options.clock, options.logger, () => options.outbox.totals());
     this.drops = new DropLedger(this.stats, options.logger, () => options.clock.monotonic());
     this.episode = new DiskEpisode(options.logger, options.clock, () => options.outbox.freeBytes?.(), () => this.commit());
     options.uplink.onConnect(() => this.pump());
@@ -233,7 +237,7 @@ export class Forwarder implements Lifecycle {
       }
       // Held packs not sent live (made offline, or taken back at a disconnect) go before the disk's backlog: only memory has them.
       const next = this.held.first((id) => this.inFlight.has(id) || this.ackedAwaitingRemoval.has(id)) ?? this.peekBacklog();
-      if (!next) break;
+      if (!next) return this.progress.caughtUp();
       const waitMs = this.drainRate.take(next.readings);
       if (waitMs > 0) {
         this.schedulePump(waitMs);
@@ -257,6 +261,7 @@ export class Forwarder implements Lifecycle {
       return;
     }
     this.inFlight.set(pack.id, { pack, generation });
+    this.progress.sent(historical);
     uplink.publish({ topic: pack.topic, payload, contentType: SENML_CBOR_CONTENT_TYPE }, (error) => this.published(pack, generation, historical, payload, error));
   }
 
@@ -265,6 +270,7 @@ export class Forwarder implements Lifecycle {
     // After a disconnect or stop every pack in flight was taken back; late news about them is stale.
     if (this.closed || !entry || entry.generation !== generation) return;
     this.inFlight.delete(pack.id);
+    this.progress.settled(historical, pack.readings, !error);
     if (!error) {
       this.stats.packsAcked++;
       this.stats.readingsAcked += pack.readings;
@@ -311,6 +317,7 @@ export class Forwarder implements Lifecycle {
     // Held packs (negative ids) stay in memory, to be written or sent again, marked historical.
     const ids = [...this.inFlight.keys(), ...this.liveQueue.map((pack) => pack.id), ...this.backlog.map((pack) => pack.id)].filter((id) => id > 0);
     this.inFlight.clear();
+    this.progress.rewound();
     this.liveQueue = [];
     this.backlog = [];
     if (ids.length > 0) this.backlogCursor = Math.min(this.backlogCursor, Math.min(...ids) - 1);

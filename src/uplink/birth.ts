@@ -36,6 +36,8 @@ export interface NodeCounters {
   readonly held: { packs: number; readings: number; bytes: number };
   readonly dropped: Record<string, { packs: number; readings: number }>;
   readonly problems: Record<string, Record<string, number>>;
+  /** While a backlog drains after an outage: packs and readings left, backlog readings a second, seconds to go (null until known). */
+  readonly drain?: { readonly packs: number; readonly readings: number; readonly readingsPerSecond: number; readonly etaSeconds: number | null } | undefined;
 }
 
 export function boardBirth(board: BoardConfig, boot: number, now: number): BoardBirth {
