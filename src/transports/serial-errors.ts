@@ -12,7 +12,7 @@ export function explainOpenError(path: string, error: Error): TransportError {
     return new TransportError(`serial port ${path} does not exist`, 'check the cable and the path; /dev/serial/by-id/ lists attached USB-serial devices by a name that survives replugging', { cause: error });
   }
   if (/EACCES|Permission denied/i.test(message)) {
-    return new TransportError(`permission denied opening ${path}`, permissionHint(path), { cause: error });
+    return new TransportError(`permission denied opening ${path}`, permissionAdvice(path), { cause: error });
   }
   if (/EBUSY|Resource busy|Cannot lock/i.test(message)) {
     return new TransportError(`serial port ${path} is in use by another program`, 'close the serial monitor, ModemManager or other fieldnode instance that holds it', { cause: error });
@@ -27,9 +27,10 @@ const GROUP_READ_WRITE = 0o060;
  * What to do about a denied open, read from the device file's owner, group and mode: join
  * its group when the group may read and write it; otherwise (a device only its owner may
  * open, or one owned by group root, which no service user should join) give it a group and
- * mode with a udev rule first.
+ * mode with a udev rule first. Shared by a failed open and by `fieldnode ports`, which
+ * checks before anything opens the port.
  */
-function permissionHint(path: string): string {
+export function permissionAdvice(path: string): string {
   let stats: Stats;
   let device: string;
   try {
