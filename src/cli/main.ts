@@ -1,11 +1,13 @@
 /** The `fieldnode` command: one file per verb, registered here, over the catalog its composition root gives. */
 import { Command } from 'commander';
 import type { Composition } from './composition.js';
+import { registerCompletion } from './completion.js';
 import { registerDecode } from './decode.js';
 import { registerDoctor } from './doctor.js';
 import { EXIT_USAGE, failWith } from './exit.js';
 import { registerMigrate } from './migrate.js';
 import { packageVersion } from '../package-root.js';
+import { registerPorts } from './ports.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerSimulate } from './simulate.js';
@@ -30,6 +32,8 @@ export async function runCli(argv: readonly string[], composition: Composition):
   registerSimulate(program, composition);
   registerDecode(program);
   registerSchema(program, composition);
+  registerPorts(program);
+  registerCompletion(program, composition);
   registerTail(program, composition);
 
   // An explained error thrown while parsing (an option parser's own check) prints one line, not a stack.
