@@ -29,7 +29,10 @@ export async function runOutage(broker: RestartableBroker, outageLines: number, 
   // Warm up under live traffic first, as a node that has been running before its link fails.
   const warmUpLines = Math.max(1000, Math.floor(outageLines / 5));
   await startWriter(pty.devicePath, warmUpLines, 2);
-  await waitFor(() => node.stats().forwarder.readingsAcked >= warmUpLines * perLine, 300_000, 'the warm-up to be acknowledged');
+  await waitFor(() => node.stats().forwarder.readingsAcked >= warmUpLines * perLine, 300_000, 'the warm-up to be acknowledged', {
+    step: 'outage warm-up',
+    done: () => `${node.stats().forwarder.readingsAcked}/${warmUpLines * perLine} readings acknowledged`,
+  });
   await broker.stop();
   await waitFor(() => !(node.uplink?.isConnected ?? true), 10_000, 'the outage to be noticed');
 
@@ -38,12 +41,13 @@ export async function runOutage(broker: RestartableBroker, outageLines: number, 
   await startWriter(pty.devicePath, outageLines, 3);
   const writeStart = performance.now();
   const stored = () => node.forwarder?.backlogTotals().readings ?? 0;
-  await waitFor(() => stored() >= backlogReadings / 10, 300_000, 'the first tenth of the backlog');
+  const filling = { step: 'outage', done: () => `${stored()}/${backlogReadings} readings in the outbox` };
+  await waitFor(() => stored() >= backlogReadings / 10, 300_000, 'the first tenth of the backlog', filling);
   const rssEarly = rssMb();
   const readingsEarly = stored();
-  await waitFor(() => stored() >= backlogReadings / 2, 600_000, 'half the backlog');
+  await waitFor(() => stored() >= backlogReadings / 2, 600_000, 'half the backlog', filling);
   const rssHalf = rssMb();
-  await waitFor(() => stored() >= backlogReadings, 600_000, `${backlogReadings} readings in the outbox (have ${stored()})`);
+  await waitFor(() => stored() >= backlogReadings, 600_000, `${backlogReadings} readings in the outbox (have ${stored()})`, filling);
   const writeSeconds = (performance.now() - writeStart) / 1000;
   const rssLate = rssMb();
   const backlog = node.forwarder!.backlogTotals();
@@ -55,7 +59,10 @@ export async function runOutage(broker: RestartableBroker, outageLines: number, 
   const ackedBefore = node.stats().forwarder;
   const drainStart = performance.now();
   await broker.start();
-  await waitFor(() => node.stats().forwarder.historicalReadingsAcked - ackedBefore.historicalReadingsAcked >= backlogReadings, 600_000, 'the backlog to drain');
+  await waitFor(() => node.stats().forwarder.historicalReadingsAcked - ackedBefore.historicalReadingsAcked >= backlogReadings, 600_000, 'the backlog to drain', {
+    step: 'drain',
+    done: () => `${node.stats().forwarder.historicalReadingsAcked - ackedBefore.historicalReadingsAcked}/${backlogReadings} backlog readings acknowledged`,
+  });
   const drainSeconds = (performance.now() - drainStart) / 1000;
   const after = node.stats().forwarder;
   const liveDuringDrain = after.readingsAcked - after.historicalReadingsAcked - (ackedBefore.readingsAcked - ackedBefore.historicalReadingsAcked);

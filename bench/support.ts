@@ -4,11 +4,27 @@ import { validateConfig } from '../src/config/load.js';
 import type { NodeConfig } from '../src/config/schema.js';
 import { weatherStationFields } from '../simulators/devices/weather-station.js';
 
-/** Polls until `condition` holds; fails the benchmark after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/** A long wait's progress line: the step's name and how far it is (`120000/400000 readings acknowledged`). */
+export interface Progress {
+  readonly step: string;
+  readonly done: () => string;
+}
+
+/** Progress lines go to stderr at most this often, so stdout keeps only the figures. */
+const PROGRESS_INTERVAL_MS = 1000;
+
+/** Polls until `condition` holds, saying how far `progress` is every second; fails the benchmark after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs: number, what: string, progress?: Progress): Promise<void> {
+  const startedAt = Date.now();
+  const deadline = startedAt + timeoutMs;
+  let saidAt = startedAt;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    const now = Date.now();
+    if (now > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    if (progress && now - saidAt >= PROGRESS_INTERVAL_MS) {
+      saidAt = now;
+      process.stderr.write(`${progress.step}: ${progress.done()}, ${Math.round((now - startedAt) / 1000)} s\n`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }

@@ -25,7 +25,10 @@ export async function runThroughput(broker: { url: string; mqtt5: boolean; label
   await startWriter(pty.devicePath, lines, 7);
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
-  await waitFor(() => node.stats().forwarder.readingsAcked >= readings, 300_000, `${readings} acknowledged readings`);
+  await waitFor(() => node.stats().forwarder.readingsAcked >= readings, 300_000, `${readings} acknowledged readings`, {
+    step: 'throughput',
+    done: () => `${node.stats().forwarder.readingsAcked}/${readings} readings acknowledged`,
+  });
   const elapsedMs = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuBefore);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
