@@ -17,6 +17,7 @@ import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } 
 import { demoConfigPath, packageVersion } from '../package-root.js';
 import { parseDuration, runOnce } from './run-once.js';
 import { onShutdown } from './shutdown.js';
+import { superviseWithSystemd } from '../service/supervise.js';
 import { tailReadings } from './tail.js';
 
 interface RunFlags {
@@ -106,6 +107,7 @@ async function runNode(configFile: string | undefined, flags: RunFlags, logger: 
     await broker?.close();
   });
   await node.start();
+  superviseWithSystemd(node, logger);
   if (flags.tail ?? embedded) {
     const address = { prefix: config.broker.topicPrefix, site: config.node.site, node: config.node.id };
     // The tail is a convenience: a broker that is down must not keep the node from running.
