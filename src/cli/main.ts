@@ -5,6 +5,7 @@ import { registerCompletion } from './completion.js';
 import { registerDecode } from './decode.js';
 import { registerDoctor } from './doctor.js';
 import { EXIT_USAGE, failWith } from './exit.js';
+import { registerServiceCommands } from './install-service.js';
 import { registerMigrate } from './migrate.js';
 import { packageVersion } from '../package-root.js';
 import { registerPorts } from './ports.js';
@@ -32,6 +33,7 @@ export async function runCli(argv: readonly string[], composition: Composition):
   registerSimulate(program, composition);
   registerDecode(program);
   registerSchema(program, composition);
+  registerServiceCommands(program, composition);
   registerPorts(program);
   registerCompletion(program, composition);
   registerTail(program, composition);
