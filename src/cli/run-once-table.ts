@@ -48,8 +48,11 @@ export function whyNoAnswer(board: BoardReport, timeoutMs: number): string {
   const silent = board.sensors.filter((sensor) => sensor.reading === undefined).map((sensor) => sensor.name);
   const problems = problemText(board.problems);
   const waited = `no reading from ${silent.join(', ')} within ${seconds(timeoutMs)}`;
-  if (problems !== '') return `${waited}; counted: ${problems} (the device answers, but not in a form its driver accepts, or too late: check the baud rate, the wiring and the device type)`;
-  return `${waited}: the port is open but the device sent nothing (timeout); check its power, its TX/RX wiring and that it is the device the config names`;
+  const silence = 'check its power, its TX/RX wiring and that it is the device the config names';
+  // Only timeouts: the device never answered its driver's requests, which is silence too.
+  if (Object.keys(board.problems).some((kind) => kind !== 'timeout')) return `${waited}; counted: ${problems} (the device sends, but not what its driver accepts: check the baud rate, the wiring and the device type)`;
+  if (problems !== '') return `${waited}; counted: ${problems} (the device did not answer its driver's requests): ${silence}`;
+  return `${waited}: the port is open but the device sent nothing (timeout); ${silence}`;
 }
 
 /** `7 s`, `500 ms`. */
