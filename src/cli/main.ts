@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { Composition } from './composition.js';
 import { registerCompletion } from './completion.js';
 import { registerDecode } from './decode.js';
+import { registerInit } from './init.js';
 import { registerDoctor } from './doctor.js';
 import { EXIT_USAGE, failWith } from './exit.js';
 import { registerServiceCommands } from './install-service.js';
@@ -28,6 +29,7 @@ export async function runCli(argv: readonly string[], composition: Composition):
 
   registerRun(program, composition);
   registerValidate(program, composition);
+  registerInit(program, composition);
   registerDoctor(program, composition);
   registerMigrate(program, composition);
   registerSimulate(program, composition);
