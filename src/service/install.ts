@@ -93,6 +93,9 @@ export function planInstall(config: NodeConfig, options: InstallOptions, host: S
   if (extraWritableDir) {
     warnings.push(`dataDir is ${config.dataDir}, outside the service's state directory ${STATE_DIRECTORY}: the unit lets the node write there (ReadWritePaths=) and it is made ${user}'s; to let systemd create and own it, set \`dataDir: ${STATE_DIRECTORY}\` in ${configFile}`);
     steps.push({ kind: 'run', argv: ['install', '-d', '-o', user, '-g', user, '-m', '750', extraWritableDir] });
+    // An outbox left by an earlier `sudo fieldnode run` is root's: the node could not open it.
+    const nodeDir = join(extraWritableDir, config.node.id);
+    if (existsSync(nodeDir)) steps.push({ kind: 'run', argv: ['chown', '-R', `${user}:${user}`, nodeDir] });
   }
 
   let environmentFile: string | undefined;
@@ -115,7 +118,7 @@ export function planInstall(config: NodeConfig, options: InstallOptions, host: S
     }
   }
 
-  const homePaths = [host.nodeBinary, host.cliScript, configFile, dataDir].filter(underHome);
+  const homePaths = [host.nodeBinary, host.cliScript, configFile, dataDir, ...credentialFiles(config).map((file) => resolve(file))].filter(underHome);
   if (homePaths.length > 0) {
     warnings.push(`${homePaths.join(', ')} ${homePaths.length === 1 ? 'is' : 'are'} under a home directory: the unit keeps /home and /root read-only instead of hidden (ProtectHome=read-only), and ${user} must be able to read ${homePaths.length === 1 ? 'it' : 'them'} (Raspberry Pi OS makes home directories private); installing fieldnode and the config outside /home (/opt, /etc/fieldnode) avoids both`);
   }

@@ -94,12 +94,23 @@ describe('install-service', () => {
 
   it('makes a dataDir outside the state directory writable, and says how to use the state directory', async () => {
     const dataDir = join(directory, 'data');
+    // An outbox an earlier run as root left behind.
+    mkdirSync(join(dataDir, 'ws-01'), { recursive: true });
     configFile = writeConfig(join(directory, 'elsewhere.yaml'), dataDir);
     const { host, commands, said } = recordingHost({ users: { fieldnode: 998 } });
     await installService(options(), host, simulatedCatalog);
-    expect(commands[0]).toBe(`install -d -o fieldnode -g fieldnode -m 750 ${dataDir}`);
+    expect(commands.slice(0, 2)).toEqual([`install -d -o fieldnode -g fieldnode -m 750 ${dataDir}`, `chown -R fieldnode:fieldnode ${join(dataDir, 'ws-01')}`]);
     expect(readFileSync(join(unitDir, 'fieldnode.service'), 'utf8')).toContain(`ReadWritePaths=${dataDir}\n`);
     expect(said.find((line) => line.startsWith('warning: dataDir'))).toContain(`set \`dataDir: /var/lib/fieldnode\` in ${configFile}`);
+  });
+
+  it('keeps /home read-only instead of hidden when fieldnode lives there, and says what that costs', async () => {
+    const { host, said } = recordingHost({ users: { fieldnode: 998 } });
+    await installService(options(), { ...host, cliScript: '/home/pi/fieldnode/dist/bin/fieldnode.js' }, simulatedCatalog);
+    const unit = readFileSync(join(unitDir, 'fieldnode.service'), 'utf8');
+    expect(unit).toContain('ProtectHome=read-only\n');
+    expect(unit).not.toContain('ProtectHome=yes');
+    expect(said.find((line) => line.includes('under a home directory'))).toMatch(/^warning: \/home\/pi\/fieldnode\/dist\/bin\/fieldnode\.js is under a home directory: .*fieldnode must be able to read it/);
   });
 
   it('validates the config first: problems are a ConfigError (exit 78) and nothing is written or run', async () => {
