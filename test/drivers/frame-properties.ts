@@ -7,6 +7,13 @@ import { harness } from '../support/driver-harness.js';
 /** How many random streams each decoder is fed: at least 100,000 unless the environment says otherwise. */
 export const PROPERTY_RUNS = Number(process.env['FIELDNODE_PROPERTY_RUNS'] ?? 100_000);
 
+/**
+ * The time a property test of PROPERTY_RUNS runs may take. Alone on a core one takes about six
+ * seconds; a CI runner shared with other jobs runs it several times slower, which is not the
+ * code getting slower (the benchmarks measure that).
+ */
+export const PROPERTY_TIMEOUT_MS = 120_000;
+
 export interface FrameDriverUnderTest<Values> {
   readonly definition: BytesDriverDefinition;
   /** The device's options, as its schema outputs them. */

@@ -5,7 +5,7 @@ import { dallasCrc8, decodeW1Slave, encodeW1Slave, milliCelsiusFromScratchpad, s
 import { ds18b20Driver } from '../../../src/drivers/ds18b20/index.js';
 import { SimulatedI2cBuses } from '../../../simulators/pi/i2c-bus.js';
 import { hostHarness } from '../../support/driver-harness.js';
-import { PROPERTY_RUNS } from '../frame-properties.js';
+import { PROPERTY_RUNS, PROPERTY_TIMEOUT_MS } from '../frame-properties.js';
 
 /** Reads as the kernel prints them: a DS18B20 at 23.125 °C, and its power-on reset value. */
 const at23 = '72 01 4b 46 7f ff 0e 10 57 : crc=57 YES\n72 01 4b 46 7f ff 0e 10 57 t=23125\n';
@@ -68,7 +68,7 @@ describe('ds18b20 decoder', () => {
     expect(decodeW1Slave(ds18s20, 0x28)).toMatchObject({ ok: false, problem: 'malformed' });
   });
 
-  it('never throws on any content (property)', () => {
+  it('never throws on any content (property)', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 120 }), fc.stringMatching(/^([0-9a-f]{2} ){9}(: crc=[0-9a-f]{2} (YES|NO)|t=-?\d{1,6})\n?$/)), (text) => {
         const outcome = decodeW1Slave(text);
@@ -78,7 +78,7 @@ describe('ds18b20 decoder', () => {
     );
   });
 
-  it('rejects a damaged read or returns the same temperature, never a wrong one (property)', () => {
+  it('rejects a damaged read or returns the same temperature, never a wrong one (property)', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.integer({ min: -55 * 16, max: 125 * 16 }), fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('replace', 'delete', 'insert'), (raw, where, code, how) => {
         const text = encodeW1Slave(scratchpadFor(raw));

@@ -16,7 +16,7 @@ import {
 import { gatewayHealthDriver } from '../../../src/drivers/gateway-health/index.js';
 import { SimulatedI2cBuses } from '../../../simulators/pi/i2c-bus.js';
 import { hostHarness } from '../../support/driver-harness.js';
-import { PROPERTY_RUNS } from '../frame-properties.js';
+import { PROPERTY_RUNS, PROPERTY_TIMEOUT_MS } from '../frame-properties.js';
 
 /** The start of /proc/meminfo on a 4 GB Pi 4 running 64-bit Raspberry Pi OS. */
 const piMeminfo = 'MemTotal:        3884376 kB\nMemFree:         2521104 kB\nMemAvailable:    3185356 kB\nBuffers:           61432 kB\nCached:           712908 kB\nActive(anon):     201336 kB\nHugePages_Total:       0\nHugepagesize:       2048 kB\n';
@@ -72,7 +72,7 @@ describe('gateway-health parsers', () => {
     expect(parseMemoryInfo('MemTotal: 1000 kB\n')).toMatchObject({ reason: expect.stringContaining('no MemAvailable') });
   });
 
-  it('never throw, and accept only sane values, on any content (property)', () => {
+  it('never throw, and accept only sane values, on any content (property)', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     const real = ['47712\n', '0.52 0.58 0.59 1/389 12345\n', '350735.47 234388.90\n', piMeminfo, '50005\n', '1\n'];
     const damaged = fc.tuple(fc.constantFrom(...real), fc.nat(), fc.string({ unit: 'binary', maxLength: 3 }), fc.nat({ max: 3 })).map(([text, at, insert, cut]) => {
       const where = at % (text.length + 1);

@@ -9,7 +9,7 @@ import { encodeMaxbotix } from '../../../src/drivers/maxbotix/decode.js';
 import { maxbotixDriver } from '../../../src/drivers/maxbotix/index.js';
 import { LineFramer } from '../../../src/transports/line-framing.js';
 import { harness } from '../../support/driver-harness.js';
-import { PROPERTY_RUNS } from '../frame-properties.js';
+import { PROPERTY_RUNS, PROPERTY_TIMEOUT_MS } from '../frame-properties.js';
 
 type Segment =
   | { kind: 'valid'; rangeMm: number }
@@ -58,7 +58,7 @@ function render(part: Segment): Buffer {
 }
 
 describe('maxbotix driver on random streams (property)', () => {
-  it('never throws, counts every bad line by kind and recovers every sound reading in order', () => {
+  it('never throws, counts every bad line by kind and recovers every sound reading in order', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     const { framing } = harness(maxbotixDriver, { minRangeMm: 300, maxRangeMm: 5000 }, [['distance', 'mm', { field: 'range' }]]).instance;
     if (framing.kind !== 'lines') throw new Error('maxbotix reads lines');
     // One framer for all runs, reset between them: building a stream parser per run would dominate the time.

@@ -5,7 +5,7 @@ import { decodeMhz19, encodeMhz19, mhz19Checksum, mhz19ReadRequest, mhz19Respons
 import { mhz19Driver } from '../../../src/drivers/mhz19/index.js';
 import { mhz19DeviceShape, refineMhz19Device } from '../../../src/drivers/mhz19/schema.js';
 import { harness } from '../../support/driver-harness.js';
-import { PROPERTY_RUNS } from '../frame-properties.js';
+import { PROPERTY_RUNS, PROPERTY_TIMEOUT_MS } from '../frame-properties.js';
 
 // MH-Z19B User's Manual V1.0, command 0x86: "Send command FF 01 86 00 00 00 00 00 79,
 // Return value FF 86 02 20 00 00 00 00 58": 2 × 256 + 32 = 544 ppm.
@@ -131,7 +131,7 @@ describe('mhz19 driver', () => {
   // with only an 8-bit checksum and no tail byte such a hybrid passes one time in 256. The
   // sensor only speaks when asked and the driver starts clean at every request, so the
   // stream this decoder must survive is a sequence of answers, one per request.
-  it('survives random, mutated and chunked answers: one reading, bad frame or timeout per request (property)', () => {
+  it('survives random, mutated and chunked answers: one reading, bad frame or timeout per request (property)', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     type Kind = 'sound' | 'garbage-then-sound' | 'corrupt' | 'truncated' | 'noise' | 'silent';
     type Answer = { kind: Kind; co2: number; temperature: number; at: number; xor: number; noise: number[]; chunk: number };
     const answer: fc.Arbitrary<Answer> = fc.record({

@@ -6,7 +6,7 @@ import { encodeException, encodeReadAnswer, encodeReadRequest, type ReadRequest 
 import { modbusRtuDriver } from '../../../src/drivers/modbus-rtu/index.js';
 import { modbusRtuDeviceShape, modbusRtuSensorShape, refineModbusRtuDevice, refineModbusRtuSensor, type ModbusRtuDeviceOptions, type ModbusRtuSensorOptions } from '../../../src/drivers/modbus-rtu/schema.js';
 import { harness } from '../../support/driver-harness.js';
-import { PROPERTY_RUNS } from '../frame-properties.js';
+import { PROPERTY_RUNS, PROPERTY_TIMEOUT_MS } from '../frame-properties.js';
 
 const bus: ModbusRtuDeviceOptions = { intervalMs: 5000, timeoutMs: 1000, silenceMs: 5, retries: 0 };
 const sensor = (options: Partial<ModbusRtuSensorOptions> & { register: number }): ModbusRtuSensorOptions => ({ slave: 1, function: 4, dataType: 'uint16', wordOrder: 'big', scale: 1, offset: 0, ...options });
@@ -141,7 +141,7 @@ describe('modbus-rtu driver', () => {
     ]);
   });
 
-  it('ends every request with readings, an exception, a bad frame or a timeout, whatever comes back (property)', () => {
+  it('ends every request with readings, an exception, a bad frame or a timeout, whatever comes back (property)', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     type Kind = 'sound' | 'garbage-then-sound' | 'corrupt' | 'truncated' | 'noise' | 'silent' | 'exception';
     const layout = fc.record({
       slave: fc.integer({ min: 1, max: 247 }),

@@ -5,6 +5,7 @@ import { formatGga, formatRmc, sentence } from '../../../src/drivers/nmea-gps/en
 import { nmeaGpsDriver } from '../../../src/drivers/nmea-gps/index.js';
 import type { NmeaGpsField } from '../../../src/drivers/nmea-gps/schema.js';
 import { harness } from '../../support/driver-harness.js';
+import { PROPERTY_TIMEOUT_MS } from '../frame-properties.js';
 import { checkLineDriverProperties } from './line-properties.js';
 
 const CLASSIC_GGA = '$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47';
@@ -83,7 +84,7 @@ describe('nmea-gps driver', () => {
     expect(under.problems.snapshot()).toEqual({ 'bad-checksum': 3, 'malformed-sentence': 1, 'garbage-bytes': 1 });
   });
 
-  it('survives random and mutated line streams and recovers every valid sentence (property)', () => {
+  it('survives random and mutated line streams and recovers every valid sentence (property)', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     const base = Date.UTC(2026, 4, 12, 6);
     const minutes = (units: number) => units / 600_000; // 1e-4 minute units to degrees
     const fixValues = fc.record({
@@ -132,5 +133,5 @@ describe('nmea-gps driver', () => {
       corruptKind: 'bad-checksum',
       tolerance: 1e-9,
     });
-  }, 60_000);
+  });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePms5003, encodePms5003, pms5003Checksum, pms5003Fields, pms5003Layout, type Pms5003Field } from '../../../src/drivers/pms5003/decode.js';
 import { pms5003Driver } from '../../../src/drivers/pms5003/index.js';
 import { harness } from '../../support/driver-harness.js';
-import { checkFrameDriverProperties } from '../frame-properties.js';
+import { checkFrameDriverProperties, PROPERTY_TIMEOUT_MS } from '../frame-properties.js';
 
 /**
  * A frame laid out as in the data manual's appendix: 42 4D, length 28, CF=1 PM 8/12/14,
@@ -120,7 +120,7 @@ describe('pms5003 driver', () => {
     expect(under.problems.snapshot()).toEqual({ 'garbage-bytes': 2, 'bad-frame': 1 });
   });
 
-  it('survives random and mutated streams and recovers every valid frame (property)', () => {
+  it('survives random and mutated streams and recovers every valid frame (property)', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     const word = fc.integer({ min: 0, max: 0xffff });
     checkFrameDriverProperties({
       definition: pms5003Driver,

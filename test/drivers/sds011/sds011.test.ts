@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSds011, encodeSds011, sds011Layout } from '../../../src/drivers/sds011/decode.js';
 import { sds011Driver } from '../../../src/drivers/sds011/index.js';
 import { harness } from '../../support/driver-harness.js';
-import { checkFrameDriverProperties } from '../frame-properties.js';
+import { checkFrameDriverProperties, PROPERTY_TIMEOUT_MS } from '../frame-properties.js';
 
 const datasheetFrame = Buffer.from('aac0d4043a0aa1601dab', 'hex');
 const sensors: [string, string, { field: 'pm2_5' | 'pm10' }][] = [
@@ -47,7 +47,7 @@ describe('sds011 driver', () => {
     expect(under.problems.snapshot()).toEqual({ 'garbage-bytes': 2, 'bad-frame': 1 });
   });
 
-  it('survives random and mutated streams and recovers every valid frame (property)', () => {
+  it('survives random and mutated streams and recovers every valid frame (property)', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     checkFrameDriverProperties({
       definition: sds011Driver,
       device: {},
