@@ -80,12 +80,15 @@ export async function checkTls(endpoint: BrokerEndpoint, material: TlsMaterial |
   return [chainResult(authorizationError, material), validityResult(certificate, now), nameResult(name, certificate, material)];
 }
 
+/** Verification errors that are not about the chain (Node also checks the host name when given one). */
+const REPORTED_ELSEWHERE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+
 function chainResult(authorizationError: string | undefined, material: TlsMaterial | undefined): CheckResult {
   const check = 'broker certificate chain';
   const against = material?.ca ? 'the CA in broker.tls.ca' : 'the system CAs';
   if (material && !material.verifyServer) return warn(check, 'not checked: broker.tls.verifyServer is false', 'anyone on the path can pose as the broker: set broker.tls.ca and remove verifyServer: false');
-  // Dates are the validity check's: an expired certificate in a trusted chain is reported there.
-  if (authorizationError === undefined || authorizationError === 'CERT_HAS_EXPIRED' || authorizationError === 'CERT_NOT_YET_VALID') return pass(check, `trusted by ${against}`);
+  // Dates and the name have checks of their own: a trusted chain with a wrong date or name is reported there.
+  if (authorizationError === undefined || REPORTED_ELSEWHERE.has(authorizationError)) return pass(check, `trusted by ${against}`);
   return fail(check, `the broker's certificate is not trusted by ${against} (${authorizationError})`, 'set broker.tls.ca to the PEM file of the CA that signed the broker\'s certificate (ask whoever runs the broker)');
 }
 

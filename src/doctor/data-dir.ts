@@ -27,7 +27,7 @@ export interface DataDirFindings {
 export function checkDataDir(config: NodeConfig, now: number): DataDirFindings {
   const directory = dirname(outboxPath(config));
   const results: CheckResult[] = [];
-  const usable = checkWritable(directory, config.dataDir);
+  const usable = checkWritable(directory);
   results.push(usable);
   if (usable.status === 'fail') return { results };
   results.push(checkFreeSpace(directory, config.outbox.maxBytes));
@@ -37,9 +37,10 @@ export function checkDataDir(config: NodeConfig, now: number): DataDirFindings {
   return { results, ...(lock.runningPid === undefined ? {} : { runningPid: lock.runningPid }) };
 }
 
-function checkWritable(directory: string, dataDir: string): CheckResult {
+function checkWritable(directory: string): CheckResult {
   const check = 'data directory';
-  const advice = (what: string) => `${what}, or set dataDir to a directory the node's user may write (sudo install -d -o <user> ${dataDir})`;
+  const advice = (what: string) => `${what}, or set dataDir to a directory the node's user may write`;
+  const grant = `give the node's user a directory there (sudo install -d -o <user> ${directory})`;
   if (existsSync(directory)) {
     if (!statSync(directory).isDirectory()) return fail(check, `${directory} exists and is not a directory`, advice(`remove or rename ${directory}`));
     const probe = join(directory, `.doctor-${process.pid}`);
@@ -47,7 +48,7 @@ function checkWritable(directory: string, dataDir: string): CheckResult {
       writeFileSync(probe, '');
       rmSync(probe, { force: true });
     } catch (error) {
-      return fail(check, `${directory} is not writable (${reasonOf(error)})`, advice(`give the node's user write access to ${directory}`));
+      return fail(check, `${directory} is not writable (${reasonOf(error)})`, advice(grant));
     }
     return pass(check, `${directory} exists and is writable`);
   }
@@ -56,7 +57,7 @@ function checkWritable(directory: string, dataDir: string): CheckResult {
     if (!statSync(ancestor).isDirectory()) return fail(check, `${directory} cannot be created: ${ancestor} is not a directory`, advice(`remove or rename ${ancestor}`));
     accessSync(ancestor, constants.W_OK | constants.X_OK);
   } catch (error) {
-    return fail(check, `${directory} cannot be created in ${ancestor} (${reasonOf(error)})`, advice(`create ${directory} for the node's user`));
+    return fail(check, `${directory} cannot be created in ${ancestor} (${reasonOf(error)})`, advice(grant));
   }
   return pass(check, `${directory} does not exist yet; the node will create it in ${ancestor}`);
 }

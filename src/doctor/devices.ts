@@ -8,15 +8,18 @@ import { fail, pass, warn, type CheckResult } from './report.js';
  * Reads every board once as `run --once` does; boards a running node holds are left to it.
  * Each board has its own default time (its device's cycle), unless `timeoutMs` is given.
  */
-export async function checkDevices(config: NodeConfig, catalog: Catalog, runningPid: number | null | undefined, timeoutMs?: number): Promise<CheckResult[]> {
+export async function checkDevices(config: NodeConfig, catalog: Catalog, runningPid: number | null | undefined, failedPorts: ReadonlySet<string>, timeoutMs?: number): Promise<CheckResult[]> {
   // A running node holds its serial ports; its other boards can still be read beside it.
   const held = runningPid === undefined ? [] : config.boards.filter((board) => board.port !== undefined);
-  const free = { ...config, boards: config.boards.filter((board) => !held.includes(board)) };
+  // A port that failed its check would only fail again, with the same words.
+  const skipped = (board: NodeConfig['boards'][number]) => held.includes(board) || failedPorts.has(board.id);
+  const free = { ...config, boards: config.boards.filter((board) => !skipped(board)) };
   const report: ReadOnceReport = free.boards.length === 0 ? { boards: [] } : await readOnce(free, { catalog, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   const byId = new Map(report.boards.map((board) => [board.id, board]));
   return config.boards.map((board) => {
     const check = `device ${board.device.type} (${board.id})`;
     const found = byId.get(board.id);
+    if (failedPorts.has(board.id)) return fail(check, 'not read: its port failed its check', 'fix the port first (see above), then run the doctor again');
     if (!found) return warn(check, 'not read: the running node holds its port', 'stop the node for a full check of this device');
     return deviceResult(check, found, timeoutMs ?? defaultReadTimeoutMs(board));
   });

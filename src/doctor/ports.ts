@@ -21,14 +21,18 @@ export function processIdentity(): Identity {
   return { uid: process.getuid?.() ?? 0, gids: [process.getgid?.() ?? 0, ...(process.getgroups?.() ?? [])] };
 }
 
-/** One result per board: its port, or `simulated`, or nothing for boards without a serial link. */
-export async function checkPorts(config: NodeConfig, identity: Identity, runningPid: number | null | undefined): Promise<CheckResult[]> {
+/** One result per board (its port, or `simulated`, or none for boards without a serial link), and the boards whose port failed. */
+export async function checkPorts(config: NodeConfig, identity: Identity, runningPid: number | null | undefined): Promise<{ results: CheckResult[]; failed: Set<string> }> {
   const results: CheckResult[] = [];
+  const failed = new Set<string>();
   for (const board of config.boards) {
-    if (board.port !== undefined) results.push(await checkPort(board, board.port, identity, runningPid));
-    else if (board.simulator !== undefined) results.push(pass(`port of ${board.id}`, `simulated (${board.simulator.device})`));
+    if (board.port !== undefined) {
+      const result = await checkPort(board, board.port, identity, runningPid);
+      results.push(result);
+      if (result.status === 'fail') failed.add(board.id);
+    } else if (board.simulator !== undefined) results.push(pass(`port of ${board.id}`, `simulated (${board.simulator.device})`));
   }
-  return results;
+  return { results, failed };
 }
 
 async function checkPort(board: BoardConfig, path: string, identity: Identity, runningPid: number | null | undefined): Promise<CheckResult> {

@@ -50,8 +50,9 @@ export async function collectChecks(configPath: string, catalog: Catalog, probes
   if (setup) {
     const dataDir = checkDataDir(setup.config, now());
     add(dataDir.results);
-    add(await checkPorts(setup.config, probes.identity ?? processIdentity(), dataDir.runningPid));
-    add(await checkDevices(setup.config, setup.catalog, dataDir.runningPid, probes.deviceTimeoutMs));
+    const ports = await checkPorts(setup.config, probes.identity ?? processIdentity(), dataDir.runningPid);
+    add(ports.results);
+    add(await checkDevices(setup.config, setup.catalog, dataDir.runningPid, ports.failed, probes.deviceTimeoutMs));
     add(await checkBroker(setup.config, setup.credentials, now()));
   }
   add([checkClock(probes.clock ?? systemClockProbe)]);

@@ -13,6 +13,7 @@ import { checkNodeVersion } from '../../src/doctor/node-version.js';
 import type { CheckResult } from '../../src/doctor/report.js';
 import { collectChecks, runDoctor } from '../../src/doctor/run.js';
 import { lockDataDir } from '../../src/outbox/data-dir-lock.js';
+import { SerialTransport } from '../../src/transports/serial.js';
 import { runCli } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
 import { describeNeeding } from '../support/needs.js';
@@ -78,7 +79,7 @@ describe('fieldnode doctor: the data directory', () => {
     writeFileSync(blocker, '');
     const checks = await checksOf(await writeConfig('blocked', { dataDir: blocker }));
     expect(checks['data directory']).toMatchObject({ status: 'fail', detail: `${blocker}/local-node cannot be created: ${blocker} is not a directory` });
-    expect(checks['data directory']!.advice).toBe(`remove or rename ${blocker}, or set dataDir to a directory the node's user may write (sudo install -d -o <user> ${blocker})`);
+    expect(checks['data directory']!.advice).toBe(`remove or rename ${blocker}, or set dataDir to a directory the node's user may write`);
     expect(checks['free space']).toBeUndefined();
   });
 
@@ -103,9 +104,10 @@ describeNeeding(hasSocat(), 'socat', 'socat is not installed (apt-get install so
     const checks = await checksOf(await writeConfig('missing-port', { boards: [serialBoard('/dev/ttyDOCTOR-MISSING')] }));
     expect(checks['port /dev/ttyDOCTOR-MISSING (sds)']).toMatchObject({ status: 'fail', detail: 'serial port /dev/ttyDOCTOR-MISSING does not exist' });
     expect(checks['port /dev/ttyDOCTOR-MISSING (sds)']!.advice).toMatch(/\/dev\/serial\/by-id\/ lists attached USB-serial devices/);
+    expect(checks['device sds011 (sds)']).toMatchObject({ status: 'fail', detail: 'not read: its port failed its check' });
   });
 
-  it('a port this user may not open fails with the group and udev advice; the user the test runs as passes, and the port is free', async () => {
+  it('a port this user may not open fails with the group and udev advice; the user the test runs as passes while the port is free, and fails while another program holds it', async () => {
     const pty = await createPtyPair();
     try {
       const config = await writeConfig('denied-port', { boards: [serialBoard(pty.hostPath)] });
@@ -117,6 +119,15 @@ describeNeeding(hasSocat(), 'socat', 'socat is not installed (apt-get install so
       expect(allowed[check]).toMatchObject({ status: 'pass', detail: 'a character device this user may open, and free' });
       // Nothing answers on the pty: the device check says what to look at.
       expect(allowed['device sds011 (sds)']).toMatchObject({ status: 'fail', advice: expect.stringMatching(/power and wiring .*device\.baud/) });
+      // Another program holding the port (serialport locks what it opens).
+      const holder = new SerialTransport({ path: pty.hostPath, baudRate: 9600, watchDevice: false });
+      await holder.start();
+      try {
+        const held = await checksOf(config);
+        expect(held[check]).toMatchObject({ status: 'fail', detail: `serial port ${pty.hostPath} is in use by another program`, advice: expect.stringMatching(/close the serial monitor, ModemManager/) });
+      } finally {
+        await holder.stop();
+      }
     } finally {
       await pty.close();
     }
