@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { parse } from 'yaml';
@@ -68,8 +68,12 @@ export function registerInit(program: Command, { catalog }: Composition): void {
         const text = configYaml(answers, { schemaPath: schemaPathFrom(dirname(target)) });
         // What is written must validate: checked before anything touches the disk.
         const config = validateConfig(parse(text), file, catalog);
-        if (passwordForFile !== undefined && answers.password && 'file' in answers.password) createPasswordFile(answers.password.file, passwordForFile);
-        writeFileSync(target, text, { flag: flags.force ? 'w' : 'wx' });
+        if (passwordForFile !== undefined && answers.password && 'file' in answers.password) {
+          const passwordFile = answers.password.file;
+          explainedWrite(passwordFile, () => createPasswordFile(passwordFile, passwordForFile), 'a file is in the way');
+        }
+        explainedWrite(dirname(file), () => mkdirSync(dirname(target), { recursive: true }), 'a file is in the way of that folder');
+        explainedWrite(file, () => writeFileSync(target, text, { flag: flags.force ? 'w' : 'wx' }));
         const sensors = config.boards.reduce((sum, board) => sum + board.sensors.length, 0);
         process.stdout.write(`\nwrote ${file} (node ${config.node.id} at ${config.node.site}, ${config.boards.length} board(s), ${sensors} sensor(s))\n`);
         if (passwordForFile !== undefined && answers.password && 'file' in answers.password) process.stdout.write(`wrote ${answers.password.file} (mode 600)\n`);
@@ -86,6 +90,18 @@ export function registerInit(program: Command, { catalog }: Composition): void {
         failWith(error);
       }
     });
+}
+
+/** Runs a file write; a refusal by the system (EACCES in /etc without sudo, EEXIST) is one line that says what to do. */
+function explainedWrite(file: string, write: () => void, whenExists = 'it appeared meanwhile; give --force to replace it'): void {
+  try {
+    write();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    const advice = code === 'EACCES' || code === 'EPERM' ? ': run it with sudo, or write a file you own and move it' : code === 'EEXIST' || code === 'ENOTDIR' ? `: ${whenExists}` : '';
+    throw new FieldnodeError(`cannot write ${file} (${code})${advice}`, 'INIT', { cause: error });
+  }
 }
 
 /** The shipped JSON Schema, relative to the config's folder, for the editor's YAML language server. */

@@ -67,6 +67,14 @@ describe('fieldnode init by flags, without a terminal', () => {
     expect(readFileSync(file, 'utf8')).toMatch(/^# yaml-language-server: \$schema=/);
   });
 
+  it('says in one line when the file cannot be written', async () => {
+    writeFileSync(join(directory, 'plain-file'), '');
+    const file = join(directory, 'plain-file', 'fieldnode.yaml');
+    const result = await runCli(['init', file, ...common, '--yes', '--password-env', 'P', '--board', 'id=co2,port=/dev/ttyUSB3,device=mhz19']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`fieldnode: cannot write ${join(directory, 'plain-file')} (EEXIST): a file is in the way of that folder\n`);
+  });
+
   it('exits 64 naming the flags still missing, and writes nothing', async () => {
     const file = join(directory, 'missing.yaml');
     const result = await runCli(['init', file, '--broker', 'mqtts://broker.example.net:8883']);
