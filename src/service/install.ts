@@ -171,7 +171,13 @@ export async function installService(options: InstallOptions, host: ServiceHost,
       host.say(describeStep(step));
       continue;
     }
-    applyStep(step, host.run);
+    try {
+      applyStep(step, host.run);
+    } catch (error) {
+      // What is done stays done (useradd cannot be repeated blindly): the rerun must replace the unit.
+      const rerun = existsSync(unitFile) ? `; once that is fixed: sudo fieldnode install-service ${shellLine([options.configFile])} --force` : '';
+      throw new FieldnodeError(`${(error as Error).message}${rerun}`, 'SERVICE', { cause: error });
+    }
     host.say(step.kind === 'write' ? `wrote ${step.path}` : describeStep(step).replace(/^run: /, 'ran: '));
   }
   if (!options.dryRun) host.say(`installed ${options.name}.service: node ${config.node.id} runs as ${options.user} and starts at boot`);

@@ -113,6 +113,14 @@ describe('install-service', () => {
     expect(said.find((line) => line.includes('under a home directory'))).toMatch(/^warning: \/home\/pi\/fieldnode\/dist\/bin\/fieldnode\.js is under a home directory: .*fieldnode must be able to read it/);
   });
 
+  it('names the command that failed and how to finish once it is fixed', async () => {
+    const { host } = recordingHost({ users: { fieldnode: 998 } });
+    const failing: ServiceHost = { ...host, run: (argv) => (argv[1] === 'daemon-reload' ? { status: 1, output: 'System has not been booted with systemd as init system (PID 1).' } : host.run(argv)) };
+    await expect(installService(options(), failing, simulatedCatalog)).rejects.toThrow(
+      `\`systemctl daemon-reload\` failed (exit status 1): System has not been booted with systemd as init system (PID 1).; once that is fixed: sudo fieldnode install-service ${configFile} --force`,
+    );
+  });
+
   it('validates the config first: problems are a ConfigError (exit 78) and nothing is written or run', async () => {
     configFile = writeConfig(join(directory, 'bad.yaml'), '/var/lib/fieldnode', ', kee: x');
     const { host, commands } = recordingHost();
