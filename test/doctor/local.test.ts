@@ -13,6 +13,7 @@ import { checkNodeVersion } from '../../src/doctor/node-version.js';
 import type { CheckResult } from '../../src/doctor/report.js';
 import { collectChecks, runDoctor } from '../../src/doctor/run.js';
 import { lockDataDir } from '../../src/outbox/data-dir-lock.js';
+import { openSqliteOutbox } from '../../src/outbox/sqlite-outbox.js';
 import { SerialTransport } from '../../src/transports/serial.js';
 import { runCli } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
@@ -81,6 +82,24 @@ describe('fieldnode doctor: the data directory', () => {
     expect(checks['data directory']).toMatchObject({ status: 'fail', detail: `${blocker}/local-node cannot be created: ${blocker} is not a directory` });
     expect(checks['data directory']!.advice).toBe(`remove or rename ${blocker}, or set dataDir to a directory the node's user may write`);
     expect(checks['free space']).toBeUndefined();
+  });
+
+  it('an outbox with a backlog over a day old warns with its counts; one that is no database fails with what to do', async () => {
+    const dataDir = join(directory, 'backlog-data');
+    const config = await writeConfig('backlog', { dataDir });
+    const outbox = openSqliteOutbox(join(dataDir, 'local-node', 'outbox.db'), { maxBytes: 1e9, maxAgeMs: 1e12, overflow: 'drop-oldest' });
+    const twoDaysAgo = Date.now() - 2 * 86_400_000;
+    outbox.append([1, 2].map((seq) => ({ topic: 't', payload: Buffer.from('pack'), readings: 5, boot: 1, seq, createdAt: twoDaysAgo, liveGeneration: 0 })), new Set());
+    outbox.close();
+    const checks = await checksOf(config);
+    expect(checks['outbox integrity']).toMatchObject({ status: 'pass', detail: `${join(dataDir, 'local-node', 'outbox.db')}: ok` });
+    expect(checks['backlog']).toMatchObject({ status: 'warn', detail: '2 pack(s), 10 reading(s) waiting, the oldest 2 d old', advice: expect.stringMatching(/has not reached its broker for over a day/) });
+
+    const damaged = join(directory, 'damaged-data');
+    mkdirSync(join(damaged, 'local-node'), { recursive: true });
+    writeFileSync(join(damaged, 'local-node', 'outbox.db'), 'this is not a database, it only has the name of one'.repeat(100));
+    const broken = await checksOf(await writeConfig('damaged', { dataDir: damaged }));
+    expect(broken['outbox']).toMatchObject({ status: 'fail', detail: expect.stringMatching(/outbox\.db \(SQLITE_NOTADB\)$/), advice: expect.stringMatching(/move .*outbox\.db aside/) });
   });
 
   it('a running node holding the lock is a warning naming its PID, not a failure; its outbox is checked and its backlog counted', async () => {
