@@ -64,6 +64,6 @@ export function configYaml(answers: InitAnswers, options: { schemaPath: string; 
       if (isSeq(sensors)) for (const sensor of sensors.items) if (isMap(sensor)) sensor.flow = true;
     });
   }
-  const header = [`# yaml-language-server: $schema=${options.schemaPath}`, '#', `# Written by ${options.generatedBy ?? 'fieldnode init'}. Check it with: fieldnode validate <this file>`, ''];
+  const header = [`# yaml-language-server: $schema=${options.schemaPath}`, '#', `# Written by ${options.generatedBy ?? 'fieldnode init'}. Check it with: fieldnode validate <this file>`, '', ''];
   return `${header.join('\n')}${document.toString({ lineWidth: 0 })}`;
 }
