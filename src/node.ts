@@ -124,7 +124,7 @@ export class FieldNode implements Lifecycle {
       version: this.dependencies.version ?? 'unknown',
       clock,
       logger: logger.child({ component: 'session' }),
-      counters: () => ({ outbox: forwarder.backlogTotals(), held: forwarder.heldTotals(), dropped: forwarder.stats.dropped, problems: this.problemCounts() }),
+      counters: () => ({ outbox: forwarder.backlogTotals(), held: forwarder.heldTotals(), dropped: forwarder.stats.dropped, problems: this.problemCounts(), drain: forwarder.progress.status() }),
     });
     forwarder.onDrop(() => session.statusChanged());
     // This run's session follows the boards; the next run's session replaces it (see stop).
