@@ -39,7 +39,7 @@ export class Forwarder implements Lifecycle {
   private readonly held = new HeldPacks();
   private readonly episode: DiskEpisode;
   private commitScheduled = false;
-  private readonly inFlight = new Map<number, { readonly pack: StoredPack; readonly generation: number }>();
+  private readonly inFlight = new Map<number, { readonly pack: StoredPack; readonly generation: number; readonly sentAt: number }>();
   private liveQueue: StoredPack[] = [];
   private backlog: StoredPack[] = [];
   /** Highest outbox id read into the backlog window; rewound when packs must be resent. */
@@ -57,7 +57,7 @@ export class Forwarder implements Lifecycle {
   /** Monotonic time before which nothing is resent after a transient refusal. */
   private holdUntil = 0;
   private readonly drops: DropLedger;
-  private readonly ackListeners = new Listeners<[payload: Buffer, readings: number]>();
+  private readonly ackListeners = new Listeners<[payload: Buffer, readings: number, latencyMs: number]>();
 
   constructor(private readonly options: ForwarderOptions) {
     this.drainRate = new DrainRate(options.drainReadingsPerSecond, options.clock);
@@ -68,8 +68,8 @@ export class Forwarder implements Lifecycle {
     options.uplink.onDisconnect(() => this.rewindAll());
   }
 
-  /** Called with every pack the broker acknowledged, as sent (for measurements and tests). */
-  onAck(listener: (payload: Buffer, readings: number) => void): () => void {
+  /** Called with every pack the broker acknowledged, as sent, and how long after its publish (for measurements and tests). */
+  onAck(listener: (payload: Buffer, readings: number, latencyMs: number) => void): () => void {
     return this.ackListeners.add(listener);
   }
 
@@ -260,7 +260,7 @@ export class Forwarder implements Lifecycle {
       this.dropped('refused', { packs: 1, readings: pack.readings, ids: [] }, `a pack of ${payload.length} bytes exceeds the broker's maximum packet size (${limit}): lower batching.maxReadings`);
       return;
     }
-    this.inFlight.set(pack.id, { pack, generation });
+    this.inFlight.set(pack.id, { pack, generation, sentAt: this.options.clock.monotonic() });
     this.progress.sent(historical);
     uplink.publish({ topic: pack.topic, payload, contentType: SENML_CBOR_CONTENT_TYPE }, (error) => this.published(pack, generation, historical, payload, error));
   }
@@ -277,7 +277,7 @@ export class Forwarder implements Lifecycle {
       this.stats.payloadBytesAcked += payload.length;
       if (historical) this.stats.historicalReadingsAcked += pack.readings;
       this.forget(pack.id);
-      this.ackListeners.emit(payload, pack.readings);
+      this.ackListeners.emit(payload, pack.readings, this.options.clock.monotonic() - entry.sentAt);
     } else if (isNotAuthorized(error)) {
       // Resending what the ACL refuses would loop forever: drop it, count it, say why.
       this.forget(pack.id);
