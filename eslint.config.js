@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
  * Libraries that do I/O or wrap hardware. Only the adapter files below may import them, so
  * the domain, drivers and pipeline stay pure and testable (DESIGN.md, principle 6).
  */
-const ioLibraries = ['serialport', 'johnny-five', 'firmata', 'firmata-io', 'mqtt', 'cbor-x', 'aedes', 'better-sqlite3', 'i2c-bus', 'node-libgpiod'];
+const ioLibraries = ['serialport', 'johnny-five', 'firmata', 'firmata-io', 'mqtt', 'cbor-x', 'aedes', 'better-sqlite3', 'i2c-bus', 'node-libgpiod', 'prom-client'];
 
 const adapterOnly = 'Only adapter files (listed in eslint.config.js) may import I/O libraries; use the interface they implement.';
 
@@ -21,6 +21,7 @@ const adapterFiles = [
   'src/outbox/sqlite-outbox.ts',
   'src/outbox/data-dir-lock.ts',
   'src/doctor/outbox-inspect.ts',
+  'src/http/metrics.ts',
   'src/transports/firmata.ts',
   'src/transports/pi/i2c-dev.ts',
   'src/transports/pi/gpio-chardev.ts',
