@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.js';
 import { boardSchemaFor, documentedBoardSchemaFor, type BoardConfig } from './board-schema.js';
+import { httpSchema } from './http-schema.js';
 import { identifier } from './identifiers.js';
 import { secretPath, secretSource } from './secret.js';
 
@@ -71,6 +72,7 @@ function rootShape() {
     }),
     broker: brokerSchema,
     batching: batchingSchema.default({ maxReadings: 100, maxDelayMs: 1000 }),
+    http: httpSchema.optional().describe('the local page, /metrics and health checks; no server unless present'),
   };
 }
 
