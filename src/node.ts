@@ -15,6 +15,10 @@ import { CorrectedClock } from './core/corrected-clock.js';
 import { FieldnodeError } from './core/errors.js';
 import { LifecycleGroup, type Lifecycle } from './core/lifecycle.js';
 import { silentLogger, type Logger } from './core/logger.js';
+import { HttpServer, type HttpLimits } from './http/server.js';
+import { readHttpToken } from './http/auth.js';
+import { tapLogger } from './http/log-tap.js';
+import { NodeView } from './http/view.js';
 import { emptyForwarderStats, Forwarder, type ForwarderStats } from './outbox/forwarder.js';
 import { lockDataDir, type DataDirLock } from './outbox/data-dir-lock.js';
 import type { Outbox } from './outbox/outbox.js';
@@ -31,6 +35,8 @@ export interface NodeDependencies {
   readonly version?: string;
   /** The drivers, twins and link sources the config was validated with (default: real hardware only). */
   readonly catalog?: Catalog;
+  /** Shorter limits of the HTTP server, for tests. */
+  readonly httpLimits?: Partial<HttpLimits>;
 }
 
 /** Per-board counters. */
@@ -63,15 +69,22 @@ export class FieldNode implements Lifecycle {
   private readonly clock: CorrectedClock;
   private readonly logger: Logger;
   private readonly address: NodeAddress;
-  private running: { forwarder: Forwarder; uplink: MqttUplink; session: Session; lifecycle: LifecycleGroup; boot: number; lock: DataDirLock; unsubscribe: (() => void)[] } | undefined;
+  /** The live state the HTTP server shows; only with an `http:` section. */
+  private readonly view: NodeView | undefined;
+  private running: { forwarder: Forwarder; uplink: MqttUplink; session: Session; lifecycle: LifecycleGroup; boot: number; lock: DataDirLock; unsubscribe: (() => void)[]; http: HttpServer | undefined } | undefined;
 
   constructor(
     readonly config: NodeConfig,
     private readonly dependencies: NodeDependencies = {},
   ) {
-    this.logger = dependencies.logger ?? silentLogger;
+    const logger = dependencies.logger ?? silentLogger;
+    // With a page to show them, warnings and errors also go to the view.
+    this.logger = config.http ? tapLogger(logger, (level, message, fields) => this.view?.logged(level, message, fields)) : logger;
     // A GPS on any board may set the wall clock of a gateway that booted without one.
     this.clock = new CorrectedClock(dependencies.clock ?? systemClock, this.logger.child({ component: 'clock' }));
+    this.view = config.http
+      ? new NodeView({ config, version: dependencies.version ?? 'unknown', clock: this.clock, problems: (id) => this.boards.get(id)?.problems.snapshot() ?? {} })
+      : undefined;
     this.address = { prefix: config.broker.topicPrefix, site: config.node.site, node: config.node.id };
     config.boards.forEach((board, index) => {
       const topic = dataTopic(this.address, board.id);
@@ -80,6 +93,7 @@ export class FieldNode implements Lifecycle {
         const forwarder = this.running?.forwarder;
         if (!forwarder) throw new Error('a board produced readings while the node was not running');
         forwarder.submit(topic, readings.length, (session) => encodePack(readings, packBaseName, session));
+        this.view?.readings(board.id, readings);
       };
       const catalog = dependencies.catalog ?? hardwareCatalog;
       this.boards.set(board.id, new BoardRuntime({ board, index, catalog, clock: this.clock, logger: this.logger, batching: config.batching, onBatch }));
@@ -92,6 +106,7 @@ export class FieldNode implements Lifecycle {
     const { config, clock, logger } = this;
     const password = config.broker.password ? readSecret(config.broker.password, this.dependencies.environment) : undefined;
     const tls = config.broker.tls ? readTlsMaterial(config.broker.tls) : undefined;
+    const httpToken = config.http?.token ? readHttpToken(config.http.token, this.dependencies.environment) : undefined;
     const { outbox, lock } = openOutbox(config);
     const boot = outbox.nextBootEpoch();
     const uplink = new MqttUplink({
@@ -131,11 +146,42 @@ export class FieldNode implements Lifecycle {
     const unsubscribe = [...this.boards].map(([id, board]) =>
       board.onStatus((state, reason) => session.setBoardState(id, state === 'open' ? 'online' : 'offline', reason)),
     );
-    // Start order: connection, outbox forwarding, session, boards; stop runs it backwards, so
-    // the last packs of every board reach the outbox and the board deaths reach the broker.
+    const view = this.view;
+    const http = view && config.http ? new HttpServer({ host: config.http.host, port: config.http.port, token: httpToken, view, logger: logger.child({ component: 'http' }), limits: this.dependencies.httpLimits }) : undefined;
+    if (view) {
+      unsubscribe.push(
+        uplink.onConnect(() => view.brokerConnected()),
+        uplink.onDisconnect(() => view.brokerDisconnected()),
+        forwarder.onAck((_payload, _readings, latencyMs) => view.acknowledged(latencyMs)),
+        ...[...this.boards].map(([id, board]) => board.onStatus((state, reason) => view.linkChanged(id, state, reason))),
+      );
+    }
+    // The view reads this run's outbox only between the server's start and stop, while it is open.
+    const httpLifecycle: Lifecycle | undefined = http && view && {
+      start: () => {
+        view.attach({
+          boot,
+          totals: () => outbox.totals(),
+          held: () => forwarder.heldTotals(),
+          oldestCreatedAt: () => outbox.after(0, 1)[0]?.createdAt,
+          dropped: () => forwarder.stats.dropped,
+          drain: () => forwarder.progress.status(),
+        });
+        return http.start().catch((error: unknown) => {
+          view.detach();
+          throw error;
+        });
+      },
+      stop: async () => {
+        await http.stop();
+        view.detach();
+      },
+    };
+    // Start order: connection, outbox forwarding, session, boards, the local server; stop runs it
+    // backwards, so the last packs of every board reach the outbox and the board deaths reach the broker.
     const uplinkLifecycle: Lifecycle = { start: () => uplink.start(), stop: () => uplink.stop(session.farewell()) };
-    const lifecycle = new LifecycleGroup([uplinkLifecycle, forwarder, session, ...this.boards.values()]);
-    this.running = { forwarder, uplink, session, lifecycle, boot, lock, unsubscribe };
+    const lifecycle = new LifecycleGroup([uplinkLifecycle, forwarder, session, ...this.boards.values(), ...(httpLifecycle ? [httpLifecycle] : [])]);
+    this.running = { forwarder, uplink, session, lifecycle, boot, lock, unsubscribe, http };
     try {
       await lifecycle.start();
     } catch (error) {
@@ -172,6 +218,11 @@ export class FieldNode implements Lifecycle {
   /** The MQTT connection, while running. */
   get uplink(): MqttUplink | undefined {
     return this.running?.uplink;
+  }
+
+  /** Where the local HTTP server listens (`http://127.0.0.1:8080/`), while running with an `http:` section. */
+  get httpAddress(): string | undefined {
+    return this.running?.http?.url;
   }
 
   /** The store-and-forward engine, while running. */

@@ -107,6 +107,8 @@ async function runNode(configFile: string | undefined, flags: RunFlags, logger: 
     await broker?.close();
   });
   await node.start();
+  // On stderr whatever the log format: the technician starting the node needs the address.
+  if (node.httpAddress) process.stderr.write(`fieldnode: http: page at ${node.httpAddress}\n`);
   superviseWithSystemd(node, logger);
   if (flags.tail ?? embedded) {
     const address = { prefix: config.broker.topicPrefix, site: config.node.site, node: config.node.id };
