@@ -2,17 +2,20 @@
  * `npm run bench`: figures, not assertions. Runs against a private mosquitto (MQTT 5) when it
  * is installed, else against the embedded aedes broker (MQTT 3.1.1), and says which.
  * Sizes: BENCH_LINES (throughput run, default 100,000 lines = 400,000 readings) and
- * BENCH_OUTAGE_LINES (outage run, default 250,000 lines = 1,000,000 readings).
+ * BENCH_OUTAGE_LINES (outage run, default 250,000 lines = 1,000,000 readings), BENCH_HTTP_LINES
+ * (each of the HTTP off/on runs, default 50,000 lines).
  */
 import { startEmbeddedBroker, type EmbeddedBroker } from '../src/uplink/embedded-broker.js';
 import { findBinary } from '../simulators/find-binary.js';
 import { startMosquitto } from '../test/support/mosquitto.js';
 import { runDecoders, type DecoderCase } from './decoders.js';
+import { runHttpComparison } from './http.js';
 import { runOutage, type RestartableBroker } from './outage.js';
 import { runThroughput } from './throughput.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 100_000);
 const OUTAGE_LINES = Number(process.env['BENCH_OUTAGE_LINES'] ?? 250_000);
+const HTTP_LINES = Number(process.env['BENCH_HTTP_LINES'] ?? 50_000);
 const DECODER_FRAMES = Number(process.env['BENCH_DECODER_FRAMES'] ?? 200_000);
 
 /** Every serial driver with the twin that feeds it. */
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
   try {
     await runThroughput(broker, LINES);
     await runOutage(broker, OUTAGE_LINES, 200_000, 2_000);
+    await runHttpComparison(broker, HTTP_LINES);
     // Last: its streams are rendered in memory, which would blur the RSS figures above.
     await runDecoders(decoderCases, DECODER_FRAMES);
   } finally {

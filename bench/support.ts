@@ -30,8 +30,9 @@ export async function waitFor(condition: () => boolean, timeoutMs: number, what:
 }
 
 /** A weather-station node on a pty, tuned for throughput. */
-export function benchConfig(options: { brokerUrl: string; mqtt5: boolean; ptyPath: string; dataDir: string; outbox?: Record<string, unknown> }): NodeConfig {
+export function benchConfig(options: { brokerUrl: string; mqtt5: boolean; ptyPath: string; dataDir: string; outbox?: Record<string, unknown>; http?: Record<string, unknown> }): NodeConfig {
   return validateConfig({
+    ...(options.http ? { http: options.http } : {}),
     dataDir: options.dataDir,
     outbox: { drainReadingsPerSecond: 1_000_000, maxInFlight: 64, ...options.outbox },
     node: { id: 'bench-node', site: 'bench' },
