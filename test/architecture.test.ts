@@ -17,7 +17,7 @@ function sources(directory: string): string[] {
 /** `src/<folder>` (a top-level file counts as its own folder), or the top-level folder outside src. */
 function unitOf(path: string): string {
   const parts = relative('.', path).split('/');
-  return parts[0] === 'src' ? `src/${parts[1]!.replace(/\.ts$/, '')}` : parts[0]!;
+  return parts[0] === 'src' ? `src/${parts[1]!.replace(/\.[jt]s$/, '')}` : parts[0]!;
 }
 
 /** Every relative import and re-export between units, type-only ones included. */
