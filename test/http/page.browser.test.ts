@@ -71,6 +71,15 @@ describeNeeding(ready, 'chromium and socat', `${CHROMIUM} or socat is missing (a
     expect(await page.locator('#broker-url').textContent()).toBe(broker.url);
   });
 
+  it('serves only its known assets, with their types and no caching', async () => {
+    const css = await fetch(`${origin}/assets/uPlot.min.css`);
+    expect([css.status, css.headers.get('content-type'), css.headers.get('cache-control')]).toEqual([200, 'text/css; charset=utf-8', 'no-store']);
+    expect((await fetch(`${origin}/assets/page.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    for (const path of ['/assets/..%2fpage.ts', '/assets/%2e%2e/page.ts', '/assets/index.html', '/assets/toString', '/assets/']) {
+      expect((await fetch(`${origin}${path}`)).status, path).toBe(404);
+    }
+  });
+
   it('shows each value as it changes, and plots it', async () => {
     const sensor = page.locator('[data-sensor="air/pm2_5"]');
     await expect.poll(() => sensor.locator('.value').textContent()).not.toBe('–');
