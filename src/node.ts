@@ -8,6 +8,7 @@ import { hardwareCatalog, type Catalog } from './catalog/catalog.js';
 import { BoardRuntime } from './boards/board-runtime.js';
 import { encodePack } from './codec/index.js';
 import type { NodeConfig } from './config/schema.js';
+import { readHttpToken } from './config/credentials.js';
 import { readSecret } from './config/secret.js';
 import { readTlsMaterial } from './config/tls-files.js';
 import { systemClock, type Clock } from './core/clock.js';
@@ -16,7 +17,6 @@ import { FieldnodeError } from './core/errors.js';
 import { LifecycleGroup, type Lifecycle } from './core/lifecycle.js';
 import { silentLogger, type Logger } from './core/logger.js';
 import { HttpServer, type HttpLimits } from './http/server.js';
-import { readHttpToken } from './http/auth.js';
 import { tapLogger } from './http/log-tap.js';
 import { NodeView } from './http/view.js';
 import { emptyForwarderStats, Forwarder, type ForwarderStats } from './outbox/forwarder.js';
@@ -106,7 +106,8 @@ export class FieldNode implements Lifecycle {
     const { config, clock, logger } = this;
     const password = config.broker.password ? readSecret(config.broker.password, this.dependencies.environment) : undefined;
     const tls = config.broker.tls ? readTlsMaterial(config.broker.tls) : undefined;
-    const httpToken = config.http?.token ? readHttpToken(config.http.token, this.dependencies.environment) : undefined;
+    // A token that cannot be read is a config problem (exit 78), found before anything opens.
+    const httpToken = readHttpToken(config.http, 'config', this.dependencies.environment);
     const { outbox, lock } = openOutbox(config);
     const boot = outbox.nextBootEpoch();
     const uplink = new MqttUplink({

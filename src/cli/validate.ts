@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readBrokerCredentials } from '../config/credentials.js';
+import { readBrokerCredentials, readHttpToken } from '../config/credentials.js';
 import { loadConfigWithPlugins } from '../config/plugins.js';
 import type { Composition } from './composition.js';
 import { failWith } from './exit.js';
@@ -15,6 +15,7 @@ export function registerValidate(program: Command, { catalog }: Composition): vo
         const { config } = await loadConfigWithPlugins(file, catalog);
         // A node that cannot read its password or key does not start: that is part of the config.
         readBrokerCredentials(config.broker, file);
+        readHttpToken(config.http, file);
         process.stdout.write(`${file}: ok (node ${config.node.id} at ${config.node.site}, ${config.boards.length} board(s), ${config.boards.reduce((sum, board) => sum + board.sensors.length, 0)} sensor(s))\n`);
       } catch (error) {
         failWith(error);

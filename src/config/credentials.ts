@@ -20,15 +20,7 @@ export interface BrokerCredentials {
  */
 export function readBrokerCredentials(broker: NodeConfig['broker'], source = 'config', environment: NodeJS.ProcessEnv = process.env): BrokerCredentials {
   const problems: ConfigProblem[] = [];
-  let password: string | undefined;
-  if (broker.password && 'env' in broker.password) {
-    const value = environment[broker.password.env];
-    if (value === undefined || value === '') problems.push({ path: 'broker.password.env', message: `environment variable ${broker.password.env} is not set (it holds the broker password)` });
-    else password = value;
-  } else if (broker.password) {
-    const data = readPrivate(broker.password.file, 'broker.password.file', 'the password file', false, problems);
-    password = data?.toString('utf8').replace(/\r?\n$/, '');
-  }
+  const password = broker.password ? readSecretValue(broker.password, 'broker.password', { value: 'the broker password', file: 'the password file' }, environment, problems) : undefined;
   const tls = broker.tls;
   const material: TlsMaterial | undefined = tls && {
     ca: tls.ca === undefined ? undefined : readPublic(tls.ca, 'broker.tls.ca', 'the TLS CA file', problems),
@@ -39,6 +31,30 @@ export function readBrokerCredentials(broker: NodeConfig['broker'], source = 'co
   };
   if (problems.length > 0) throw new ConfigProblemList(problems, source);
   return { ...(password === undefined ? {} : { password }), ...(material ? { tls: material } : {}) };
+}
+
+/**
+ * The page's token (`http.token`), read as the broker password is: a variable that is not set,
+ * or a file that is missing, empty or open to others, is a config problem (exit 78).
+ */
+export function readHttpToken(http: NodeConfig['http'], source = 'config', environment: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!http?.token) return undefined;
+  const problems: ConfigProblem[] = [];
+  const token = readSecretValue(http.token, 'http.token', { value: "the page's token", file: 'the token file' }, environment, problems);
+  if (token === '') problems.push({ path: 'http.token', message: "the page's token is empty" });
+  if (problems.length > 0) throw new ConfigProblemList(problems, source);
+  return token;
+}
+
+/** A secret from `{ env: NAME }` or `{ file: PATH }`, or undefined with the problem recorded at `path`. */
+function readSecretValue(secret: { env: string } | { file: string }, path: string, names: { value: string; file: string }, environment: NodeJS.ProcessEnv, problems: ConfigProblem[]): string | undefined {
+  if ('env' in secret) {
+    const value = environment[secret.env];
+    if (value === undefined || value === '') problems.push({ path: `${path}.env`, message: `environment variable ${secret.env} is not set (it holds ${names.value})` });
+    return value === '' ? undefined : value;
+  }
+  const data = readPrivate(secret.file, `${path}.file`, names.file, false, problems);
+  return data?.toString('utf8').replace(/\r?\n$/, '');
 }
 
 /**

@@ -1,7 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { readSecretFile, type SecretSource } from '../config/secret.js';
-import { FieldnodeError } from '../core/errors.js';
 
 /**
  * Whether a request carries the token: `Authorization: Bearer <token>`, or `?token=` in the
@@ -20,14 +18,3 @@ function sameSecret(offered: string, expected: string): boolean {
   return timingSafeEqual(digest(offered), digest(expected));
 }
 
-/** Reads the token at start, with an error that says where it was looked for (never its value). */
-export function readHttpToken(source: SecretSource, environment: NodeJS.ProcessEnv = process.env): string {
-  if ('env' in source) {
-    const value = environment[source.env];
-    if (value === undefined || value === '') throw new FieldnodeError(`environment variable ${source.env} is not set (it holds http.token, the page's token)`, 'SECRET');
-    return value;
-  }
-  const token = readSecretFile(source.file).toString('utf8').replace(/\r?\n$/, '');
-  if (token === '') throw new FieldnodeError(`credential file ${source.file} is empty (it holds http.token, the page's token)`, 'SECRET');
-  return token;
-}

@@ -23,7 +23,8 @@ export class EventStream {
   private readonly clients = new Set<ServerResponse>();
   private unsubscribe: (() => void)[] = [];
   private timers: NodeJS.Timeout[] = [];
-  private pendingReadings: ReadingEvent[] = [];
+  /** The newest reading of each sensor since the last batch, keyed `board/name`. */
+  private pendingReadings = new Map<string, ReadingEvent>();
   private changed = false;
 
   constructor(
@@ -70,23 +71,25 @@ export class EventStream {
   private follow(): void {
     this.unsubscribe = [
       this.view.onReadings((readings) => {
-        for (const reading of readings) this.pendingReadings.push(reading);
+        for (const reading of readings) this.pendingReadings.set(`${reading.board}/${reading.name}`, reading);
       }),
       this.view.onChange(() => {
         this.changed = true;
       }),
     ];
     this.changed = false;
-    this.pendingReadings = [];
+    this.pendingReadings.clear();
     const every = (intervalMs: number, action: () => void) => {
       const timer = setInterval(action, intervalMs);
       timer.unref();
       this.timers.push(timer);
     };
     every(this.limits.readingsIntervalMs, () => {
-      if (this.pendingReadings.length === 0) return;
-      const readings = this.pendingReadings;
-      this.pendingReadings = [];
+      if (this.pendingReadings.size === 0) return;
+      // A page plots a few points a second at most: a burst of thousands (a backlog, a bench)
+      // would otherwise fill every client's buffer past its bound and get fast clients dropped.
+      const readings = [...this.pendingReadings.values()];
+      this.pendingReadings.clear();
       this.broadcast('readings', readings);
     });
     every(this.limits.snapshotIntervalMs, () => {
@@ -105,7 +108,7 @@ export class EventStream {
     for (const timer of this.timers) clearInterval(timer);
     this.unsubscribe = [];
     this.timers = [];
-    this.pendingReadings = [];
+    this.pendingReadings.clear();
   }
 
   private broadcast(event: string, data: unknown): void {

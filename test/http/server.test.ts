@@ -310,6 +310,17 @@ describe('the command line', () => {
     }
   });
 
+  it('refuses a token that cannot be read: exit 78 naming http.token, for validate and run, before anything opens', async () => {
+    const path = writeStationConfig(join(directory, 'unset.yaml'), { nodeId: 'unset-node', dataDir: join(directory, 'unset-data'), brokerUrl: 'mqtt://127.0.0.1:1', intervalMs: 1000, maxReadings: 10 });
+    writeFileSync(path, `${readFileSync(path, 'utf8')}http: { host: 0.0.0.0, token: { env: FIELDNODE_TEST_UNSET_TOKEN } }\n`);
+    for (const verb of ['validate', 'run']) {
+      const result = await runCli([verb, path], { env: { FIELDNODE_TEST_UNSET_TOKEN: '' } });
+      expect(result.code, `${verb}: ${result.stderr}`).toBe(78);
+      expect(result.stderr).toContain("http.token.env: environment variable FIELDNODE_TEST_UNSET_TOKEN is not set (it holds the page's token)");
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
   it('prints the page address of the demo, which answers', async () => {
     const cli = new RunningCli(['run', '--no-tail']);
     try {
