@@ -1,7 +1,8 @@
 import { driverIn, twinIn, type Catalog } from '../catalog/catalog.js';
 import type { ConfigProblem } from '../core/errors.js';
 import { quoteValue } from './excerpt.js';
-import { boardSchemaFor, type SensorConfig } from './board-schema.js';
+import type { SensorConfig } from './board-schema.js';
+import { configSchemaFor } from './schema.js';
 
 /**
  * Rules that span entries (ids are unique, one port carries one board, a twin can stand for
@@ -37,7 +38,8 @@ export function crossCheck(raw: unknown, catalog: Catalog): ConfigProblem[] {
  * sensors passed their schemas, even when other boards did not: one validation shows all.
  */
 export function deviceChecks(raw: unknown, parsedSensors: readonly (readonly (SensorConfig | undefined)[] | undefined)[], catalog: Catalog): ConfigProblem[] {
-  const boardSchema = boardSchemaFor(catalog);
+  // The board schema the config was checked with, built once per catalog.
+  const boardSchema = configSchemaFor(catalog).shape.boards.element;
   return asArray(asRecord(raw)?.['boards']).flatMap((entry, index) => {
     const board = boardSchema.safeParse(entry);
     const sensors = parsedSensors[index];

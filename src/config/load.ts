@@ -73,9 +73,14 @@ function check(raw: unknown, catalog: Catalog): { data: NodeConfig | undefined; 
  * so a wrong or hostile file is refused at once rather than parsed for minutes.
  */
 export function loadConfigFile(path: string, catalog: Catalog = hardwareCatalog): NodeConfig {
+  return parseConfig(readConfigText(path), path, catalog);
+}
+
+/** A config file's text, its size checked before it is read; a file that cannot be read is a config problem. */
+export function readConfigText(path: string): string {
   const read = readBounded(path, MAX_CONFIG_BYTES);
   if (!read.ok) throw new ConfigProblemList([{ path: '', message: read.tooLarge ? `${read.reason}: is this the config file?` : `cannot read ${escapeUnsafe(path)}: ${read.reason}` }], path);
-  return parseConfig(read.data.toString('utf8'), path, catalog);
+  return read.data.toString('utf8');
 }
 
 /** One schema issue in words, with its path; the same wording for configs, board profiles and scenarios. */

@@ -11,10 +11,9 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { TwinDefinition } from '../catalog/twin.js';
 import type { ConfigProblem } from '../core/errors.js';
 import type { DriverDefinition } from '../drivers/driver.js';
-import { MAX_CONFIG_BYTES, readBounded } from './bounded-read.js';
 import { asArray, asRecord } from './cross-check.js';
 import { parseText } from './document.js';
-import { loadConfigFile } from './load.js';
+import { parseConfig, readConfigText } from './load.js';
 import { ConfigProblemList } from './problem-list.js';
 import type { NodeConfig } from './schema.js';
 
@@ -26,21 +25,23 @@ export interface FieldnodePlugin {
 
 /** Reads a config file, loads the plugins it names into `base`, and validates it against the result. */
 export async function loadConfigWithPlugins(path: string, base: Catalog): Promise<{ config: NodeConfig; catalog: Catalog }> {
-  const catalog = await withPlugins(base, pluginsNamedIn(path), dirname(resolve(path)), path);
-  return { config: loadConfigFile(path, catalog), catalog };
+  // Read once: the plugins it names come first, then the whole text is checked against them.
+  const text = readConfigText(path);
+  const catalog = await withPlugins(base, pluginsNamedIn(text), dirname(resolve(path)), path);
+  return { config: parseConfig(text, path, catalog), catalog };
 }
 
-/** The `plugins` list of a config file; nothing when the file cannot be read or parsed (validation then says why). */
-function pluginsNamedIn(path: string): string[] {
-  const read = readBounded(path, MAX_CONFIG_BYTES);
-  if (!read.ok) return [];
-  const parsed = parseText(read.data.toString('utf8'), ['plugins']);
+/** The `plugins` list of a config's text; nothing when it does not parse (validation then says why). */
+function pluginsNamedIn(text: string): string[] {
+  const parsed = parseText(text, ['plugins']);
   if ('fatal' in parsed) return [];
   return asArray(asRecord(parsed.raw)?.['plugins']).filter((name): name is string => typeof name === 'string');
 }
 
 /** `base` with each named package's drivers and twins; a package that is missing or malformed is a config problem. */
 export async function withPlugins(base: Catalog, names: readonly string[], fromDirectory: string, source = 'config'): Promise<Catalog> {
+  // The same catalog when there is nothing to add, so its schemas, built once per catalog, are reused.
+  if (names.length === 0) return base;
   let drivers = { ...base.drivers };
   let twins = { ...base.twins };
   const problems: ConfigProblem[] = [];

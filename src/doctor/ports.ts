@@ -3,23 +3,13 @@
  * user, and is not held by another program (opened with the node's own serial code, then
  * closed). What to do about a denied port comes from the serial transport's explanation.
  */
-import { constants, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import type { BoardConfig, NodeConfig } from '../config/schema.js';
 import { TransportError } from '../core/errors.js';
+import { modeAllows, type Identity } from '../ports/access.js';
 import { explainOpenError } from '../transports/serial-errors.js';
 import { SerialTransport } from '../transports/serial.js';
 import { fail, pass, reasonOf, warn, type CheckResult } from './report.js';
-
-/** Who the node runs as: injected in tests, since a test running as root may open anything. */
-export interface Identity {
-  readonly uid: number;
-  readonly gids: readonly number[];
-}
-
-/** The identity of this process. */
-export function processIdentity(): Identity {
-  return { uid: process.getuid?.() ?? 0, gids: [process.getgid?.() ?? 0, ...(process.getgroups?.() ?? [])] };
-}
 
 /** One result per board (its port, or `simulated`, or none for boards without a serial link), and the boards whose port failed. */
 export async function checkPorts(config: NodeConfig, identity: Identity, runningPid: number | null | undefined): Promise<{ results: CheckResult[]; failed: Set<string> }> {
@@ -44,7 +34,7 @@ async function checkPort(board: BoardConfig, path: string, identity: Identity, r
     return explained(check, explainOpenError(path, error as Error));
   }
   if (!stats.isCharacterDevice()) return fail(check, `${path} is not a serial device`, 'point the board\'s port at the adapter\'s device: ls -l /dev/serial/by-id/ lists attached USB-serial adapters');
-  if (!mayReadWrite(stats, identity)) {
+  if (!modeAllows(stats, identity)) {
     const denied = Object.assign(new Error(`EACCES: Permission denied, cannot open ${path}`), { code: 'EACCES' });
     return explained(check, explainOpenError(path, denied));
   }
@@ -61,15 +51,6 @@ async function checkPort(board: BoardConfig, path: string, identity: Identity, r
     await transport.stop();
   }
   return pass(check, 'a character device this user may open, and free');
-}
-
-/** The read and write bits that apply to `identity`, as the kernel picks them: owner, else group, else others. */
-function mayReadWrite(stats: Stats, identity: Identity): boolean {
-  if (identity.uid === 0) return true;
-  const rw = constants.S_IRUSR | constants.S_IWUSR;
-  if (stats.uid === identity.uid) return (stats.mode & rw) === rw;
-  if (identity.gids.includes(stats.gid)) return ((stats.mode >> 3) & 0o6) === 0o6;
-  return (stats.mode & 0o6) === 0o6;
 }
 
 /** The explanation's finding as the detail, its hint as the advice (the message carries both). */

@@ -10,7 +10,8 @@ import { checkDataDir } from './data-dir.js';
 import { checkDevices } from './devices.js';
 import { formatJson, formatResult, formatSummary } from './format.js';
 import { checkNodeVersion, enginesRange } from './node-version.js';
-import { checkPorts, processIdentity, type Identity } from './ports.js';
+import { processIdentity, type Identity } from '../ports/access.js';
+import { checkPorts } from './ports.js';
 import { allPassed, type CheckResult } from './report.js';
 
 /** What the checks read of the machine, injectable so tests can be the gateway they describe. */
