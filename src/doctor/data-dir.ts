@@ -3,10 +3,10 @@
  * for the outbox's bound, not locked by a running node, and an outbox SQLite finds sound.
  * Nothing here creates the directory: the doctor looks, the node makes.
  */
-import { accessSync, constants, existsSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, statfsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { NodeConfig } from '../config/schema.js';
-import { DataDirLockedError, lockDataDir } from '../outbox/data-dir-lock.js';
+import { lockHolder } from '../outbox/data-dir-lock.js';
 import { outboxPath } from '../node.js';
 import { inspectOutbox } from './outbox-inspect.js';
 import { fail, pass, reasonOf, warn, type CheckResult } from './report.js';
@@ -43,10 +43,9 @@ function checkWritable(directory: string): CheckResult {
   const grant = `give the node's user a directory there (sudo install -d -o <user> ${directory})`;
   if (existsSync(directory)) {
     if (!statSync(directory).isDirectory()) return fail(check, `${directory} exists and is not a directory`, advice(`remove or rename ${directory}`));
-    const probe = join(directory, `.doctor-${process.pid}`);
+    // Asked, not tried: the check writes nothing into a node's data directory.
     try {
-      writeFileSync(probe, '');
-      rmSync(probe, { force: true });
+      accessSync(directory, constants.W_OK | constants.X_OK);
     } catch (error) {
       return fail(check, `${directory} is not writable (${reasonOf(error)})`, advice(grant));
     }
@@ -78,19 +77,17 @@ function checkFreeSpace(directory: string, maxBytes: number): CheckResult {
 
 function checkLock(directory: string): { result: CheckResult; runningPid?: number | null } {
   const check = 'node lock';
-  if (!existsSync(directory)) return { result: pass(check, 'free (no node has run here yet)') };
   try {
-    lockDataDir(directory).release();
-    return { result: pass(check, 'free: no node is running on this data directory') };
+    // Observed, not taken: taking it would write the doctor's PID where the node's belongs.
+    const holder = lockHolder(directory);
+    if (!holder.held) return { result: pass(check, existsSync(directory) ? 'free: no node is running on this data directory' : 'free (no node has run here yet)') };
+    const who = holder.pid === undefined ? 'a node is running' : `a node is running (PID ${holder.pid})`;
+    return {
+      result: warn(check, `${who} on ${directory}`, 'the port and device checks cannot open what that node holds; stop it (sudo systemctl stop fieldnode) for a full check'),
+      runningPid: holder.pid ?? null,
+    };
   } catch (error) {
-    if (error instanceof DataDirLockedError) {
-      const who = error.holderPid === undefined ? 'a node is running' : `a node is running (PID ${error.holderPid})`;
-      return {
-        result: warn(check, `${who} on ${directory}`, 'the port and device checks cannot open what that node holds; stop it (sudo systemctl stop fieldnode) for a full check'),
-        runningPid: error.holderPid ?? null,
-      };
-    }
-    return { result: fail(check, `cannot take the lock on ${directory} (${reasonOf(error)})`, `give the node's user write access to ${directory}`) };
+    return { result: fail(check, `cannot read the lock on ${directory} (${reasonOf(error)})`, `give the node's user read access to ${directory}`) };
   }
 }
 

@@ -18,8 +18,9 @@ export interface OutboxInspection {
 
 /** Runs `PRAGMA quick_check` on the outbox at `path` (which must exist) and totals its backlog. */
 export function inspectOutbox(path: string): OutboxInspection {
-  // A busy writer holds its lock only for one batch: wait that long rather than fail.
-  const db = new Database(path, { fileMustExist: true, timeout: 2000 });
+  // Read only: the doctor changes nothing of a node's outbox. A busy writer holds its lock only
+  // for one batch: wait that long rather than fail.
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 2000 });
   try {
     const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
     const integrity = rows.map((row) => row.quick_check).join('; ');

@@ -11,7 +11,7 @@
  * process. The holder's PID goes to a side file, for the message only.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FieldnodeError } from '../core/errors.js';
 
@@ -79,6 +79,26 @@ export function lockDataDir(directory: string, pid: number = process.pid): DataD
       db.close();
     },
   };
+}
+
+/**
+ * Whether a node holds the lock on `directory`, found without taking it and without writing
+ * anything there (for a check run beside the node): a reader is refused while the holder keeps
+ * its exclusive lock. A directory without a lock file has never had a node.
+ */
+export function lockHolder(directory: string): { readonly held: false } | { readonly held: true; readonly pid: number | undefined } {
+  const file = join(directory, LOCK_FILE);
+  if (!existsSync(file)) return { held: false };
+  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 0 });
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return { held: false };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return { held: true, pid: readHolder(directory) };
+    throw error;
+  } finally {
+    db.close();
+  }
 }
 
 function readHolder(directory: string): number | undefined {

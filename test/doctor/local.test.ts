@@ -2,7 +2,7 @@
  * One test per failing check on the gateway itself: the config, the data directory, the
  * ports, the clock and Node.js; and the exit codes and JSON of a run that fails.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,32 @@ describe('fieldnode doctor: the data directory', () => {
     writeFileSync(join(damaged, 'local-node', 'outbox.db'), 'this is not a database, it only has the name of one'.repeat(100));
     const broken = await checksOf(await writeConfig('damaged', { dataDir: damaged }));
     expect(broken['outbox']).toMatchObject({ status: 'fail', detail: expect.stringMatching(/outbox\.db \(SQLITE_NOTADB\)$/), advice: expect.stringMatching(/move .*outbox\.db aside/) });
+  });
+
+  it("writes nothing into a node's data directory: no file added, none changed", async () => {
+    const dataDir = join(directory, 'untouched-data');
+    const config = await writeConfig('untouched', { dataDir });
+    const nodeDir = join(dataDir, 'local-node');
+    const outbox = openSqliteOutbox(join(nodeDir, 'outbox.db'), { maxBytes: 1e9, maxAgeMs: 1e12, overflow: 'drop-oldest' });
+    outbox.append([{ topic: 't', payload: Buffer.from('pack'), readings: 5, boot: 1, seq: 1, createdAt: Date.now(), liveGeneration: 0 }], new Set());
+    outbox.close();
+    // A node that ran here and stopped leaves its lock file.
+    lockDataDir(nodeDir, 4242).release();
+    const state = () => Object.fromEntries(readdirSync(nodeDir).filter((name) => !/-(wal|shm)$/.test(name)).map((name) => [name, statSync(join(nodeDir, name)).mtimeMs]));
+    const before = state();
+    // Every name created, changed or removed in the directory while the doctor runs, even briefly.
+    const touched = new Set<string>();
+    const watcher = watch(nodeDir, (_event, name) => name && touched.add(String(name)));
+    try {
+      const checks = await checksOf(config);
+      expect(checks['node lock']).toMatchObject({ status: 'pass' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      watcher.close();
+    }
+    // SQLite's own companions of the outbox a reader opens are the database's, not the doctor's.
+    expect([...touched].filter((name) => !/^outbox\.db(-wal|-shm)?$/.test(name))).toEqual([]);
+    expect(state()).toEqual(before);
   });
 
   it('a running node holding the lock is a warning naming its PID, not a failure; its outbox is checked and its backlog counted', async () => {
