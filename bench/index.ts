@@ -3,20 +3,35 @@
  * is installed, else against the embedded aedes broker (MQTT 3.1.1), and says which.
  * Sizes: BENCH_LINES (throughput run, default 100,000 lines = 400,000 readings) and
  * BENCH_OUTAGE_LINES (outage run, default 250,000 lines = 1,000,000 readings), BENCH_HTTP_LINES
- * (each of the HTTP off/on runs, default 50,000 lines).
+ * (each of the HTTP off/on runs, default 50,000 lines), BENCH_FILTER_READINGS (readings through
+ * each filter chain, default 1,000,000; the flood run beside it is on virtual time),
+ * BENCH_PACK_READINGS (readings of each driver's twin for the bytes per reading, exact against
+ * compact floats; default 100), BENCH_STARTUP_RUNS (fresh processes per start-up figure, default 10).
+ * Firmware figures (compile time, emulated MHz) come last, and need the AVR toolchain and dist/firmware/.
  */
 import { startEmbeddedBroker, type EmbeddedBroker } from '../src/uplink/embedded-broker.js';
 import { findBinary } from '../simulators/find-binary.js';
 import { startMosquitto } from '../test/support/mosquitto.js';
 import { runDecoders, type DecoderCase } from './decoders.js';
+import { runFilters } from './filters.js';
+import { runFirmware } from './firmware.js';
 import { runHttpComparison } from './http.js';
 import { runOutage, type RestartableBroker } from './outage.js';
+import { runPackSizes } from './pack-sizes.js';
+import { runStartup } from './startup.js';
+import { runSteadyState } from './steady-state.js';
 import { runThroughput } from './throughput.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 100_000);
 const OUTAGE_LINES = Number(process.env['BENCH_OUTAGE_LINES'] ?? 250_000);
 const HTTP_LINES = Number(process.env['BENCH_HTTP_LINES'] ?? 50_000);
 const DECODER_FRAMES = Number(process.env['BENCH_DECODER_FRAMES'] ?? 200_000);
+const FILTER_READINGS = Number(process.env['BENCH_FILTER_READINGS'] ?? 1_000_000);
+/** Readings of each driver for the pack-size figures (BENCH_PACK_READINGS). */
+const PACK_SIZE_READINGS = Number(process.env['BENCH_PACK_READINGS'] ?? 100);
+const STARTUP_RUNS = Number(process.env['BENCH_STARTUP_RUNS'] ?? 10);
+/** Seconds of each steady-state window (BENCH_STEADY_SECONDS): gateway processes measured from /proc. */
+const STEADY_SECONDS = Number(process.env['BENCH_STEADY_SECONDS'] ?? 15);
 
 /** Every serial driver with the twin that feeds it. */
 const decoderCases: DecoderCase[] = [
@@ -58,11 +73,17 @@ async function main(): Promise<void> {
     ? Object.assign(await startMosquitto(), { mqtt5: true, label: 'mosquitto (MQTT 5, QoS 1)' })
     : await embeddedRestartable();
   try {
+    // First, while the machine is quiet: these are wall times of fresh processes.
+    await runStartup(broker.url, STARTUP_RUNS);
+    await runSteadyState(broker, STEADY_SECONDS);
     await runThroughput(broker, LINES);
     await runOutage(broker, OUTAGE_LINES, 200_000, 2_000);
     await runHttpComparison(broker, HTTP_LINES);
     // Last: its streams are rendered in memory, which would blur the RSS figures above.
     await runDecoders(decoderCases, DECODER_FRAMES);
+    await runFilters(FILTER_READINGS);
+    await runPackSizes(PACK_SIZE_READINGS, 100);
+    await runFirmware();
   } finally {
     await broker.close();
   }

@@ -12,6 +12,15 @@ export { bundledScenarioNames, loadScenario, parseScenario, type Scenario, type 
 export { simulatorRegistry, type SimulatedDeviceName } from './registry.js';
 export { createSimulation, type Simulation } from './simulation.js';
 export type { FakePiRoot } from './pi/fake-root.js';
+/**
+ * Firmware in the loop: fieldnode's sketches, compiled (npm run build:firmware), in an emulated
+ * Uno or Nano. `startTwin('firmware', { options: { firmware: 'weather-station', board: 'arduino-uno' } })`
+ * runs one; `firmwareBuilt` lets a test skip, with a reason, where the .hex was not built.
+ */
+export { FirmwareTwin, firmwareBuilt, firmwareOptionsShape, type FirmwareTwinOptions } from './firmware/twin.js';
+export { firmwareSketches, firmwareHexPath, type FirmwareSketchName } from './firmware/sketches.js';
+export { emulatedBoards, type EmulatedBoardId } from './firmware/boards.js';
+export type { WorldObservation } from './firmware/world.js';
 /** Fault injection for plugin twins: a twin with a FaultInjector in its `faults` property gets the fault calls. */
 export { FaultInjector, faultOptionsShape, frameFaults, type FaultOptions, type FrameFault } from './faults.js';
 /** Whether socat, which pty twins need, is installed: lets a test skip pty cases with a reason. */

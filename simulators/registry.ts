@@ -7,6 +7,7 @@ import { nmeaGpsSimulator } from './devices/nmea-gps.js';
 import { maxbotixSimulator } from './devices/maxbotix.js';
 import { pms5003Simulator } from './devices/pms5003.js';
 import { weatherStationSimulator } from './devices/weather-station.js';
+import { firmwareSimulator } from './firmware/twin.js';
 
 /** Every simulated device, keyed by the name used in `boards[].simulator.device` and `fieldnode simulate`. */
 export const simulatorRegistry = {
@@ -18,6 +19,7 @@ export const simulatorRegistry = {
   'nmea-gps': nmeaGpsSimulator,
   maxbotix: maxbotixSimulator,
   pms5003: pms5003Simulator,
+  firmware: firmwareSimulator,
 } as const satisfies Record<string, TwinDefinition>;
 
 export type SimulatedDeviceName = keyof typeof simulatorRegistry;

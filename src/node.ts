@@ -6,23 +6,29 @@ import { dirname, join } from 'node:path';
 import type { Reading } from './core/reading.js';
 import { hardwareCatalog, type Catalog } from './catalog/catalog.js';
 import { BoardRuntime } from './boards/board-runtime.js';
+import { BoardSet } from './boards/board-set.js';
+import { configSource, type ConfigSource } from './commands/config-source.js';
+import { nodeCommands } from './commands/node-commands.js';
 import { encodePack } from './codec/index.js';
 import type { NodeConfig } from './config/schema.js';
 import { readHttpToken } from './config/credentials.js';
 import { readSecret } from './config/secret.js';
 import { readTlsMaterial } from './config/tls-files.js';
 import { systemClock, type Clock } from './core/clock.js';
-import { CorrectedClock } from './core/corrected-clock.js';
+import type { CorrectedClock } from './core/corrected-clock.js';
 import { FieldnodeError } from './core/errors.js';
 import { LifecycleGroup, type Lifecycle } from './core/lifecycle.js';
 import { silentLogger, type Logger } from './core/logger.js';
-import { HttpServer, type HttpLimits } from './http/server.js';
+import { HomeAssistantPublisher } from './homeassistant/publisher.js';
+import type { HttpLimits, HttpServer } from './http/server.js';
 import { tapLogger } from './http/log-tap.js';
 import { NodeView } from './http/view.js';
 import { emptyForwarderStats, Forwarder, type ForwarderStats } from './outbox/forwarder.js';
 import { lockDataDir, type DataDirLock } from './outbox/data-dir-lock.js';
 import type { Outbox } from './outbox/outbox.js';
 import { openSqliteOutbox } from './outbox/sqlite-outbox.js';
+import { NodeTime } from './time/node-time.js';
+import type { NtpProbe } from './time/ntp-status.js';
 import { MqttUplink } from './uplink/mqtt-uplink.js';
 import { offlineStatusPayload, Session } from './uplink/session.js';
 import { baseName, dataTopic, statusTopic, type NodeAddress } from './uplink/topics.js';
@@ -37,6 +43,12 @@ export interface NodeDependencies {
   readonly catalog?: Catalog;
   /** Shorter limits of the HTTP server, for tests. */
   readonly httpLimits?: Partial<HttpLimits>;
+  /** Whether NTP has synchronised the clock (default: asked of the machine when the clock is the machine's). */
+  readonly ntpProbe?: NtpProbe;
+  /** Where `reload-config` reads a new config (default: only configs sent as text, checked against `catalog`). */
+  readonly configSource?: ConfigSource;
+  /** How long the new boards of a reload have to open before the old ones come back. */
+  readonly reloadOpenWithinMs?: number;
 }
 
 /** Per-board counters. */
@@ -65,43 +77,56 @@ function openOutbox(config: NodeConfig): { outbox: Outbox; lock: DataDirLock } {
 
 /** A running sensor node. */
 export class FieldNode implements Lifecycle {
-  private readonly boards = new Map<string, BoardRuntime>();
+  private readonly boardSet: BoardSet;
+  private readonly boards: Map<string, BoardRuntime>;
   private readonly clock: CorrectedClock;
+  /** Trust in the wall clock, and the dating of readings by it. */
+  private readonly time: NodeTime;
   private readonly logger: Logger;
   private readonly address: NodeAddress;
   /** The live state the HTTP server shows; only with an `http:` section. */
   private readonly view: NodeView | undefined;
+  /** Home Assistant discovery and board states of the current run (silent without a `homeassistant:` section). */
+  private homeassistant: HomeAssistantPublisher | undefined;
   private running: { forwarder: Forwarder; uplink: MqttUplink; session: Session; lifecycle: LifecycleGroup; boot: number; lock: DataDirLock; unsubscribe: (() => void)[]; http: HttpServer | undefined } | undefined;
 
   constructor(
-    readonly config: NodeConfig,
+    /** The config running now: `reload-config` and `set-interval` replace it. */
+    public config: NodeConfig,
     private readonly dependencies: NodeDependencies = {},
   ) {
     const logger = dependencies.logger ?? silentLogger;
     // With a page to show them, warnings and errors also go to the view.
     this.logger = config.http ? tapLogger(logger, (level, message, fields) => this.view?.logged(level, message, fields)) : logger;
     // A GPS on any board may set the wall clock of a gateway that booted without one.
-    this.clock = new CorrectedClock(dependencies.clock ?? systemClock, this.logger.child({ component: 'clock' }));
+    this.time = new NodeTime({ base: dependencies.clock ?? systemClock, logger: this.logger, config: config.clock, probe: dependencies.ntpProbe, count: (board, kind, detail) => this.boards.get(board)?.problems.count(kind, detail) });
+    this.clock = this.time.clock;
     this.view = config.http
       ? new NodeView({ config, version: dependencies.version ?? 'unknown', clock: this.clock, problems: (id) => this.boards.get(id)?.problems.snapshot() ?? {} })
       : undefined;
     this.address = { prefix: config.broker.topicPrefix, site: config.node.site, node: config.node.id };
-    config.boards.forEach((board, index) => {
+    const buildBoard = (board: NodeConfig['boards'][number], index: number, config: NodeConfig) => {
       const topic = dataTopic(this.address, board.id);
       const packBaseName = baseName(config.node.id, board.id);
       const onBatch = (readings: Reading[]) => {
         const forwarder = this.running?.forwarder;
         if (!forwarder) throw new Error('a board produced readings while the node was not running');
-        forwarder.submit(topic, readings.length, (session) => encodePack(readings, packBaseName, session));
+        forwarder.submit(topic, readings.length, (session) => encodePack(readings, packBaseName, session, this.config.encoding));
         this.view?.readings(board.id, readings);
+        this.homeassistant?.readings(board.id, readings);
       };
       const catalog = dependencies.catalog ?? hardwareCatalog;
-      this.boards.set(board.id, new BoardRuntime({ board, index, catalog, clock: this.clock, logger: this.logger, batching: config.batching, onBatch }));
-    });
+      return new BoardRuntime({ board, index, catalog, clock: this.clock, logger: this.logger, batching: config.batching, onBatch: this.time.dating(board.id, onBatch) });
+    };
+    this.boardSet = new BoardSet({ factory: buildBoard, clock: this.clock, openWithinMs: dependencies.reloadOpenWithinMs }, config);
+    this.boards = this.boardSet.boards;
   }
 
   /** Opens the outbox, takes the next boot epoch, connects, and opens the boards. */
   async start(): Promise<void> {
+    if (this.running) return;
+    // The server and prom-client are loaded only for a node with an `http:` section.
+    const { HttpServer } = this.view && this.config.http ? await import('./http/server.js') : {};
     if (this.running) return;
     const { config, clock, logger } = this;
     const password = config.broker.password ? readSecret(config.broker.password, this.dependencies.environment) : undefined;
@@ -118,7 +143,7 @@ export class FieldNode implements Lifecycle {
       keepaliveSeconds: config.broker.keepaliveSeconds,
       protocol: config.broker.protocol,
       tls,
-      will: { topic: statusTopic(this.address), payload: () => offlineStatusPayload(boot, clock), delaySeconds: config.broker.willDelaySeconds },
+      will: { topic: statusTopic(this.address), payload: () => offlineStatusPayload(boot, this.time.wire), delaySeconds: config.broker.willDelaySeconds },
       reconnect: config.broker.reconnect,
       clock,
       logger: logger.child({ component: 'uplink' }),
@@ -138,23 +163,45 @@ export class FieldNode implements Lifecycle {
       address: this.address,
       boot,
       version: this.dependencies.version ?? 'unknown',
-      clock,
+      clock: this.time.wire,
       logger: logger.child({ component: 'session' }),
-      counters: () => ({ outbox: forwarder.backlogTotals(), held: forwarder.heldTotals(), dropped: forwarder.stats.dropped, problems: this.problemCounts(), drain: forwarder.progress.status() }),
+      counters: () => ({ outbox: forwarder.backlogTotals(), held: forwarder.heldTotals(), dropped: forwarder.stats.dropped, problems: this.problemCounts(), drain: forwarder.progress.status(), clock: this.time.status() }),
+      afterBirths: () => this.homeassistant?.announce(),
+      verbs: nodeCommands({
+        boot,
+        version: this.dependencies.version ?? 'unknown',
+        clock,
+        boards: this.boardSet,
+        config: () => this.config,
+        source: this.dependencies.configSource ?? configSource({ base: this.dependencies.catalog ?? hardwareCatalog, catalog: this.dependencies.catalog ?? hardwareCatalog }),
+        applied: (next) => {
+          this.config = next;
+          session.replaceConfig(next);
+          this.homeassistant?.reconfigure(next.boards, next.homeassistant);
+          this.view?.reconfigure(next.boards);
+        },
+      }),
     });
     forwarder.onDrop(() => session.statusChanged());
+    this.time.listen(uplink, config.broker.topicPrefix);
     // This run's session follows the boards; the next run's session replaces it (see stop).
-    const unsubscribe = [...this.boards].map(([id, board]) =>
-      board.onStatus((state, reason) => session.setBoardState(id, state === 'open' ? 'online' : 'offline', reason)),
-    );
+    const unsubscribe = [
+      this.boardSet.onStatus((id, state, reason) => session.setBoardState(id, state === 'open' ? 'online' : 'offline', reason)),
+      this.boardSet.onFirmware((id, firmware) => session.setBoardFirmware(id, firmware)),
+    ];
+    // The session announces it after each round of births: the discovery points at their topics.
+    // Without a homeassistant section it publishes nothing; a reload may add one (reconfigure).
+    this.homeassistant = new HomeAssistantPublisher({ uplink, address: this.address, boards: config.boards, settings: config.homeassistant, version: this.dependencies.version ?? 'unknown', clock, logger: logger.child({ component: 'homeassistant' }) });
+    unsubscribe.push(this.homeassistant.attach());
+    unsubscribe.push(this.time.onChange(() => session.statusChanged()));
     const view = this.view;
-    const http = view && config.http ? new HttpServer({ host: config.http.host, port: config.http.port, token: httpToken, view, logger: logger.child({ component: 'http' }), limits: this.dependencies.httpLimits }) : undefined;
+    const http = view && config.http && HttpServer ? new HttpServer({ host: config.http.host, port: config.http.port, token: httpToken, view, logger: logger.child({ component: 'http' }), limits: this.dependencies.httpLimits }) : undefined;
     if (view) {
       unsubscribe.push(
         uplink.onConnect(() => view.brokerConnected()),
         uplink.onDisconnect(() => view.brokerDisconnected()),
         forwarder.onAck((_payload, _readings, latencyMs) => view.acknowledged(latencyMs)),
-        ...[...this.boards].map(([id, board]) => board.onStatus((state, reason) => view.linkChanged(id, state, reason))),
+        this.boardSet.onStatus((id, state, reason) => view.linkChanged(id, state, reason)),
       );
     }
     // The view reads this run's outbox only between the server's start and stop, while it is open.
@@ -178,10 +225,10 @@ export class FieldNode implements Lifecycle {
         view.detach();
       },
     };
-    // Start order: connection, outbox forwarding, session, boards, the local server; stop runs it
-    // backwards, so the last packs of every board reach the outbox and the board deaths reach the broker.
+    // Start order: NTP state, connection, outbox forwarding, session, the dating of readings, boards, the local
+    // server; stop runs it backwards, so the last packs of every board reach the outbox and the board deaths reach the broker.
     const uplinkLifecycle: Lifecycle = { start: () => uplink.start(), stop: () => uplink.stop(session.farewell()) };
-    const lifecycle = new LifecycleGroup([uplinkLifecycle, forwarder, session, ...this.boards.values(), ...(httpLifecycle ? [httpLifecycle] : [])]);
+    const lifecycle = new LifecycleGroup([this.time.ntp, uplinkLifecycle, forwarder, session, this.time.timeline, this.boardSet, ...(httpLifecycle ? [httpLifecycle] : [])]);
     this.running = { forwarder, uplink, session, lifecycle, boot, lock, unsubscribe, http };
     try {
       await lifecycle.start();

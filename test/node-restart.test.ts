@@ -45,7 +45,8 @@ describe('a node started three times in one process', () => {
       const statuses = collector.messages.map((message) => JSON.parse(message.payload.toString()) as { state: string; boot: number });
       // Each run: online when its board opened, offline when it stopped; nothing from another run's session in between.
       expect(statuses.filter((status) => status.boot >= 1).map((status) => `${status.boot}:${status.state}`)).toEqual(['1:online', '1:offline', '2:online', '2:offline', '3:online', '3:offline']);
-      expect(logger.entries.filter((entry) => entry.level === 'error' || entry.level === 'warn')).toEqual([]);
+      // The one warning allowed: a machine that cannot tell whether NTP synchronised its clock says so at each start.
+      expect(logger.entries.filter((entry) => (entry.level === 'error' || entry.level === 'warn') && !entry.message.startsWith('cannot tell whether the clock is synchronised'))).toEqual([]);
     } finally {
       await node.stop();
       await collector.close();

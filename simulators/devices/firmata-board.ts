@@ -10,15 +10,9 @@
 import { z } from 'zod';
 import type { Clock, DeviceLink, SimulatedDevice, TimerHandle, TwinDefinition } from '../../src/index.js';
 import { HostMessageParser, type HostMessage } from '../firmata/message-parser.js';
+import { analogMappingBody, capabilityResponseBody, FIRMATA_BOARD_LAYOUTS, isDigitalPin, modesAfterReset, supportsMode, type FirmataBoardLayout } from '../firmata/boards.js';
 import { FIRMATA, PIN_MODE, PROTOCOL_VERSION, sevenBit, sysex, sysexString } from '../firmata/protocol.js';
 import { WeatherModel } from '../models/weather.js';
-
-/** Pin layouts of the boards this twin can be (board profiles in boards/ give the full tables). */
-const LAYOUTS = {
-  uno: { pins: 20, firstAnalog: 14, analogCount: 6, pwm: [3, 5, 6, 9, 10, 11], i2c: [18, 19] },
-  nano: { pins: 22, firstAnalog: 14, analogCount: 8, pwm: [3, 5, 6, 9, 10, 11], i2c: [18, 19] },
-  mega: { pins: 70, firstAnalog: 54, analogCount: 16, pwm: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 44, 45, 46], i2c: [20, 21] },
-} as const;
 
 export const firmataBoardOptionsShape = {
   seed: z.number().int().default(1),
@@ -49,11 +43,14 @@ const ANNOUNCE_REPEAT_MS = 500;
 const TIP_CLOSED_MS = 50;
 
 export class FirmataBoard implements SimulatedDevice {
-  readonly layout: (typeof LAYOUTS)[keyof typeof LAYOUTS];
+  readonly layout: FirmataBoardLayout;
   private readonly parser: HostMessageParser;
   private readonly model: WeatherModel;
   private readonly modes: number[];
+  /** The level on each pin: what a digital report reads. */
   private readonly pinValues: number[];
+  /** StandardFirmata's pinState: the value last written or set by a mode change, which PIN_STATE_RESPONSE carries. */
+  private readonly pinStates: number[];
   private readonly analogReporting = new Set<number>();
   private readonly digitalReporting = new Set<number>();
   private samplingIntervalMs = 19;
@@ -77,10 +74,11 @@ export class FirmataBoard implements SimulatedDevice {
     private readonly link: DeviceLink,
     private readonly clock: Clock,
   ) {
-    this.layout = LAYOUTS[options.board];
+    this.layout = FIRMATA_BOARD_LAYOUTS[options.board];
     this.parser = new HostMessageParser((message) => this.handle(message));
     this.model = new WeatherModel({ seed: options.seed });
-    this.modes = Array.from({ length: this.layout.pins }, (_, pin) => (this.isAnalog(pin) ? PIN_MODE.ANALOG : PIN_MODE.OUTPUT));
+    this.modes = modesAfterReset(this.layout);
+    this.pinStates = Array.from({ length: this.layout.pins }, () => 0);
     this.pinValues = Array.from({ length: this.layout.pins }, () => 0);
     this.pinValues[options.rainGauge.pin] = 1; // pulled up: the switch is open
     if (options.pulses) this.pinValues[options.pulses.pin] = 1;
@@ -141,8 +139,7 @@ export class FirmataBoard implements SimulatedDevice {
     const [first = 0, second = 0] = message.data;
     switch (message.command) {
       case FIRMATA.SET_PIN_MODE:
-        if (first < this.layout.pins) this.modes[first] = second;
-        return;
+        return this.setPinMode(first, second);
       case FIRMATA.REPORT_ANALOG:
         if (first) this.analogReporting.add(message.channel);
         else this.analogReporting.delete(message.channel);
@@ -157,12 +154,12 @@ export class FirmataBoard implements SimulatedDevice {
         const bits = first | (second << 7);
         for (let bit = 0; bit < 8; bit++) {
           const pin = message.channel * 8 + bit;
-          if (pin < this.layout.pins && this.modes[pin] === PIN_MODE.OUTPUT) this.pinValues[pin] = (bits >> bit) & 1;
+          if (pin < this.layout.pins && this.modes[pin] === PIN_MODE.OUTPUT) this.pinValues[pin] = this.pinStates[pin] = (bits >> bit) & 1;
         }
         return;
       }
       case FIRMATA.SET_DIGITAL_PIN_VALUE:
-        if (first < this.layout.pins && this.modes[first] === PIN_MODE.OUTPUT) this.pinValues[first] = second ? 1 : 0;
+        if (first < this.layout.pins && this.modes[first] === PIN_MODE.OUTPUT) this.pinValues[first] = this.pinStates[first] = second ? 1 : 0;
         return;
     }
   }
@@ -172,13 +169,14 @@ export class FirmataBoard implements SimulatedDevice {
       case FIRMATA.REPORT_FIRMWARE:
         return this.sendFirmware();
       case FIRMATA.CAPABILITY_QUERY:
-        return this.send(sysex(FIRMATA.CAPABILITY_RESPONSE, this.capabilities()));
+        return this.send(sysex(FIRMATA.CAPABILITY_RESPONSE, capabilityResponseBody(this.layout)));
       case FIRMATA.ANALOG_MAPPING_QUERY:
-        return this.send(sysex(FIRMATA.ANALOG_MAPPING_RESPONSE, Array.from({ length: this.layout.pins }, (_, pin) => (this.isAnalog(pin) ? pin - this.layout.firstAnalog : 0x7f))));
+        return this.send(sysex(FIRMATA.ANALOG_MAPPING_RESPONSE, analogMappingBody(this.layout)));
       case FIRMATA.PIN_STATE_QUERY: {
         const pin = data[0] ?? 0;
-        if (pin >= this.layout.pins) return;
-        return this.send(sysex(FIRMATA.PIN_STATE_RESPONSE, [pin, this.modes[pin]!, this.pinValues[pin]! & 0x7f]));
+        // StandardFirmata answers a pin past TOTAL_PINS with the pin number alone.
+        if (pin >= this.layout.pins) return this.send(sysex(FIRMATA.PIN_STATE_RESPONSE, [pin]));
+        return this.send(sysex(FIRMATA.PIN_STATE_RESPONSE, [pin, this.modes[pin]!, this.pinStates[pin]! & 0x7f]));
       }
       case FIRMATA.SAMPLING_INTERVAL: {
         const interval = (data[0] ?? 0) | ((data[1] ?? 0) << 7);
@@ -189,31 +187,29 @@ export class FirmataBoard implements SimulatedDevice {
     }
   }
 
-  private capabilities(): number[] {
-    const body: number[] = [];
-    for (let pin = 0; pin < this.layout.pins; pin++) {
-      const analogOnly = this.options.board === 'nano' && pin >= this.layout.firstAnalog + 6; // A6, A7
-      if (!analogOnly) body.push(PIN_MODE.INPUT, 1, PIN_MODE.OUTPUT, 1, PIN_MODE.PULLUP, 1);
-      if (this.isAnalog(pin)) body.push(PIN_MODE.ANALOG, 10);
-      if ((this.layout.pwm as readonly number[]).includes(pin)) body.push(PIN_MODE.PWM, 8, PIN_MODE.SERVO, 14);
-      if ((this.layout.i2c as readonly number[]).includes(pin)) body.push(PIN_MODE.I2C, 1);
-      body.push(0x7f);
-    }
-    return body;
-  }
-
   private sendFirmware(): void {
     this.send(sysex(FIRMATA.REPORT_FIRMWARE, [PROTOCOL_VERSION.major, PROTOCOL_VERSION.minor, ...sysexString(this.options.firmware)]));
   }
 
+  /**
+   * setPinModeCallback: a mode the pin does not list in its capabilities leaves it as it was
+   * (RX and TX take none); an accepted one clears the pin's state, PULLUP sets it to 1.
+   */
+  private setPinMode(pin: number, mode: number): void {
+    if (pin >= this.layout.pins || !supportsMode(this.layout, pin, mode)) return;
+    this.modes[pin] = mode;
+    this.pinStates[pin] = mode === PIN_MODE.PULLUP ? 1 : 0;
+  }
+
+  /** systemResetCallback: reporting off, the default sampling interval, every pin back to its reset mode. */
   private reset(): void {
     this.analogReporting.clear();
     this.digitalReporting.clear();
     this.samplingIntervalMs = 19;
-  }
-
-  private isAnalog(pin: number): boolean {
-    return pin >= this.layout.firstAnalog && pin < this.layout.firstAnalog + this.layout.analogCount;
+    modesAfterReset(this.layout).forEach((mode, pin) => {
+      this.modes[pin] = mode;
+      this.pinStates[pin] = 0;
+    });
   }
 
   /** The ADC count of an analog channel now. */
@@ -300,7 +296,8 @@ export class FirmataBoard implements SimulatedDevice {
     for (let bit = 0; bit < 8; bit++) {
       const pin = port * 8 + bit;
       const mode = this.modes[pin];
-      if (pin < this.layout.pins && (mode === PIN_MODE.INPUT || mode === PIN_MODE.PULLUP)) bits |= (this.pinValues[pin]! & 1) << bit;
+      // portConfigInputs: only digital pins set to INPUT or PULLUP report their level (never RX, TX).
+      if (isDigitalPin(this.layout, pin) && (mode === PIN_MODE.INPUT || mode === PIN_MODE.PULLUP)) bits |= (this.pinValues[pin]! & 1) << bit;
     }
     this.send(Buffer.from([FIRMATA.DIGITAL_MESSAGE | port, ...sevenBit(bits)]));
   }

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
-import type { Clock, DescribedDevice, DeviceLink, SimulatedDevice, TimerHandle, TwinDefinition } from '../../src/index.js';
+import { packageRoot, type Clock, type DescribedDevice, type DeviceLink, type SimulatedDevice, type TimerHandle, type TwinDefinition } from '../../src/index.js';
 import { WeatherModel, type WeatherSample } from '../models/weather.js';
 import { numberOption, stringOption, type DeviceProblem } from './device-rules.js';
 
@@ -29,7 +31,10 @@ export interface EmittedSample {
 
 /**
  * Twin of an Arduino running the weather-station line sketch shipped in
- * boards/arduino-uno/: it prints a `#` banner at reset, then one line per interval.
+ * boards/arduino-uno/: at reset it prints the sketch's `# firmware` line and `#` banner, then
+ * one line per interval. The sketch prints fixed decimals (21.50, r=0.0) where the twin
+ * prints the shortest form (21.5, r=0): the same numbers to the lines driver. The firmware
+ * twin (simulators/firmware/) runs the sketch itself.
  */
 export class WeatherStation implements SimulatedDevice {
   private readonly model: WeatherModel;
@@ -53,7 +58,8 @@ export class WeatherStation implements SimulatedDevice {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.link.write(Buffer.from(`# fieldnode weather-station sketch, format ${this.options.format}, every ${this.options.intervalMs} ms\r\n`));
+    // The sketch's first line names its firmware (`# firmware <sketch> <version> <board>`), then its banner.
+    this.link.write(Buffer.from(`# firmware weather-station ${twinFirmwareVersion()} arduino-uno\r\n# fieldnode weather-station sketch, format ${this.options.format}, every ${this.options.intervalMs} ms\r\n`));
     this.schedule();
   }
 
@@ -85,6 +91,13 @@ export class WeatherStation implements SimulatedDevice {
     }, this.options.intervalMs);
   }
 }
+
+/** The twin's firmware version: the package's, marked as a twin's, since no .hex was built. */
+function twinFirmwareVersion(): string {
+  twinVersion ??= `${(JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version}-twin`;
+  return twinVersion;
+}
+let twinVersion: string | undefined;
 
 /** Renders a sample the way the sketch's `Serial.print` calls do (CRLF is added by println). */
 export function formatWeatherLine(sample: WeatherSample, format: WeatherStationOptions['format']): string {

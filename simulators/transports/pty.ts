@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { SerialPort } from 'serialport';
+import { createRequire } from 'node:module';
+import type { SerialPort as SerialPortClass } from 'serialport';
 import type { DeviceLink } from '../../src/index.js';
 import { findBinary } from '../find-binary.js';
 
@@ -83,6 +84,8 @@ export interface DeviceEnd {
 
 /** Opens the device end of a pty pair so a simulator can talk through it. */
 export async function openDeviceEnd(devicePath: string): Promise<DeviceEnd> {
+  // serialport (with all its parsers) is loaded when a pty is first opened, not with the twins.
+  const { SerialPort } = createRequire(import.meta.url)('serialport') as { SerialPort: typeof SerialPortClass };
   const port = new SerialPort({ path: devicePath, baudRate: 115200, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
   return {

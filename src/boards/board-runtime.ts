@@ -5,12 +5,16 @@
  */
 import type { BoardConfig } from '../config/board-schema.js';
 import type { CorrectedClock } from '../core/corrected-clock.js';
+import type { FirmwareIdentity } from '../core/firmware.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
+import { Listeners } from '../core/listeners.js';
 import { ProblemCounter } from '../core/problems.js';
 import type { Reading } from '../core/reading.js';
 import type { BytesDriverInstance, DeviceBinding, DriverContext, DriverDefinition, DriverInstance } from '../drivers/driver.js';
 import { Batcher } from '../pipeline/batcher.js';
+import type { FilterChain } from '../pipeline/filters/chain.js';
+import { pushThrough, sensorChains, stopChains } from '../pipeline/filters/sensor-chains.js';
 import { LineFramer } from '../transports/line-framing.js';
 import type { BytesLink, LinkState } from '../transports/link.js';
 import { driverIn, type Catalog } from '../catalog/catalog.js';
@@ -36,6 +40,11 @@ export class BoardRuntime implements Lifecycle {
   private readonly instance: DriverInstance;
   private readonly batcher: Batcher<Reading>;
   private subscriptions: (() => void)[] = [];
+  /** The sensors' filter chains, made afresh by each start (undefined when no sensor has filters). */
+  private chains: Map<string, FilterChain> | undefined;
+  private readonly makeChains: () => Map<string, FilterChain> | undefined;
+  private readonly readingListeners = new Listeners<[Reading]>();
+  private readonly firmwareListeners = new Listeners<[FirmwareIdentity]>();
 
   constructor(options: BoardRuntimeOptions) {
     const { board, catalog, clock } = options;
@@ -45,6 +54,8 @@ export class BoardRuntime implements Lifecycle {
     const driver = driverIn(catalog, board.device.type);
     if (!driver) throw new Error(`board ${board.id}: no driver ${board.device.type} in the catalog the config was validated with`);
     this.batcher = new Batcher<Reading>({ maxItems: options.batching.maxReadings, maxDelayMs: options.batching.maxDelayMs, clock, onBatch: options.onBatch });
+    const toBatcher = (reading: Reading) => this.batcher.add(reading);
+    this.makeChains = () => sensorChains(board.sensors, { clock, logger, problems: this.problems }, toBatcher);
     this.typed = openLink(driver, { board, clock, deviceClock: clock.base, logger }, catalog);
     const context: DriverContext = {
       clock,
@@ -52,9 +63,15 @@ export class BoardRuntime implements Lifecycle {
       problems: this.problems,
       emit: (reading) => {
         this.readings++;
-        this.batcher.add(reading);
+        // Monotonic time dates the reading once the wall clock is trusted (see src/time/timeline.ts).
+        const stamped = reading.monotonic === undefined ? { ...reading, monotonic: clock.monotonic() } : reading;
+        if (this.chains) pushThrough(this.chains, stamped, toBatcher);
+        else this.batcher.add(stamped);
+        // Listeners (read-now) hear the device's own value, before filters that may hold it back.
+        this.readingListeners.emit(stamped);
       },
       offerTime: (utcMs, source) => clock.offer(utcMs, source),
+      identify: (firmware) => this.firmwareListeners.emit(firmware),
     };
     this.instance = createInstance(driver, deviceBinding(board, options.index), context, this.typed, this.problems);
   }
@@ -62,6 +79,21 @@ export class BoardRuntime implements Lifecycle {
   /** The board's link, for status and for tests that reach the device behind it. */
   get link(): TypedLink['link'] {
     return this.typed.link;
+  }
+
+  /** Every reading as the driver emits it (the `read-now` command waits on one); returns the unsubscribe. */
+  onReading(listener: (reading: Reading) => void): () => void {
+    return this.readingListeners.add(listener);
+  }
+
+  /** Each firmware banner the device prints (one per reset); returns the unsubscribe. */
+  onFirmware(listener: (firmware: FirmwareIdentity) => void): () => void {
+    return this.firmwareListeners.add(listener);
+  }
+
+  /** Asks a polling driver to read now; false when its driver cannot (it reports at its own pace). */
+  readNow(): boolean {
+    return this.instance.readNow?.() ?? false;
   }
 
   /** The link's open and closed states; returns the unsubscribe. */
@@ -72,6 +104,7 @@ export class BoardRuntime implements Lifecycle {
   async start(): Promise<void> {
     if (this.subscriptions.length > 0) return;
     const { link } = this.typed;
+    this.chains = this.makeChains();
     this.subscriptions = this.typed.kind === 'bytes' ? this.feedBytes(this.typed.link, this.instance as BytesDriverInstance) : [];
     this.subscriptions.push(
       link.onStatus((state) => {
@@ -83,6 +116,7 @@ export class BoardRuntime implements Lifecycle {
       await link.start();
     } catch (error) {
       this.unsubscribe();
+      stopChains(this.chains);
       throw error;
     }
   }
@@ -95,6 +129,7 @@ export class BoardRuntime implements Lifecycle {
     try {
       await this.typed.link.stop();
     } finally {
+      stopChains(this.chains);
       this.batcher.flush();
     }
   }
@@ -104,7 +139,7 @@ export class BoardRuntime implements Lifecycle {
     this.subscriptions = [];
   }
 
-  /** Bytes to the driver, cut into lines first when it reads lines; a half line from before a reopening is dropped. */
+  /** Bytes to the driver, cut into lines first when it reads lines; a half line from before a reopening is dropped and counted. */
   private feedBytes(link: BytesLink, instance: BytesDriverInstance): (() => void)[] {
     const { framing } = instance;
     if (framing.kind === 'bytes') return [link.onData((chunk) => instance.onBytes?.(chunk))];
@@ -116,7 +151,10 @@ export class BoardRuntime implements Lifecycle {
     return [
       link.onData((chunk) => framer.push(chunk)),
       link.onStatus((state) => {
-        if (state === 'open') framer.reset();
+        if (state !== 'open') return;
+        // A line cut by an unplug or a reset: its head is dropped, and counted, never decoded.
+        const forgotten = framer.reset();
+        if (forgotten > 0) this.problems.count('partial-line', `${forgotten} bytes of a line cut off when the link went down, dropped`);
       }),
     ];
   }
@@ -130,7 +168,7 @@ function deviceBinding(board: BoardConfig, index: number): DeviceBinding<unknown
     boardId: board.id,
     path,
     options,
-    sensors: board.sensors.map(({ name, unit, ...sensorOptions }, sensorIndex) => ({ name, unit, options: sensorOptions, path: `${path}.sensors[${sensorIndex}]` })),
+    sensors: board.sensors.map(({ name, unit, filters: _filters, ...sensorOptions }, sensorIndex) => ({ name, unit, options: sensorOptions, path: `${path}.sensors[${sensorIndex}]` })),
   };
 }
 

@@ -116,6 +116,20 @@ const sketchSchema = z
     { when: () => true },
   );
 
+/**
+ * How avrdude reaches the bootloader a board carries: the facts of boards.txt
+ * (`<board>[.menu.cpu.<cpu>].upload.protocol`, `.upload.speed`, `.upload.maximum_size`,
+ * `.build.mcu`), which the Arduino IDE passes to avrdude as -c, -b and -p.
+ */
+const uploadSchema = z.strictObject({
+  bootloader: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by "-", e.g. "optiboot"').describe('the bootloader the board carries; the name `fieldnode flash --bootloader` takes'),
+  description: z.string().min(1).describe('which boards carry it, so a technician can tell which one theirs has'),
+  programmer: z.string().min(1).describe('avrdude -c: the protocol the bootloader speaks (upload.protocol)'),
+  part: z.string().min(1).describe('avrdude -p: the microcontroller (build.mcu)'),
+  baud: z.number().int().positive().describe('avrdude -b: the rate the bootloader listens at (upload.speed)'),
+  maxBytes: z.number().int().positive().describe('flash a sketch may fill: everything below the bootloader (upload.maximum_size)'),
+});
+
 const sampleSchema = z.strictObject({
   file: relativeFile.describe('a fieldnode config, relative to the board folder'),
   description: z.string().min(1),
@@ -141,6 +155,7 @@ export const boardProfileSchema = z
       })
       .optional(),
     sketches: z.array(sketchSchema).default([]),
+    upload: z.array(uploadSchema).default([]).describe('Arduino: how avrdude flashes it through its bootloader; the first is the default'),
     samples: z.array(sampleSchema).min(1, 'at least one sample config'),
     notes: z.array(z.string().min(1)).default([]),
     sources: z.array(z.url()).min(1, 'cite where the pin table and ids come from'),
@@ -157,6 +172,7 @@ function checkProfile(profile: Partial<BoardProfile>, ctx: z.RefinementCtx): voi
   const usb = listOf(profile.usb);
   const gpioChips = listOf(profile.gpioChips);
   const sketches = listOf(profile.sketches);
+  const uploads = listOf(profile.upload);
   const isArduino = profile.kind === 'arduino';
   const isPi = profile.kind === 'raspberry-pi';
 
@@ -175,6 +191,7 @@ function checkProfile(profile: Partial<BoardProfile>, ctx: z.RefinementCtx): voi
     if (gpioChips.length === 0) problem(['gpioChips'], 'a Raspberry Pi needs the gpiochip of its header');
     if (profile.serial !== undefined) problem(['serial'], 'a Raspberry Pi runs fieldnode; it has no sketch serial link');
     if (sketches.length > 0) problem(['sketches'], 'a Raspberry Pi runs fieldnode, not a sketch');
+    if (uploads.length > 0) problem(['upload'], 'a Raspberry Pi is not flashed with avrdude');
     if (typeof profile.analog?.inputs === 'number' && profile.analog.inputs > 0) problem(['analog', 'inputs'], 'a Raspberry Pi has no ADC');
   }
 
@@ -197,6 +214,11 @@ function checkProfile(profile: Partial<BoardProfile>, ctx: z.RefinementCtx): voi
     if (analogNames.size !== inputs) problem(['analog', 'inputs'], `${inputs} analog inputs, but ${analogNames.size} pins have the analog capability`);
     else for (let n = 0; n < inputs; n++) if (!analogNames.has(`A${n}`)) problem(['pins'], `no pin is A${n}: analog names run from A0 to A${inputs - 1}`);
   }
+
+  const bootloaders = new Map<string, number>();
+  uploads.forEach((upload, index) => {
+    if (typeof upload?.bootloader === 'string') remember(bootloaders, upload.bootloader, index, (first) => problem(['upload', index, 'bootloader'], `${upload.bootloader} is also upload[${first}]`));
+  });
 
   const bauds = sketches.map((sketch) => sketch?.baud);
   if (profile.serial && typeof profile.serial.defaultBaud === 'number' && bauds.length > 0 && !bauds.includes(profile.serial.defaultBaud)) {

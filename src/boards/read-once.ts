@@ -99,7 +99,9 @@ class BoardWatch {
     for (const sensor of board.sensors) this.sensors.set(sensor.name, { name: sensor.name, unit: sensor.unit, count: 0 });
     try {
       this.runtime = new BoardRuntime({
-        board,
+        // A single read shows what the sensors give: filters that wait (windows, throttle,
+        // aggregate) would hold back the very reading asked for.
+        board: { ...board, sensors: board.sensors.map(({ filters: _filters, ...sensor }) => sensor) },
         index,
         catalog: options.catalog,
         clock: options.clock,

@@ -1,5 +1,5 @@
 import { Argument, type Command, type Option } from 'commander';
-import type { Composition } from './composition.js';
+import type { LoadComposition } from './composition.js';
 import { failWith } from './exit.js';
 import { FieldnodeError } from '../core/errors.js';
 
@@ -192,14 +192,14 @@ export function zshScript(program: Command, devices: readonly string[]): string 
 }
 
 /** `fieldnode completion bash|zsh`: a shell completion script, generated from the verbs this program has. */
-export function registerCompletion(program: Command, { catalog }: Composition): void {
+export function registerCompletion(program: Command, load: LoadComposition): void {
   program
     .command('completion')
     .description('print a shell completion script: source <(fieldnode completion bash)')
     .addArgument(new Argument('<shell>', 'the shell to complete in').choices(['bash', 'zsh']))
-    .action((shell: 'bash' | 'zsh') => {
+    .action(async (shell: 'bash' | 'zsh') => {
       try {
-        const devices = Object.keys(catalog.twins);
+        const devices = Object.keys((await load()).catalog.twins);
         process.stdout.write(shell === 'bash' ? bashScript(program, devices) : zshScript(program, devices));
       } catch (error) {
         failWith(error instanceof FieldnodeError ? error : new FieldnodeError(`cannot write the completion script: ${(error as Error).message}`, 'OUTPUT'));

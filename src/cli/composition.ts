@@ -6,6 +6,7 @@
 import type { Writable } from 'node:stream';
 import type { Catalog } from '../catalog/catalog.js';
 import type { TwinDefinition } from '../catalog/twin.js';
+import type { FleetHosting } from './fleet-report.js';
 
 /** A twin running on its own, outside a node. */
 export interface HostedTwin {
@@ -33,4 +34,13 @@ export interface TwinHosting {
 export interface Composition {
   readonly catalog: Catalog;
   readonly twins?: TwinHosting;
+  /** How `fleet` runs many simulated nodes, when the simulators are there. */
+  readonly fleet?: FleetHosting;
 }
+
+/**
+ * The composition, loaded when a verb first needs it (memoized by the command line). With
+ * `forConfigFile`, only what validating that file needs: its catalog may then lack the twins
+ * the file does not name, and the hosting of twins and fleets (not memoized).
+ */
+export type LoadComposition = (forConfigFile?: string) => Promise<Composition>;

@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FieldnodeError } from '../core/errors.js';
 import { packageRoot } from '../package-root.js';
-import { localAccounts, systemCommandRunner } from '../service/host.js';
-import { installService, type ServiceHost } from '../service/install.js';
-import { uninstallService } from '../service/uninstall.js';
-import type { Composition } from './composition.js';
+import type { ServiceHost } from '../service/install.js';
+import type { LoadComposition } from './composition.js';
 import { failWith } from './exit.js';
 
 interface ServiceFlags {
@@ -31,7 +29,8 @@ function userName(value: string): string {
 }
 
 /** This process's node and fieldnode's built CLI: what the unit runs. */
-function realHost(): ServiceHost {
+async function realHost(): Promise<ServiceHost> {
+  const { localAccounts, systemCommandRunner } = await import('../service/host.js');
   const cliScript = join(packageRoot(), 'dist', 'bin', 'fieldnode.js');
   if (!existsSync(cliScript)) throw new FieldnodeError(`${cliScript} is missing: build fieldnode first (npm run build)`, 'SERVICE');
   return {
@@ -45,7 +44,7 @@ function realHost(): ServiceHost {
 }
 
 /** `fieldnode install-service <config>` and `fieldnode uninstall-service`: a node under systemd. */
-export function registerServiceCommands(program: Command, { catalog }: Composition): void {
+export function registerServiceCommands(program: Command, load: LoadComposition): void {
   const unitDir = () => new Option('--unit-dir <dir>', 'where unit files go').default('/etc/systemd/system').hideHelp();
   program
     .command('install-service')
@@ -59,9 +58,10 @@ export function registerServiceCommands(program: Command, { catalog }: Compositi
     .addOption(new Option('--env-dir <dir>', 'where the environment file goes').default('/etc/fieldnode').hideHelp())
     .action(async (configFile: string, flags: ServiceFlags) => {
       try {
+        const [{ catalog }, { installService }] = await Promise.all([load(), import('../service/install.js')]);
         await installService(
           { configFile, user: flags.user, name: flags.name, dryRun: flags.dryRun ?? false, force: flags.force ?? false, unitDir: flags.unitDir, etcDir: flags.envDir },
-          realHost(),
+          await realHost(),
           catalog,
         );
       } catch (error) {
@@ -74,9 +74,10 @@ export function registerServiceCommands(program: Command, { catalog }: Compositi
     .addOption(new Option('--name <name>', 'service name').default('fieldnode').argParser(serviceName))
     .option('--dry-run', 'print every command, change nothing')
     .addOption(unitDir())
-    .action((flags: ServiceFlags) => {
+    .action(async (flags: ServiceFlags) => {
       try {
-        uninstallService({ name: flags.name, dryRun: flags.dryRun ?? false, unitDir: flags.unitDir }, realHost());
+        const { uninstallService } = await import('../service/uninstall.js');
+        uninstallService({ name: flags.name, dryRun: flags.dryRun ?? false, unitDir: flags.unitDir }, await realHost());
       } catch (error) {
         failWith(error);
       }

@@ -1,14 +1,9 @@
+import { createRequire } from 'node:module';
 import { pino } from 'pino';
-import { PinoPretty } from 'pino-pretty';
 import type { Logger } from '../core/logger.js';
+import type { LogFormat, LogLevel } from './log-options.js';
 
-/** The levels `--log-level` accepts: pino's, minus fatal and silent, which a node never needs. */
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** The formats `--log-format` accepts. */
-export const LOG_FORMATS = ['pretty', 'json'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
+export { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log-options.js';
 
 /**
  * Logs go to stderr, so stdout stays for data (the live tail, decoded tables). Pretty for a
@@ -18,6 +13,8 @@ export function createLogger(options: { level?: LogLevel; format?: LogFormat } =
   const level = options.level ?? 'info';
   const format = options.format ?? (process.stderr.isTTY ? 'pretty' : 'json');
   if (format === 'json') return pino({ level, base: { name: 'fieldnode' } }, pino.destination({ fd: 2, sync: true }));
+  // Loaded only for pretty logs: a service logging JSON to journald never needs it.
+  const { PinoPretty } = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
   const pretty = PinoPretty({ destination: 2, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' });
   return pino({ level }, pretty);
 }

@@ -1,21 +1,24 @@
 import type { Command } from 'commander';
-import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
-import { MAX_CONFIG_BYTES, readBounded } from '../config/bounded-read.js';
-import { parseText } from '../config/document.js';
-import { isOldForm, toCurrentForm } from '../config/old-form.js';
-import { ConfigProblemList } from '../config/problem-list.js';
-import { escapeUnsafe } from '../core/excerpt.js';
-import type { Composition } from './composition.js';
+import type { YAMLMap } from 'yaml';
+import type { LoadComposition } from './composition.js';
 import { failWith } from './exit.js';
 
 /** `fieldnode migrate <file>`: prints a config of the old form (top-level sensors) in the current one. */
-export function registerMigrate(program: Command, { catalog }: Composition): void {
+export function registerMigrate(program: Command, load: LoadComposition): void {
   program
     .command('migrate')
     .description('print a config written with top-level sensors in the current form (one device per board, its sensors inside); comments are not kept')
     .argument('<file>', 'fieldnode.yaml to rewrite')
-    .action((file: string) => {
+    .action(async (file: string) => {
       try {
+        const [{ catalog }, { MAX_CONFIG_BYTES, readBounded }, { parseText }, { isOldForm, toCurrentForm }, { ConfigProblemList }, { escapeUnsafe }] = await Promise.all([
+          load(),
+          import('../config/bounded-read.js'),
+          import('../config/document.js'),
+          import('../config/old-form.js'),
+          import('../config/problem-list.js'),
+          import('../core/excerpt.js'),
+        ]);
         const read = readBounded(file, MAX_CONFIG_BYTES);
         if (!read.ok) throw new ConfigProblemList([{ path: '', message: `cannot read ${escapeUnsafe(file)}: ${read.reason}` }], file);
         const parsed = parseText(read.data.toString('utf8'), ['node', 'broker', 'boards', 'sensors']);
@@ -25,7 +28,7 @@ export function registerMigrate(program: Command, { catalog }: Composition): voi
           process.stderr.write(`fieldnode: ${file} is already in the current form\n`);
           return;
         }
-        process.stdout.write(asYaml(toCurrentForm(parsed.raw, catalog)));
+        process.stdout.write(await asYaml(toCurrentForm(parsed.raw, catalog)));
       } catch (error) {
         failWith(error);
       }
@@ -33,7 +36,8 @@ export function registerMigrate(program: Command, { catalog }: Composition): voi
 }
 
 /** YAML with each device and sensor on one line, as the shipped samples write them. */
-function asYaml(config: Record<string, unknown>): string {
+async function asYaml(config: Record<string, unknown>): Promise<string> {
+  const { Document, isMap, isSeq } = await import('yaml');
   const document = new Document(config);
   const boards = (document.contents as YAMLMap).get('boards');
   if (isSeq(boards)) {

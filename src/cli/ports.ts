@@ -1,6 +1,4 @@
 import { Option, type Command } from 'commander';
-import { discoverPorts } from '../ports/discover.js';
-import { formatPorts, NO_PORTS_ADVICE } from '../ports/format.js';
 import { failWith } from './exit.js';
 
 /** `fieldnode ports [--json]`: what is plugged in, what it is, and whether this user may open it. */
@@ -15,6 +13,7 @@ export function registerPorts(program: Command): void {
     .addOption(new Option('--no-udevadm', 'read sysfs only, even when udevadm is installed').hideHelp())
     .action(async (flags: { json?: boolean; sysRoot?: string; devRoot?: string; udevadm: boolean }) => {
       try {
+        const [{ discoverPorts }, { formatPorts, NO_PORTS_ADVICE }] = await Promise.all([import('../ports/discover.js'), import('../ports/format.js')]);
         const { ports, notes } = await discoverPorts({ sysRoot: flags.sysRoot, devRoot: flags.devRoot, useUdevadm: flags.udevadm ? undefined : false });
         for (const note of notes) process.stderr.write(`fieldnode: note: ${note}\n`);
         if (flags.json) {

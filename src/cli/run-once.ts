@@ -3,12 +3,12 @@
  * prints what each gave, without an outbox or a broker. Exits 0 when every sensor answered,
  * 1 otherwise, so a technician or a CI job learns at once whether the wiring is right.
  */
-import { InvalidArgumentError } from 'commander';
 import type { Catalog } from '../catalog/catalog.js';
 import { defaultReadTimeoutMs, readBoards, type ReadOnceReport } from '../boards/read-once.js';
 import { loadConfigWithPlugins } from '../config/plugins.js';
 import type { Logger } from '../core/logger.js';
 import { demoConfigPath } from '../package-root.js';
+export { parseDuration } from './duration.js';
 import { everySensorAnswered, formatReadingLine, formatReport, type SensorSpread } from './run-once-table.js';
 
 export interface OnceFlags {
@@ -17,16 +17,6 @@ export interface OnceFlags {
   /** Milliseconds each board may take, from `--timeout`. */
   readonly timeout?: number;
   readonly json?: boolean;
-}
-
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-
-/** Parses `500ms`, `30s`, `2m`, `1h` into milliseconds: an option parser for commander. */
-export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
-  const ms = match ? Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] : Number.NaN;
-  if (!(ms > 0)) throw new InvalidArgumentError('expected a duration with its unit, such as 500ms, 30s or 2m');
-  return Math.round(ms);
 }
 
 /** Reads the config's boards, prints the report, and returns the exit status. */

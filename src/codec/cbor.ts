@@ -11,17 +11,37 @@ export const SENML_CBOR_CONTENT_TYPE = 'application/senml+cbor';
 const labelOf = new Map<string, number>(Object.entries(senmlLabels));
 const fieldOf = new Map<number, SenmlField>(Object.entries(senmlLabels).map(([field, label]) => [label, field as SenmlField]));
 
-// DECIMAL_FIT writes a non-integer as a 4-byte float when its decimal digits survive the trip
-// (21.53 does; 0.1 + 0.2 does not) and reads such floats back to that decimal, so values
-// round-trip exactly at half the size of doubles. Integers stay CBOR integers.
+/**
+ * How non-integer numbers are written. `exact` (the default) writes each as a float64, so every
+ * CBOR decoder reads the very double the reading held (RFC 8428 §6: a CBOR number converts to
+ * exactly the same IEEE double as the JSON number would). `compact` writes a 4-byte float when
+ * the value's decimal digits survive the trip (21.53 does; 0.1 + 0.2 does not): half the size,
+ * but a generic decoder then reads 6.37 as 6.369999885559082; only fieldnode's own decoder,
+ * told `floats: 'compact'`, rounds such floats back to their decimal. Integers are CBOR
+ * integers either way.
+ *
+ * cbor-x has no mode that writes a shorter float only when it is the same double, so exact
+ * packs are written with float64 and then each float64 that a float16 or float32 holds exactly
+ * (21.5, 0.25, a time offset of 0.125 s) is rewritten in that shorter form: the preferred
+ * serialization of RFC 8949 §4.2.2, which changes no value.
+ */
+export type FloatEncoding = 'exact' | 'compact';
+
 // useTag259ForMaps is honoured by cbor-x but missing from its typings; without it every map
 // would carry a 3-byte tag that SenML receivers do not expect.
-const encoderOptions = { useRecords: false, useFloat32: FLOAT32_OPTIONS.DECIMAL_FIT, useTag259ForMaps: false, variableMapSize: true };
-const encoder = new Encoder(encoderOptions);
-const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, useFloat32: FLOAT32_OPTIONS.DECIMAL_FIT });
+const commonOptions = { useRecords: false, useTag259ForMaps: false, variableMapSize: true };
+const encoders: Record<FloatEncoding, Encoder> = {
+  exact: new Encoder({ ...commonOptions, useFloat32: FLOAT32_OPTIONS.NEVER }),
+  compact: new Encoder({ ...commonOptions, useFloat32: FLOAT32_OPTIONS.DECIMAL_FIT }),
+};
+// Reading an exact pack never rounds: a float32 or float16 from another producer is the double it stands for.
+const decoders: Record<FloatEncoding, Decoder> = {
+  exact: new Decoder({ useRecords: false, mapsAsObjects: false, useFloat32: FLOAT32_OPTIONS.NEVER }),
+  compact: new Decoder({ useRecords: false, mapsAsObjects: false, useFloat32: FLOAT32_OPTIONS.DECIMAL_FIT }),
+};
 
 /** Encodes a pack: an array of maps whose keys are the RFC's integer labels. */
-export function encodeSenmlCbor(records: readonly SenmlRecord[]): Buffer {
+export function encodeSenmlCbor(records: readonly SenmlRecord[], floats: FloatEncoding = 'exact'): Buffer {
   const maps = new Array<Map<number | string, unknown>>(records.length);
   for (let index = 0; index < records.length; index++) {
     const record = records[index]!;
@@ -30,18 +50,90 @@ export function encodeSenmlCbor(records: readonly SenmlRecord[]): Buffer {
       const value = record[key];
       if (value === undefined) continue;
       // Extensions without a registered label (`hist_`...) keep their text key, as RFC 8428 §6 allows.
-      map.set(labelOf.get(key) ?? key, value);
+      // -0 would go out as the integer 0 (cbor-x tests integers with `>>> 0`); it is the same number.
+      map.set(labelOf.get(key) ?? key, Object.is(value, -0) ? 0 : value);
     }
     maps[index] = map;
   }
-  return encoder.encode(maps);
+  const bytes = encoders[floats].encode(maps);
+  return floats === 'exact' ? shortestExactFloats(bytes) : bytes;
+}
+
+/**
+ * The same CBOR item with every float64 that a float16 or float32 holds exactly written in
+ * that shorter form. Arrays and maps count items, not bytes, so floats can shrink in place of
+ * a copy; strings are skipped whole, so a 0xfb inside one is never taken for a float.
+ */
+export function shortestExactFloats(bytes: Uint8Array): Buffer {
+  const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const output = Buffer.allocUnsafe(input.length);
+  let from = 0;
+  let to = 0;
+  while (from < input.length) {
+    const initial = input[from]!;
+    const major = initial >> 5;
+    const info = initial & 0x1f;
+    if (initial === 0xfb && from + 9 <= input.length) {
+      const value = input.readDoubleBE(from + 1);
+      const half = halfBitsOf(value);
+      if (half !== undefined) {
+        output[to] = 0xf9;
+        output.writeUInt16BE(half, to + 1);
+        to += 3;
+      } else if (Math.fround(value) === value || Number.isNaN(value)) {
+        output[to] = 0xfa;
+        output.writeFloatBE(value, to + 1);
+        to += 5;
+      } else {
+        to += input.copy(output, to, from, from + 9);
+      }
+      from += 9;
+      continue;
+    }
+    // Any other head is copied as it is, with the bytes of a string it opens.
+    const size = info < 24 || info === 31 ? 0 : 1 << (info - 24);
+    let length = 1 + size;
+    if ((major === 2 || major === 3) && info !== 31) {
+      let argument = info < 24 ? info : 0;
+      for (let index = 0; index < size; index++) argument = argument * 256 + (input[from + 1 + index] ?? 0);
+      length += argument;
+    }
+    to += input.copy(output, to, from, Math.min(input.length, from + length));
+    from += length;
+  }
+  return output.subarray(0, to);
+}
+
+/**
+ * The IEEE 754 binary16 bits of `value` when a half-precision float holds it exactly (zero,
+ * integers to 2048, 21.5, 0.25...), else undefined. Infinities fit; NaN is left to float32.
+ */
+export function halfBitsOf(value: number): number | undefined {
+  if (Number.isNaN(value)) return undefined;
+  const sign = value < 0 || Object.is(value, -0) ? 0x8000 : 0;
+  const magnitude = Math.abs(value);
+  if (magnitude === 0) return sign;
+  if (magnitude === Infinity) return sign | 0x7c00;
+  // Subnormal halves are multiples of 2^-24 below 2^-14.
+  if (magnitude < 2 ** -14) {
+    const units = magnitude * 2 ** 24;
+    return Number.isInteger(units) ? sign | units : undefined;
+  }
+  const exponent = Math.floor(Math.log2(magnitude));
+  // log2 may be off by one at the edges of a binade.
+  const e = magnitude >= 2 ** (exponent + 1) ? exponent + 1 : magnitude < 2 ** exponent ? exponent - 1 : exponent;
+  if (e > 15) return undefined;
+  const fraction = magnitude / 2 ** e - 1;
+  const mantissa = fraction * 1024;
+  if (!Number.isInteger(mantissa)) return undefined;
+  return sign | ((e + 15) << 10) | mantissa;
 }
 
 /** Decodes SenML-CBOR bytes into records with named fields; rejects anything that is not a pack. */
-export function decodeSenmlCbor(bytes: Uint8Array): SenmlRecord[] {
+export function decodeSenmlCbor(bytes: Uint8Array, floats: FloatEncoding = 'exact'): SenmlRecord[] {
   let decoded: unknown;
   try {
-    decoded = decoder.decode(bytes);
+    decoded = decoders[floats].decode(bytes);
   } catch (error) {
     throw new SenmlError(`not CBOR: ${(error as Error).message}`);
   }
@@ -56,6 +148,52 @@ export function decodeSenmlCbor(bytes: Uint8Array): SenmlRecord[] {
     }
     return record;
   });
+}
+
+/**
+ * Adds `key: true` to every record of an encoded pack without decoding its values, so the
+ * numbers keep the very bytes they were stored with (a compact pack stays compact, an exact
+ * one exact). Each map's head is rewritten with one more pair and the pair appended to it.
+ */
+export function addFlagToEveryRecord(pack: Uint8Array, key: string): Buffer {
+  const bytes = Buffer.from(pack);
+  const array = readHead(bytes, 0);
+  if (array.major !== 4 || array.argument === undefined) throw new SenmlError('a SenML pack is a CBOR array of definite length');
+  const pair = encoders.exact.encode([key, true]).subarray(1);
+  const parts: Buffer[] = [bytes.subarray(0, array.end)];
+  let at = array.end;
+  for (let index = 0; index < array.argument; index++) {
+    const map = readHead(bytes, at);
+    const length = itemLength(bytes.subarray(at));
+    if (map.major !== 5 || map.argument === undefined || length === undefined) throw new SenmlError(`record ${index} is not a CBOR map of definite length`);
+    parts.push(headOf(5, map.argument + 1), bytes.subarray(map.end, at + length), pair);
+    at += length;
+  }
+  return Buffer.concat(parts);
+}
+
+/** The major type and argument of the CBOR head at `at` (argument undefined: indefinite length). */
+function readHead(bytes: Uint8Array, at: number): { major: number; argument: number | undefined; end: number } {
+  if (at >= bytes.length) throw new SenmlError('the pack ends early');
+  const major = bytes[at]! >> 5;
+  const info = bytes[at]! & 0x1f;
+  if (info < 24) return { major, argument: info, end: at + 1 };
+  if (info === 31) return { major, argument: undefined, end: at + 1 };
+  const size = info <= 27 ? 1 << (info - 24) : 0;
+  if (size === 0 || at + 1 + size > bytes.length) throw new SenmlError('a malformed CBOR head');
+  let argument = 0;
+  for (let index = 0; index < size; index++) argument = argument * 256 + bytes[at + 1 + index]!;
+  return { major, argument, end: at + 1 + size };
+}
+
+/** The shortest CBOR head for a major type and a count. */
+function headOf(major: number, count: number): Buffer {
+  if (count < 24) return Buffer.from([(major << 5) | count]);
+  if (count < 0x100) return Buffer.from([(major << 5) | 24, count]);
+  if (count < 0x10000) return Buffer.from([(major << 5) | 25, count >> 8, count & 0xff]);
+  const head = Buffer.from([(major << 5) | 26, 0, 0, 0, 0]);
+  head.writeUInt32BE(count, 1);
+  return head;
 }
 
 /** One item of a CBOR sequence, at its byte offset in the stream: a pack's records, or why the bytes there are no pack. */
@@ -76,6 +214,8 @@ export class SenmlCborSequence {
   private offset = 0;
   /** After bytes that are no CBOR: skipping to the next byte that can begin a pack, in whichever chunk it comes. */
   private resynchronising = false;
+
+  constructor(private readonly options: { readonly floats?: FloatEncoding } = {}) {}
 
   /** Adds bytes; returns the items they completed. */
   push(chunk: Uint8Array): SequenceItem[] {
@@ -108,7 +248,7 @@ export class SenmlCborSequence {
         reason = `not CBOR: ${(error as Error).message}`;
       }
       if (length !== undefined) {
-        items.push({ offset: this.offset, ...packAt(this.pending.subarray(0, length)) });
+        items.push({ offset: this.offset, ...packAt(this.pending.subarray(0, length), this.options.floats) });
         this.skip(length);
         continue;
       }
@@ -126,9 +266,9 @@ export class SenmlCborSequence {
 }
 
 /** One whole CBOR item as a pack's records, or why it is not one. */
-function packAt(bytes: Uint8Array): { records: SenmlRecord[] } | { error: SenmlError } {
+function packAt(bytes: Uint8Array, floats: FloatEncoding = 'exact'): { records: SenmlRecord[] } | { error: SenmlError } {
   try {
-    return { records: decodeSenmlCbor(bytes) };
+    return { records: decodeSenmlCbor(bytes, floats) };
   } catch (error) {
     if (error instanceof SenmlError) return { error };
     throw error;

@@ -3,6 +3,7 @@
  * Pure data work; the CBOR bytes are made in cbor.ts.
  */
 import type { Reading } from '../core/reading.js';
+import { isSecondaryUnit, SECONDARY_UNITS_FEATURE, SECONDARY_UNITS_VERSION, SENML_BASE_VERSION, UNDERSTOOD_VERSION_BITS } from './units.js';
 
 /** RFC 8428 §6, table 6: the integer labels that replace field names in CBOR. */
 export const senmlLabels = {
@@ -53,6 +54,10 @@ export interface ResolvedRecord {
   readonly sum?: number | undefined;
   /** Absolute time in epoch seconds. */
   readonly time: number;
+  /** `untrusted`: the time is the sending machine's own, never confirmed (the record carried `clock_`). */
+  readonly clock?: 'untrusted' | undefined;
+  /** Set when a range filter flagged the value as outside its valid range. */
+  readonly outOfRange?: 'below' | 'above' | undefined;
 }
 
 /** Times below 2^28 s are relative to "now" (RFC 8428 §4.5.3). */
@@ -69,8 +74,21 @@ export interface PackSession {
   readonly seq: number;
 }
 
+/**
+ * Extension field of a record whose value a range filter flagged (`below` or `above` its
+ * valid range). Not must-understand: the value itself is what the sensor reported, and a
+ * receiver that does not know the flag still reads it correctly.
+ */
+export const OUT_OF_RANGE_FIELD = 'oor';
+
 /** Must-understand marker of packs sent late (after an outage or a restart): not live values. */
 export const HISTORICAL_FIELD = 'hist_';
+
+/**
+ * Must-understand marker of a record whose time is the node's machine clock, never confirmed
+ * by NTP, a GPS or the broker side (`clock: { untrusted: flag }`): value `untrusted`.
+ */
+export const CLOCK_FIELD = 'clock_';
 
 /**
  * Builds one pack for readings of one board: the base name once, the base time of the
@@ -84,6 +102,7 @@ export function packFromReadings(readings: readonly Reading[], baseName: string,
   for (let index = 0; index < readings.length; index++) {
     const reading = readings[index]!;
     const record: SenmlRecord = index === 0 ? { bn: baseName, bt: baseTimeMs / 1000, n: reading.name } : { n: reading.name };
+    if (reading.outOfRange !== undefined) record[OUT_OF_RANGE_FIELD] = reading.outOfRange;
     if (index === 0 && session) {
       record['boot'] = session.boot;
       record['seq'] = session.seq;
@@ -92,8 +111,11 @@ export function packFromReadings(readings: readonly Reading[], baseName: string,
     setValue(record, reading.value);
     const offsetMs = reading.time - baseTimeMs;
     if (offsetMs !== 0) record.t = offsetMs / 1000;
+    if (reading.clock === 'untrusted') record[CLOCK_FIELD] = 'untrusted';
     records[index] = record;
   }
+  // RFC 9100 §4: a pack that uses a secondary unit says so in its version; others carry no bver (10 is implied).
+  if (readings.some((reading) => reading.unit !== undefined && isSecondaryUnit(reading.unit))) records[0] = { bver: SECONDARY_UNITS_VERSION, ...records[0] };
   return records;
 }
 
@@ -117,10 +139,12 @@ export function resolvePack(records: readonly SenmlRecord[], options: { nowSecon
   let baseUnit: string | undefined;
   let baseValue = 0;
   let baseSum = 0;
+  let version = SENML_BASE_VERSION;
   return records.map((record, index) => {
     for (const key of Object.keys(record)) {
       if (key.endsWith('_') && !understood.has(key)) throw new SenmlError(`record ${index}: must-understand field "${key}" is not supported`);
     }
+    if (record.bver !== undefined) version = checkedVersion(record.bver, index);
     if (record.bn !== undefined) baseName = record.bn;
     if (record.bt !== undefined) baseTime = record.bt;
     if (record.bu !== undefined) baseUnit = record.bu;
@@ -133,8 +157,38 @@ export function resolvePack(records: readonly SenmlRecord[], options: { nowSecon
     const value = record.v !== undefined ? baseValue + record.v : (record.vs ?? record.vb ?? record.vd ?? (record.bv !== undefined && record.s === undefined ? baseValue : undefined));
     const sum = record.s !== undefined ? baseSum + record.s : undefined;
     if (value === undefined && sum === undefined) throw new SenmlError(`record ${index} (${name}): no value and no sum`);
-    return { name, unit: record.u ?? baseUnit, value, sum, time };
+    const unit = record.u ?? baseUnit;
+    if (unit !== undefined && isSecondaryUnit(unit) && (version & SECONDARY_UNIT_BIT) === 0) {
+      throw new SenmlError(`record ${index} (${name}): "${unit}" is a secondary unit, but the pack does not announce the Secondary Units feature (bver ${SECONDARY_UNITS_VERSION}, RFC 9100 §4)`);
+    }
+    const outOfRange = record[OUT_OF_RANGE_FIELD];
+    return {
+      name,
+      unit,
+      value,
+      sum,
+      time,
+      ...(outOfRange === 'below' || outOfRange === 'above' ? { outOfRange } : {}),
+      ...(record[CLOCK_FIELD] === 'untrusted' ? { clock: 'untrusted' as const } : {}),
+    };
   });
+}
+
+const SECONDARY_UNIT_BIT = 2 ** SECONDARY_UNITS_FEATURE;
+
+/**
+ * A pack's version as RFC 9100 §2.2 has a receiver check it: an unsigned integer whose bits
+ * are features; the reserved ones as version 10 sets them (Reserved1 and Reserved3 present,
+ * Reserved0 and Reserved2 absent, §3), and no feature this implementation does not know.
+ */
+function checkedVersion(bver: unknown, index: number): number {
+  if (typeof bver !== 'number' || !Number.isSafeInteger(bver) || bver < 0) throw new SenmlError(`record ${index}: bver ${String(bver)} is not an unsigned integer`);
+  // BigInt: feature codes go up to 52, beyond the 32 bits of JavaScript's bitwise operators.
+  const bits = BigInt(bver);
+  if ((bits & 0b1111n) !== BigInt(SENML_BASE_VERSION) || (bits & ~BigInt(UNDERSTOOD_VERSION_BITS)) !== 0n) {
+    throw new SenmlError(`record ${index}: SenML version ${bver} asks for features this receiver does not implement (it understands ${SENML_BASE_VERSION} and ${SECONDARY_UNITS_VERSION}: Secondary Units, RFC 9100)`);
+  }
+  return bver;
 }
 
 /** The session fields of a pack, if it carries them. */
@@ -143,11 +197,6 @@ export function packSession(records: readonly SenmlRecord[]): PackSession | unde
   const boot = first?.['boot'];
   const seq = first?.['seq'];
   return typeof boot === 'number' && typeof seq === 'number' ? { boot, seq } : undefined;
-}
-
-/** Marks every record historical, so that consumers that cannot tell reject them instead of taking them for live values. */
-export function markHistorical(records: readonly SenmlRecord[]): SenmlRecord[] {
-  return records.map((record) => ({ ...record, [HISTORICAL_FIELD]: true }));
 }
 
 /** The same pack as JSON SenML (RFC 8428 §5), for comparison and for JSON consumers. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { driverIn, twinIn, type Catalog } from '../catalog/catalog.js';
 import type { TwinDefinition } from '../catalog/twin.js';
 import { DEVICE_KEYS, SENSOR_KEYS, type DriverDefinition } from '../drivers/driver.js';
+import { filtersSchema } from '../pipeline/filters/schema.js';
 import { identifier, unitName } from './identifiers.js';
 
 /** The Pi's header GPIO, for a board of pin devices on the Pi itself. */
@@ -20,7 +21,11 @@ const piGpioSchema = z.strictObject({
 const unavailable = (message: string) => z.custom<never>(() => false, { message });
 
 function twinOptionsSchema(catalog: Catalog) {
-  const variants = Object.values(catalog.twins).map((twin: TwinDefinition) => z.strictObject({ device: z.literal(twin.device), ...twin.optionsShape }));
+  const variants = Object.values(catalog.twins).map((twin: TwinDefinition) => {
+    if (twin.impliedBy === undefined) return z.strictObject({ device: z.literal(twin.device), ...twin.optionsShape });
+    // `device` may be left out; the validated board always names its twin.
+    return z.strictObject({ device: z.literal(twin.device).optional(), ...twin.optionsShape }).transform((options) => ({ ...options, device: twin.device }));
+  });
   if (variants.length === 0) return unavailable('no simulated devices are registered here: run the fieldnode command, which has them');
   return z.discriminatedUnion('device', variants as unknown as [typeof variants[number], ...typeof variants]);
 }
@@ -57,6 +62,7 @@ export function sensorSchemaFor(driver: DriverDefinition) {
   const schema = z.strictObject({
     name: identifier.describe('SenML name of the reading, unique within its board'),
     unit: unitName.optional().describe('SenML unit, from the registry (Cel, %RH, Pa) where it has one'),
+    filters: filtersSchema,
     ...driver.sensorShape,
   });
   const refine = driver.refineSensor?.bind(driver);

@@ -1,5 +1,7 @@
 import { driverIn, twinIn, type Catalog } from '../catalog/catalog.js';
+import { twinNameOf } from '../catalog/twin.js';
 import type { ConfigProblem } from '../core/errors.js';
+import { aggregateNameClashes } from '../pipeline/filters/names.js';
 import { quoteValue } from './excerpt.js';
 import type { SensorConfig } from './board-schema.js';
 import { configSchemaFor } from './schema.js';
@@ -28,7 +30,7 @@ export function crossCheck(raw: unknown, catalog: Catalog): ConfigProblem[] {
       if (first === undefined) boardIds.set(id, index);
       else problems.push({ path: `boards[${index}].id`, message: `duplicate board id ${quoteValue(id)} (also boards[${first}])` });
     }
-    problems.push(...uniqueSensorNames(board, index), ...twinAgainstDevice(board, index, catalog));
+    problems.push(...uniqueSensorNames(board, index), ...aggregateNameClashes(asArray(board?.['sensors']), `boards[${index}]`), ...twinAgainstDevice(board, index, catalog));
   });
   return problems;
 }
@@ -48,7 +50,7 @@ export function deviceChecks(raw: unknown, parsedSensors: readonly (readonly (Se
     if (!driver?.checkDevice) return [];
     const { type: _type, ...options } = board.data.device;
     const path = `boards[${index}]`;
-    const bindings = (sensors as SensorConfig[]).map(({ name, unit, ...sensorOptions }, sensorIndex) => ({ name, unit, options: sensorOptions, path: `${path}.sensors[${sensorIndex}]` }));
+    const bindings = (sensors as SensorConfig[]).map(({ name, unit, filters: _filters, ...sensorOptions }, sensorIndex) => ({ name, unit, options: sensorOptions, path: `${path}.sensors[${sensorIndex}]` }));
     return driver.checkDevice({ boardId: board.data.id, path, options: options as never, sensors: bindings as never });
   });
 }
@@ -70,7 +72,7 @@ function uniqueSensorNames(board: Record<string, unknown> | undefined, index: nu
 /** The twin's own rules against the device it stands for (a sketch printing CSV is not read as kv). */
 function twinAgainstDevice(board: Record<string, unknown> | undefined, index: number, catalog: Catalog): ConfigProblem[] {
   const simulator = asRecord(board?.['simulator']);
-  const twin = twinIn(catalog, simulator?.['device']);
+  const twin = twinIn(catalog, twinNameOf(simulator, catalog.twins));
   const device = asRecord(board?.['device']);
   const type = device?.['type'];
   // A device of unknown type is reported by the schema already; comparing it would only add noise.

@@ -3,6 +3,7 @@ import type { ConfigProblem } from '../core/errors.js';
 import { MAX_CONFIG_BYTES, readBounded } from './bounded-read.js';
 import { hardwareCatalog, type Catalog } from '../catalog/catalog.js';
 import { crossCheck, deviceChecks } from './cross-check.js';
+import { homeAssistantProblems } from './homeassistant-check.js';
 import { oldFormProblems } from './old-form.js';
 import { checkSensors } from './sensor-check.js';
 import { parseText } from './document.js';
@@ -63,6 +64,7 @@ function check(raw: unknown, catalog: Catalog): { data: NodeConfig | undefined; 
   const problems: ConfigProblem[] = result.success ? [] : result.error.issues.flatMap(describeIssueIn(documentedConfigSchemaFor(catalog)));
   const sensors = checkSensors(raw, catalog);
   problems.push(...sensors.problems, ...crossCheck(raw, catalog), ...deviceChecks(raw, sensors.parsed, catalog));
+  problems.push(...homeAssistantProblems(raw));
   if (!result.success || problems.length > 0) return { data: undefined, problems: dedupe(problems) };
   const config: NodeConfig = { ...result.data, boards: result.data.boards.map((board, index) => ({ ...board, sensors: sensors.parsed[index] ?? [] })) } as NodeConfig;
   return { data: config, problems: [] };
@@ -81,6 +83,19 @@ export function readConfigText(path: string): string {
   const read = readBounded(path, MAX_CONFIG_BYTES);
   if (!read.ok) throw new ConfigProblemList([{ path: '', message: read.tooLarge ? `${read.reason}: is this the config file?` : `cannot read ${escapeUnsafe(path)}: ${read.reason}` }], path);
   return read.data.toString('utf8');
+}
+
+/**
+ * The plain value a config file holds, read and parsed within the same bounds as
+ * loadConfigFile but not validated; undefined when it cannot be (loading it says why).
+ */
+export function readRawConfig(path: string): unknown {
+  try {
+    const parsed = parseText(readConfigText(path), ROOT_KEYS);
+    return 'fatal' in parsed ? undefined : parsed.raw;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One schema issue in words, with its path; the same wording for configs, board profiles and scenarios. */

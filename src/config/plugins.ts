@@ -26,9 +26,13 @@ export interface FieldnodePlugin {
 /** Reads a config file, loads the plugins it names into `base`, and validates it against the result. */
 export async function loadConfigWithPlugins(path: string, base: Catalog): Promise<{ config: NodeConfig; catalog: Catalog }> {
   // Read once: the plugins it names come first, then the whole text is checked against them.
-  const text = readConfigText(path);
-  const catalog = await withPlugins(base, pluginsNamedIn(text), dirname(resolve(path)), path);
-  return { config: parseConfig(text, path, catalog), catalog };
+  return parseConfigWithPlugins(readConfigText(path), path, base, dirname(resolve(path)));
+}
+
+/** Config text (YAML or JSON) validated against `base` and the plugins it names, found from `fromDirectory`. */
+export async function parseConfigWithPlugins(text: string, source: string, base: Catalog, fromDirectory: string): Promise<{ config: NodeConfig; catalog: Catalog }> {
+  const catalog = await withPlugins(base, pluginsNamedIn(text), fromDirectory, source);
+  return { config: parseConfig(text, source, catalog), catalog };
 }
 
 /** The `plugins` list of a config's text; nothing when it does not parse (validation then says why). */

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.js';
+import { commandsDefaults, commandsSchema } from './commands-schema.js';
 import { boardSchemaFor, documentedBoardSchemaFor, type BoardConfig } from './board-schema.js';
+import { homeassistantSchema } from './homeassistant-schema.js';
+import { clockDefaults, clockSchema } from './clock-schema.js';
+import { encodingDefaults, encodingSchema } from './encoding-schema.js';
 import { httpSchema } from './http-schema.js';
 import { identifier } from './identifiers.js';
 import { secretPath, secretSource } from './secret.js';
@@ -73,6 +77,10 @@ function rootShape() {
     broker: brokerSchema,
     batching: batchingSchema.default({ maxReadings: 100, maxDelayMs: 1000 }),
     http: httpSchema.optional().describe('the local page, /metrics and health checks; no server unless present'),
+    homeassistant: homeassistantSchema.optional().describe('Home Assistant MQTT discovery of every sensor, with a JSON state topic per board; off unless present'),
+    clock: clockSchema.default(clockDefaults).describe('trusted time on a gateway without a real-time clock: sources, and what to do until the time is trusted'),
+    commands: commandsSchema.default(commandsDefaults).describe('MQTT commands this node answers (see the README, "Commands")'),
+    encoding: encodingSchema.default(encodingDefaults),
   };
 }
 

@@ -30,9 +30,21 @@ function schemasFor(driver: DriverDefinition): SensorSchemas {
 
 /** An unknown sensor key that is one of the device's options is said to belong there: the form before devices had it on every sensor. */
 function withDeviceHint(problem: ConfigProblem, driver: DriverDefinition, boardIndex: number): ConfigProblem {
-  const key = /\.([A-Za-z0-9_]+)$/.exec(problem.path)?.[1];
+  // A key of the sensor itself, not one inside its filters.
+  const key = /\.sensors\[\d+\]\.([A-Za-z0-9_]+)$/.exec(problem.path)?.[1];
   if (!problem.message.startsWith('unknown key') || key === undefined || !Object.hasOwn(driver.deviceShape, key)) return problem;
   return { path: problem.path, message: `unknown key: ${key} is an option of the whole device, give it once at boards[${boardIndex}].device.${key}` };
+}
+
+/** An unknown key directly in a `filters` entry is a filter name: said so, with the nearest names. */
+function asFilterName(problem: ConfigProblem): ConfigProblem {
+  if (/\.filters\[\d+\](\.[^.[]+|\[[^\]]+\])$/.test(problem.path) && problem.message.startsWith('unknown key')) {
+    return { path: problem.path, message: `unknown filter${problem.message.slice('unknown key'.length)}` };
+  }
+  if (/\.filters\[\d+\]$/.test(problem.path) && problem.message.startsWith('expected object, got ')) {
+    return { path: problem.path, message: `expected a filter with its options, such as "delta: { absolute: 0.01 }"; got ${problem.message.slice('expected object, got '.length)}` };
+  }
+  return problem;
 }
 
 /** Every sensor's problems, and each board's sensors with defaults filled in (undefined where its device is unknown). */
@@ -50,7 +62,7 @@ export function checkSensors(raw: unknown, catalog: Catalog): { problems: Config
       if (result.success) return result.data as SensorConfig;
       for (const issue of result.error.issues) {
         const placedIssue = { ...issue, path: ['boards', boardIndex, 'sensors', sensorIndex, ...issue.path] };
-        problems.push(...describe(placedIssue).map((problem) => withDeviceHint(problem, driver, boardIndex)));
+        problems.push(...describe(placedIssue).map((problem) => asFilterName(withDeviceHint(problem, driver, boardIndex))));
       }
       return undefined;
     });

@@ -4,9 +4,12 @@
  * this turns it into exactly once per pack for the application.
  */
 import { decodeMessage, type ResolvedRecord } from '../codec/index.js';
+import { FieldnodeError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { FloatEncodingsFromBirths } from '../uplink/birth.js';
 import { subscribe, type SubscribeOptions, type Subscription } from '../uplink/subscriber.js';
 import { SequenceTracker, type SequenceGap } from './sequence.js';
+import type { SeenStore } from './seen-store.js';
 
 /** A data pack, once, with where it came from. */
 export interface ConsumedPack {
@@ -39,6 +42,20 @@ export interface ConsumerOptions extends SubscribeOptions {
   /** A hole given up on: too many later packs arrived while it stayed open (dropped at the node). */
   readonly onLost?: (gap: SequenceGap & { site: string; node: string; boot: number }) => void;
   readonly onSession?: (message: SessionMessage) => void;
+  /**
+   * How to read the floats of nodes whose birth has not said (`compact` for nodes configured
+   * with `encoding: { floats: compact }` that were born before this consumer subscribed and whose
+   * retained birth is gone). A node's birth, when it arrives, decides for that node.
+   */
+  readonly floats?: 'exact' | 'compact';
+  /**
+   * Join an MQTT 5 shared subscription group (`$share/<group>/...`): the broker hands each data
+   * pack to one consumer of the group, and `seen` (shared by every consumer of the group: a
+   * SqliteSeenStore on one file) makes a pack the broker gives twice reach the application once.
+   * Each consumer sees only its share of a node's sequence, so gaps are not reported (onGap,
+   * onLost, missing()); births and statuses still reach every consumer.
+   */
+  readonly shared?: { readonly group: string; readonly seen: SeenStore };
 }
 
 export interface ConsumerStats {
@@ -46,6 +63,12 @@ export interface ConsumerStats {
   duplicates: number;
   undecodable: number;
   lost: number;
+}
+
+/** A group name is one topic level: no `/`, `+` or `#` (MQTT 5, 4.8.2). */
+function sharedFilter(group: string, filter: string): string {
+  if (group === '' || /[/+#]/.test(group)) throw new FieldnodeError(`a shared subscription group is one topic level without "/", "+" or "#", not "${group}"`, 'USAGE');
+  return `$share/${group}/${filter}`;
 }
 
 /** Boots tracked per node; older ones are forgotten (their late packs then count as new). */
@@ -57,16 +80,22 @@ export class FieldnodeConsumer {
   private readonly trackers = new Map<string, SequenceTracker>();
   private subscription: Subscription | undefined;
   private readonly logger: Logger;
+  private readonly encodings: FloatEncodingsFromBirths;
 
   private constructor(private readonly options: ConsumerOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.encodings = new FloatEncodingsFromBirths(options.floats);
   }
 
   static async connect(url: string, options: ConsumerOptions): Promise<FieldnodeConsumer> {
     const consumer = new FieldnodeConsumer(options);
     const prefix = options.prefix ?? 'fieldnode';
-    const filters = [`${prefix}/+/+/+/data`, `${prefix}/+/+/birth`, `${prefix}/+/+/status`, `${prefix}/+/+/+/birth`, `${prefix}/+/+/+/status`];
-    consumer.subscription = await subscribe(url, filters, ({ topic, payload, retained }) => consumer.receive(topic, payload, retained), consumer.logger, options);
+    const data = `${prefix}/+/+/+/data`;
+    // Births and statuses stay plain subscriptions: every consumer needs a node's birth (its float encoding), and retained messages never reach a shared one.
+    const filters = [options.shared ? sharedFilter(options.shared.group, data) : data, `${prefix}/+/+/birth`, `${prefix}/+/+/status`, `${prefix}/+/+/+/birth`, `${prefix}/+/+/+/status`];
+    // Shared subscriptions are MQTT 5: no fallback to 3.1.1, where `$share/...` would be an ordinary topic.
+    const subscribeOptions = options.shared ? { ...options, protocol: '5' as const } : options;
+    consumer.subscription = await subscribe(url, filters, ({ topic, payload, retained }) => consumer.receive(topic, payload, retained), consumer.logger, subscribeOptions);
     return consumer;
   }
 
@@ -92,7 +121,7 @@ export class FieldnodeConsumer {
   private receiveData(site: string, node: string, board: string, payload: Buffer): void {
     let message: ReturnType<typeof decodeMessage>;
     try {
-      message = decodeMessage(payload);
+      message = decodeMessage(payload, { floats: this.encodings.floatsOf(site, node) });
     } catch (error) {
       this.stats.undecodable++;
       this.logger.warn({ site, node, board }, `undecodable pack: ${(error as Error).message}`);
@@ -105,6 +134,16 @@ export class FieldnodeConsumer {
       return;
     }
     const { boot, seq } = message.session;
+    const shared = this.options.shared;
+    if (shared) {
+      if (!shared.seen.firstSighting({ site, node, boot, seq })) {
+        this.stats.duplicates++;
+        return;
+      }
+      this.stats.packs++;
+      this.options.onPack({ site, node, board, boot, seq, historical: message.historical, records: message.records });
+      return;
+    }
     const tracker = this.trackerFor(site, node, boot);
     const outcome = tracker.accept(seq);
     if (!outcome.fresh) {
@@ -142,6 +181,7 @@ export class FieldnodeConsumer {
       return;
     }
     if (body === null || typeof body !== 'object') return;
+    if (kind === 'birth' && levels.length === 4) this.encodings.learn(levels[1]!, levels[2]!, body as Record<string, unknown>);
     this.options.onSession?.({ kind, site: levels[1]!, node: levels[2]!, board: levels.length === 5 ? levels[3] : undefined, body: body as Record<string, unknown>, retained });
   }
 }

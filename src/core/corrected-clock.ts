@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from './clock.js';
 import type { Logger } from './logger.js';
+import { TrustedTime } from './trusted-time.js';
 
 /**
  * Wall-clock times before this are a clock that has not been set: a Pi without a real-time
@@ -7,24 +8,31 @@ import type { Logger } from './logger.js';
  */
 export const SANE_CLOCK_FLOOR_MS = Date.UTC(2024, 0, 1);
 
-/** A correction is applied when the wall clock is unset or off by more than this. */
-const MAX_DRIFT_MS = 2000;
-
 /**
- * The node's wall clock, corrected by a trusted time source (GPS) when the machine's own
- * clock is unset or wrong. Monotonic time and timers are the base clock's, untouched.
+ * The node's wall clock: the trusted time (see TrustedTime) once a source made it trusted,
+ * the machine's own until then. Monotonic time and timers are the base clock's, untouched.
  */
 export class CorrectedClock implements Clock {
-  private offsetMs = 0;
+  /** What the clock's trust rests on; shared with whatever dates readings. */
+  readonly trusted: TrustedTime;
 
   constructor(
     /** The machine's own clock, uncorrected. */
     readonly base: Clock,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+    /** Default: a trusted time of its own that trusts the machine clock when it reads after the build date. */
+    trusted?: TrustedTime,
+  ) {
+    if (trusted) {
+      this.trusted = trusted;
+    } else {
+      this.trusted = new TrustedTime(base, logger);
+      this.trusted.machineSynchronisation('unknown');
+    }
+  }
 
   now(): number {
-    return this.base.now() + this.offsetMs;
+    return this.trusted.now();
   }
 
   monotonic(): number {
@@ -41,18 +49,15 @@ export class CorrectedClock implements Clock {
 
   /** Whether wall-clock times can be trusted yet. */
   get isSet(): boolean {
-    return this.now() >= SANE_CLOCK_FLOOR_MS;
+    return this.trusted.source !== undefined;
   }
 
   /**
-   * A source (`gps`) says it is `utcMs` now. Applied when the corrected clock is unset or
-   * drifts by more than 2 s; smaller differences are left to NTP, which slews smoothly.
+   * A source (`gps`) says it is `utcMs` now. Applied when the clock is not trusted yet, or
+   * differs by more than 2 s from a trust of no higher rank; smaller differences are left to
+   * NTP, which slews smoothly.
    */
   offer(utcMs: number, source: string): void {
-    if (!Number.isFinite(utcMs) || utcMs < SANE_CLOCK_FLOOR_MS) return;
-    const drift = utcMs - this.now();
-    if (this.isSet && Math.abs(drift) <= MAX_DRIFT_MS) return;
-    this.offsetMs = utcMs - this.base.now();
-    this.logger.warn({ source, correctionMs: Math.round(drift) }, `wall clock corrected from ${source} by ${(drift / 1000).toFixed(1)} s`);
+    this.trusted.offer(utcMs, source);
   }
 }

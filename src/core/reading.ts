@@ -8,4 +8,14 @@ export interface Reading {
   readonly unit?: string | undefined;
   /** Wall-clock time of the measurement in epoch milliseconds, taken from the node's Clock. */
   readonly time: number;
+  /**
+   * The node's monotonic clock (milliseconds) when the reading was taken. A gateway without a
+   * real-time clock cannot trust `time` until NTP, a GPS or the broker side tells it the
+   * time; from this stamp the reading is dated once the wall clock is trusted.
+   */
+  readonly monotonic?: number | undefined;
+  /** Set by a `range` filter that flags rather than drops: the value lies outside the sensor's plausible range. */
+  readonly outOfRange?: 'below' | 'above' | undefined;
+  /** Set when the reading goes out with the machine's time because the clock never became trusted (`clock: { untrusted: flag }`). */
+  readonly clock?: 'untrusted' | undefined;
 }

@@ -35,7 +35,7 @@ export async function checkMqtt(config: NodeConfig, credentials: BrokerCredentia
     // The will must not touch the node's status: an empty retained message on the test topic leaves nothing behind.
     will: { topic, payload: () => Buffer.alloc(0), delaySeconds: 0 },
     // One attempt (and a protocol fallback, which retries at once): a failure is the answer.
-    reconnect: { initialDelayMs: 600_000, maxDelayMs: 600_000 },
+    reconnect: { initialDelayMs: 600_000, maxDelayMs: 600_000, minDelayMs: 600_000 },
     clock: systemClock,
     logger: errorCollector(errors),
   });

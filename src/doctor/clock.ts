@@ -1,11 +1,14 @@
 /**
  * Check 6: the system clock. A Pi has no real-time clock: until NTP syncs it boots at 1970 or
- * its last shutdown, so readings would carry wrong times (the node marks readings from an
- * unset clock). Synchronised, or an RTC that keeps time across power cuts, makes it right.
+ * its last shutdown, so the node holds its readings until the clock is trusted (see the
+ * `clock:` config section). Synchronised, or an RTC that keeps time across power cuts, makes it
+ * right. Asked in the order the node asks (src/time/ntp-status.ts): timedatectl, the mark of
+ * systemd-timesyncd, chrony.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseChronyTracking, parseTimedatectl } from '../time/ntp-status.js';
 import { fail, pass, warn, type CheckResult } from './report.js';
 
 /** Where the clock's state is read: a root for the files and a way to run timedatectl, injected in tests. */
@@ -38,16 +41,17 @@ export function checkClock(probe: ClockProbe): CheckResult {
   const rtcNote = rtc ? 'a real-time clock is fitted' : 'no real-time clock';
   const enableNtp = 'enable time synchronisation (sudo timedatectl set-ntp true; the gateway needs network to reach an NTP server)';
   if (synchronised === 'yes') return pass(check, `synchronised (NTP), ${rtcNote}`);
-  if (synchronised === 'unknown') return warn(check, `synchronisation unknown (no timedatectl, no systemd-timesyncd state), ${rtcNote}`, `check that an NTP client runs (chrony, ntpd or systemd-timesyncd)${rtc ? '' : '; without a real-time clock the gateway boots with a wrong time'}`);
+  if (synchronised === 'unknown') return warn(check, `synchronisation unknown (no timedatectl, no systemd-timesyncd state, no chrony), ${rtcNote}`, `check that an NTP client runs (chrony, ntpd or systemd-timesyncd)${rtc ? '' : '; without a real-time clock the gateway boots with a wrong time'}`);
   if (rtc) return warn(check, `not synchronised, ${rtcNote} keeps the time meanwhile`, enableNtp);
-  return fail(check, `not synchronised, ${rtcNote}: the gateway boots in the past and readings carry wrong times (the node marks readings from an unset clock)`, `${enableNtp}, or fit a real-time clock module`);
+  return fail(check, `not synchronised, ${rtcNote}: the gateway boots in the past and the node holds readings until NTP, a GPS fix or the broker side gives it the time`, `${enableNtp}, or fit a real-time clock module`);
 }
 
 function readSynchronised(probe: ClockProbe): Synchronised {
-  const answer = probe.run('timedatectl', ['show', '-p', 'NTPSynchronized', '--value'])?.trim();
-  if (answer === 'yes') return 'yes';
-  if (answer === 'no') return 'no';
+  const timedatectl = parseTimedatectl(probe.run('timedatectl', ['show', '-p', 'NTPSynchronized', '--value']));
+  if (timedatectl !== 'unknown') return timedatectl === 'synchronised' ? 'yes' : 'no';
   // systemd-timesyncd marks a synchronised clock with this file; its absence alone proves nothing.
   if (existsSync(join(probe.root, 'run/systemd/timesync/synchronized'))) return 'yes';
+  const chrony = parseChronyTracking(probe.run('chronyc', ['-c', 'tracking']));
+  if (chrony !== 'unknown') return chrony === 'synchronised' ? 'yes' : 'no';
   return 'unknown';
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Clock } from '../core/clock.js';
+import type { FirmwareIdentity } from '../core/firmware.js';
 import type { Logger } from '../core/logger.js';
 import type { ProblemCounter } from '../core/problems.js';
 import type { Reading } from '../core/reading.js';
@@ -46,6 +47,8 @@ export interface DriverContext {
   emit(reading: Reading): void;
   /** Offers a trusted UTC time (a GPS fix), to set a wall clock that is unset or wrong. */
   offerTime(utcMs: number, source: string): void;
+  /** The device said which firmware it runs (at each reset): the board's birth carries it. Absent where no birth is published. */
+  identify?(firmware: FirmwareIdentity): void;
 }
 
 /** A driver on a `bytes` link can also answer the device: MH-Z19 and Modbus ask before they are told. */
@@ -78,6 +81,11 @@ export interface DriverInstance {
   onOpen?(): void;
   /** The link closed or the node stops: cancel timers and pending requests. */
   onClose?(): void;
+  /**
+   * A polling driver reads now rather than at its next turn (the `read-now` command); false
+   * when it cannot (not open). Its readings arrive through `emit` as any others do.
+   */
+  readNow?(): boolean;
 }
 
 /** A driver instance on a bytes link: it says how its bytes are framed and takes them. */
@@ -142,6 +150,6 @@ export type DriverDefinition<DeviceShape extends z.ZodRawShape = z.ZodRawShape, 
   | HostDriverDefinition<DeviceShape, SensorShape>;
 
 /** Keys every sensor entry has: a driver's sensor option may not take one of these names. */
-export const SENSOR_KEYS = ['name', 'unit'] as const;
+export const SENSOR_KEYS = ['name', 'unit', 'filters'] as const;
 /** Keys of `device`: `type` picks the driver, `baud` is the serial rate of bytes and Firmata devices. */
 export const DEVICE_KEYS = ['type', 'baud'] as const;

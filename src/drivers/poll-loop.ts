@@ -15,6 +15,8 @@ export interface Poller {
   stop(): void;
   /** Resolves when the read in flight, if any, has finished (tests on a virtual clock await it). */
   settled(): Promise<void>;
+  /** Reads at once instead of at the next turn; false when not running. */
+  readNow?(): boolean;
 }
 
 /**
@@ -54,6 +56,19 @@ export class PollLoop implements Poller {
 
   settled(): Promise<void> {
     return this.inFlight ?? Promise.resolve();
+  }
+
+  /**
+   * Reads at once; the cadence then starts again from now. A read already in flight is not
+   * doubled (its results are the ones asked for), so asking often never overlaps reads.
+   */
+  readNow(): boolean {
+    if (!this.running) return false;
+    if (this.inFlight || this.timer === undefined) return true;
+    this.clock.clearTimeout(this.timer);
+    this.nextDue = this.clock.monotonic();
+    this.run(this.generation);
+    return true;
   }
 
   private run(generation: number): void {

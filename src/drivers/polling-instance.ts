@@ -10,5 +10,6 @@ export function pollingInstance(poller: Poller): DriverInstance {
   return {
     onOpen: () => poller.start(),
     onClose: () => poller.stop(),
+    readNow: () => poller.readNow?.() ?? false,
   };
 }

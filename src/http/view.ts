@@ -48,7 +48,7 @@ export interface NodeViewOptions {
 export interface OutboxState { readonly open: boolean; readonly connected: boolean; readonly bytes: number; readonly maxBytes: number; readonly heldPacks: number }
 
 export class NodeView {
-  private readonly boards: BoardView[];
+  private boards: BoardView[];
   private readonly histories = new Map<string, SensorHistory>();
   private readonly readingCounts = new Map<string, number>();
   private readonly log: NodeSnapshot['log'] = [];
@@ -67,13 +67,22 @@ export class NodeView {
 
   constructor(private readonly options: NodeViewOptions) {
     this.startedAt = options.clock.now();
-    this.boards = options.config.boards.map((board) => ({
-      id: board.id,
-      device: board.device.type,
-      link: 'closed',
-      problems: {},
-      sensors: board.sensors.map((sensor) => (sensor.unit === undefined ? { name: sensor.name } : { name: sensor.name, unit: sensor.unit })),
-    }));
+    this.boards = options.config.boards.map((board) => boardView(board));
+  }
+
+  /**
+   * A reload swapped the boards: the page shows the new set. A board or sensor that stays keeps
+   * its link state and latest value; a new board is closed until its link says otherwise.
+   */
+  reconfigure(boards: NodeConfig['boards']): void {
+    this.boards = boards.map((board) => {
+      const before = this.boards.find((candidate) => candidate.id === board.id);
+      const view = boardView(board);
+      if (!before) return view;
+      const sensors = view.sensors.map((sensor) => ({ ...(before.sensors.find((old) => old.name === sensor.name) ?? {}), ...sensor }));
+      return { ...view, link: before.link, ...(before.reason === undefined ? {} : { reason: before.reason }), sensors };
+    });
+    this.changed();
   }
 
   /** Called with every batch of readings as the boards produce them; returns the unsubscribe. */
@@ -227,4 +236,15 @@ export class NodeView {
 /** The broker URL as shown: no user or password, even if a URL carrying them slipped through. */
 function withoutCredentials(url: string): string {
   return url.replace(/^([a-z]+:\/\/)[^/@]*@/i, '$1');
+}
+
+/** A board as the page shows it before any reading: closed, with its configured sensors. */
+function boardView(board: NodeConfig['boards'][number]): BoardView {
+  return {
+    id: board.id,
+    device: board.device.type,
+    link: 'closed',
+    problems: {},
+    sensors: board.sensors.map((sensor) => (sensor.unit === undefined ? { name: sensor.name } : { name: sensor.name, unit: sensor.unit })),
+  };
 }

@@ -10,10 +10,12 @@
  * reused after a reboot could fool. SQLite also enforces it between connections of one
  * process. The holder's PID goes to a side file, for the message only.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { loadDatabase } from './load-sqlite.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FieldnodeError } from '../core/errors.js';
+
 
 /**
  * The lock file, an (empty) SQLite database that only serves as something to lock. It stays
@@ -45,7 +47,7 @@ export function lockDataDir(directory: string, pid: number = process.pid): DataD
   let db: Database.Database;
   try {
     mkdirSync(directory, { recursive: true });
-    db = new Database(join(directory, LOCK_FILE), { timeout: 0 });
+    db = new (loadDatabase())(join(directory, LOCK_FILE), { timeout: 0 });
   } catch (error) {
     throw cannotLock(directory, error);
   }
@@ -89,7 +91,7 @@ export function lockDataDir(directory: string, pid: number = process.pid): DataD
 export function lockHolder(directory: string): { readonly held: false } | { readonly held: true; readonly pid: number | undefined } {
   const file = join(directory, LOCK_FILE);
   if (!existsSync(file)) return { held: false };
-  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 0 });
+  const db = new (loadDatabase())(file, { readonly: true, fileMustExist: true, timeout: 0 });
   try {
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     return { held: false };

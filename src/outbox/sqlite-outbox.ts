@@ -1,12 +1,13 @@
 /**
  * The outbox on SQLite (better-sqlite3) in WAL mode: writes are grouped into one
  * transaction per batch, so an SD card sees one fsync per batch, never one per reading.
- * With data-dir-lock.ts, the only files that import better-sqlite3.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { loadDatabase } from './load-sqlite.js';
 import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SANE_CLOCK_FLOOR_MS, type Dropped, type DropReason, type NewPack, type Outbox, type OutboxBounds, type OutboxTotals, type StoredPack } from './outbox.js';
+
 
 interface PackRow {
   id: number;
@@ -51,7 +52,7 @@ export function openSqliteOutbox(path: string, bounds: OutboxBounds): Outbox {
 }
 
 function connect(path: string): Database.Database {
-  const db = new Database(path);
+  const db = new (loadDatabase())(path);
   db.pragma('journal_mode = WAL');
   // FULL: a committed batch survives a power cut, at the price of one fsync per commit.
   db.pragma('synchronous = FULL');

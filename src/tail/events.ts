@@ -4,6 +4,7 @@
  * read. Pure: no connection, no output, time given by the caller.
  */
 import { decodeMessage, type ResolvedRecord } from '../codec/index.js';
+import { FloatEncodingsFromBirths } from '../uplink/birth.js';
 import type { ReceivedMessage } from '../uplink/subscriber.js';
 import { showsBoard, showsRecord, type TailSelection } from './filter.js';
 import { SequenceWatch } from './sequence-watch.js';
@@ -76,8 +77,15 @@ export class TailDecoder {
   private readonly sequences = new SequenceWatch();
   /** The last status shown per node or board, so a periodic status that says nothing new is not. */
   private readonly shownStatus = new Map<string, string>();
+  /** Each node's float encoding, as its birth says; `floats` for nodes not heard of yet. */
+  private readonly encodings: FloatEncodingsFromBirths;
 
-  constructor(private readonly selection: TailSelection) {}
+  constructor(
+    private readonly selection: TailSelection,
+    options: { floats?: 'exact' | 'compact' } = {},
+  ) {
+    this.encodings = new FloatEncodingsFromBirths(options.floats);
+  }
 
   /** The events one message makes (none, when it is filtered out or says nothing new). */
   receive(message: ReceivedMessage): TailEvent[] {
@@ -95,7 +103,7 @@ export class TailDecoder {
   private data(source: EventSource & { board: string }, message: ReceivedMessage): TailEvent[] {
     let decoded: ReturnType<typeof decodeMessage>;
     try {
-      decoded = decodeMessage(message.payload);
+      decoded = decodeMessage(message.payload, { floats: this.encodings.floatsOf(source.site, source.node) });
     } catch (error) {
       return showsBoard(this.selection, source.board) ? [{ kind: 'undecodable', topic: message.topic, error: (error as Error).message }] : [];
     }
@@ -123,6 +131,7 @@ export class TailDecoder {
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return [{ kind: 'undecodable', topic: message.topic, error: 'not a JSON object' }];
     const fields = body as Record<string, unknown>;
+    if (kind === 'birth' && source.board === undefined) this.encodings.learn(source.site, source.node, fields);
     if (kind === 'birth') return [{ kind: 'birth', ...source, body: fields, retained: message.retained }];
     const status = readStatus(fields);
     if (!status) return [{ kind: 'undecodable', topic: message.topic, error: 'a status without a state' }];

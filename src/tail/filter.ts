@@ -4,7 +4,7 @@
  * what arrives, because sequence numbers count a node's packs across all its boards, so every
  * board's packs must be seen for a gap to mean something.
  */
-import { identifier } from '../config/identifiers.js';
+import { IDENTIFIER_PATTERN, IDENTIFIER_RULE } from '../config/identifier-rule.js';
 
 /** The MQTT single-level wildcard, which also means "any" on the command line. */
 export const ANY = '+';
@@ -21,8 +21,7 @@ export interface TailSelection {
 /** Why a name cannot be a topic level, or undefined when it can (ANY is allowed where `allowAny`). */
 export function nameProblem(name: string, allowAny: boolean): string | undefined {
   if (allowAny && name === ANY) return undefined;
-  const checked = identifier.safeParse(name);
-  return checked.success ? undefined : (checked.error.issues[0]?.message ?? 'not a valid name');
+  return IDENTIFIER_PATTERN.test(name) ? undefined : IDENTIFIER_RULE;
 }
 
 /** The MQTT filters of a selection: the nodes' births and statuses, their boards', and every board's data. */

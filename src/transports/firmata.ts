@@ -4,7 +4,7 @@
  * each opening gets a new Firmata client and johnny-five Board, and pin drivers start again
  * when it is ready. The only runtime file importing firmata-io.
  */
-import firmataIo from 'firmata-io';
+import type firmataIo from 'firmata-io';
 import type { SerialPortStream } from '@serialport/stream';
 import type { Logger } from '../core/logger.js';
 import { Listeners } from '../core/listeners.js';
@@ -26,6 +26,8 @@ export class FirmataLink implements PinsLink {
   private current: Pins | undefined;
   private opening = 0;
   private unsubscribe: (() => void) | undefined;
+  /** firmata-io, loaded when the link first starts: a node without Firmata boards never loads it. */
+  private firmata: typeof firmataIo | undefined;
 
   constructor(
     private readonly port: SerialPortLink,
@@ -45,6 +47,8 @@ export class FirmataLink implements PinsLink {
 
   /** Follows the port from start to stop, so a link started again does not answer twice. */
   async start(): Promise<void> {
+    if (this.unsubscribe) return;
+    this.firmata ??= (await import('firmata-io')).default;
     if (this.unsubscribe) return;
     this.unsubscribe = this.port.onStatus((state, reason) => {
       if (state === 'open') this.connect();
@@ -68,9 +72,9 @@ export class FirmataLink implements PinsLink {
 
   private connect(): void {
     const stream = this.port.openPort;
-    if (!stream) return;
+    if (!stream || !this.firmata) return;
     const attempt = ++this.opening;
-    const client = new firmataIo.Firmata(stream, { reportVersionTimeout: REPORT_VERSION_TIMEOUT_MS });
+    const client = new this.firmata.Firmata(stream, { reportVersionTimeout: REPORT_VERSION_TIMEOUT_MS });
     // The board may have announced itself before this client listened (a board already
     // running, a twin faster than the client): ask, rather than wait out the timeout.
     client.reportVersion(() => undefined);

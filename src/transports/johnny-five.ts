@@ -1,9 +1,10 @@
 /**
  * johnny-five over an IO plugin: the firmata-io client of an Arduino, or the Pi's own GPIO.
  * The only runtime file importing johnny-five: pin drivers get `Pins`, a wrapper of the few
- * things they use, so no driver holds the library itself.
+ * things they use, so no driver holds the library itself. It is loaded when a pin board first
+ * opens, so a node of serial sensors never loads it.
  */
-import five from 'johnny-five';
+import type five from 'johnny-five';
 import type { Logger } from '../core/logger.js';
 
 /** A johnny-five component that reports with 'data' events and can be switched off. */
@@ -31,13 +32,18 @@ export interface Pins {
 
 /** Makes a johnny-five Board on `io` and calls `onReady` once it is ready; errors are logged, never thrown. */
 export function startBoard(io: unknown, logger: Logger, onReady: (pins: Pins) => void): void {
-  // repl, debug and sigint off: johnny-five would otherwise own the terminal and exit on Ctrl-C.
-  const board = new five.Board({ io, repl: false, debug: false, sigint: false });
-  board.on('error', (error: Error) => logger.error({ err: error.message }, 'johnny-five board error'));
-  board.once('ready', () => onReady(pinsOf(board)));
+  import('johnny-five').then(
+    ({ default: five }) => {
+      // repl, debug and sigint off: johnny-five would otherwise own the terminal and exit on Ctrl-C.
+      const board = new five.Board({ io, repl: false, debug: false, sigint: false });
+      board.on('error', (error: Error) => logger.error({ err: error.message }, 'johnny-five board error'));
+      board.once('ready', () => onReady(pinsOf(five, board)));
+    },
+    (error: unknown) => logger.error({ err: (error as Error).message }, 'cannot load johnny-five'),
+  );
 }
 
-function pinsOf(board: five.Board): Pins {
+function pinsOf(five: typeof import('johnny-five'), board: five.Board): Pins {
   return {
     thermometer: (options) => new five.Thermometer({ ...options, board }),
     analogInput: (options) => new five.Sensor({ ...options, board }),

@@ -42,11 +42,13 @@ export class LineFramer {
     }
   }
 
-  /** Forgets a partial line: after a reopen, the bytes before the gap belong to no line. */
-  reset(): void {
+  /** Forgets a partial line: after a reopen, the bytes before the gap belong to no line. Returns how many bytes it forgot. */
+  reset(): number {
+    const forgotten = this.discarding ? 0 : this.parser.buffer.length;
     this.parser.buffer = Buffer.alloc(0);
     this.discarding = false;
     this.discardedBytes = 0;
+    return forgotten;
   }
 
   private emit(line: string): void {

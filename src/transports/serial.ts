@@ -14,7 +14,7 @@ import { silentLogger } from '../core/logger.js';
 import { Backoff, type BackoffOptions } from '../core/backoff.js';
 import { DeviceWatch, deviceIdentity } from './device-watch.js';
 import { explainOpenError } from './serial-errors.js';
-import { HANG_UP, hangupAware } from './serial-hangup.js';
+import { HANG_UP, hangupAware } from './unix-serial-read.js';
 import type { BytesLink, LinkState } from './link.js';
 
 /** Any serialport binding: the native one, the mock one, or a future one (TCP, RFC 2217). */

@@ -3,6 +3,9 @@
  * so a consumer that joins late learns the sensors, units and drivers without asking.
  */
 import type { BoardConfig, NodeConfig } from '../config/schema.js';
+import type { FirmwareIdentity } from '../core/firmware.js';
+import type { ClockReport } from '../core/trusted-time.js';
+import { namesSent } from '../pipeline/filters/names.js';
 
 export interface SensorDescription {
   readonly name: string;
@@ -18,6 +21,8 @@ export interface BoardBirth {
   readonly source: string;
   readonly sensors: SensorDescription[];
   readonly time: string;
+  /** What the board said it runs in the banner its firmware printed at its last reset; absent until it does. */
+  readonly firmware?: FirmwareIdentity;
 }
 
 export interface NodeBirth {
@@ -27,6 +32,8 @@ export interface NodeBirth {
   readonly boot: number;
   readonly time: string;
   readonly boards: Omit<BoardBirth, 'boot' | 'time'>[];
+  /** How the node's packs are written (`floats: compact` needs fieldnode's decoder told so; secondary units announced or converted): always said, so consumers need not guess. */
+  readonly encoding: { readonly floats: 'exact' | 'compact'; readonly secondaryUnits: 'announce' | 'convert' };
 }
 
 /** Counters a node publishes in its status: what waits on disk, what was dropped and why, bad input. */
@@ -38,16 +45,20 @@ export interface NodeCounters {
   readonly problems: Record<string, Record<string, number>>;
   /** While a backlog drains after an outage: packs and readings left, backlog readings a second, seconds to go (null until known). */
   readonly drain?: { readonly packs: number; readonly readings: number; readonly readingsPerSecond: number; readonly etaSeconds: number | null } | undefined;
+  /** Whether the clock is trusted and from what; readings held until it is. */
+  readonly clock?: ClockReport | undefined;
 }
 
-export function boardBirth(board: BoardConfig, boot: number, now: number): BoardBirth {
+export function boardBirth(board: BoardConfig, boot: number, now: number, firmware?: FirmwareIdentity): BoardBirth {
   return {
     board: board.id,
     boot,
     device: board.device.type,
     source: sourceOf(board),
-    sensors: board.sensors.map((sensor) => ({ name: sensor.name, unit: sensor.unit })),
+    // Under the names its readings are sent as: an aggregate's <name>_min, _mean, _max.
+    sensors: board.sensors.flatMap((sensor) => namesSent(sensor).map((name) => ({ name, unit: sensor.unit }))),
     time: new Date(now).toISOString(),
+    ...(firmware ? { firmware: { sketch: firmware.sketch, version: firmware.version, board: firmware.board } } : {}),
   };
 }
 
@@ -71,7 +82,30 @@ export function nodeBirth(config: NodeConfig, version: string, boot: number, now
       const { boot: _boot, time: _time, ...rest } = boardBirth(board, boot, now);
       return rest;
     }),
+    encoding: { floats: config.encoding.floats, secondaryUnits: config.encoding.secondaryUnits },
   };
+}
+
+/**
+ * What node births said about their packs' float encoding, per node, so that a consumer reads
+ * a node's compact packs right without being told. A node that has not said (yet, or an older
+ * node) gets the fallback: exact unless the consumer was told otherwise.
+ */
+export class FloatEncodingsFromBirths {
+  private readonly said = new Map<string, 'exact' | 'compact'>();
+
+  constructor(private readonly fallback: 'exact' | 'compact' = 'exact') {}
+
+  /** Remembers what a node birth says; other messages are ignored. */
+  learn(site: string, node: string, birth: Record<string, unknown>): void {
+    const encoding = birth['encoding'];
+    const floats = encoding !== null && typeof encoding === 'object' ? (encoding as Record<string, unknown>)['floats'] : undefined;
+    if (floats === 'exact' || floats === 'compact') this.said.set(`${site}\u0000${node}`, floats);
+  }
+
+  floatsOf(site: string, node: string): 'exact' | 'compact' {
+    return this.said.get(`${site}\u0000${node}`) ?? this.fallback;
+  }
 }
 
 /** The node's status: `online` with counters, or `offline` (also the will). */

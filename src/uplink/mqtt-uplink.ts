@@ -4,7 +4,8 @@
  * subscribe to commands. What to publish and when is decided by the outbox forwarder and
  * the session; durability lives in the outbox, not here. The only runtime file importing mqtt.
  */
-import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import { createRequire } from 'node:module';
+import type { IClientOptions, IClientPublishOptions, MqttClient } from 'mqtt';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
@@ -14,6 +15,9 @@ import type { TlsMaterial } from '../config/tls-files.js';
 import { explainBrokerError } from './broker-errors.js';
 import { failureCause, reconnectDelay } from './reconnect-policy.js';
 import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice, type ProtocolVersion } from './protocol.js';
+
+/** mqtt, loaded at the first connection rather than at import: `validate` and the library's other users never need it. */
+const loadMqtt = () => createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
 
 /** Who a connection is and how it checks the broker, as MQTT.js takes it: one mapping for the node and its tail. */
 export function identityOptions(username: string | undefined, password: string | undefined, tls: TlsMaterial | undefined): IClientOptions {
@@ -66,6 +70,8 @@ export interface IncomingMessage {
   readonly payload: Buffer;
   readonly responseTopic?: string | undefined;
   readonly correlationData?: Buffer | undefined;
+  /** Set on a stored retained message the broker delivers on subscribing: old news, not a live message. */
+  readonly retain?: boolean | undefined;
 }
 
 /** MQTT 5 PUBACK reason 135, 3.1.1 has none: the broker's ACL refused this topic. */
@@ -175,7 +181,7 @@ export class MqttUplink implements Lifecycle {
 
   private connect(): MqttClient {
     const { url, logger } = this.options;
-    const client = mqtt.connect(url, this.clientOptions());
+    const client = loadMqtt().connect(url, this.clientOptions());
     let wasConnected = false;
     /** The last error on this attempt: says whether the broker refused the node or was not there. */
     let failure: (Error & { code?: string | number }) | undefined;
@@ -198,7 +204,7 @@ export class MqttUplink implements Lifecycle {
     client.on('message', (topic, payload, packet) => {
       for (const [filter, handler] of this.subscriptions) {
         if (topicMatches(filter, topic)) {
-          handler({ topic, payload, responseTopic: packet.properties?.responseTopic, correlationData: packet.properties?.correlationData });
+          handler({ topic, payload, responseTopic: packet.properties?.responseTopic, correlationData: packet.properties?.correlationData, retain: packet.retain });
         }
       }
     });

@@ -11,8 +11,9 @@
  *   handshake, so the delay still grows with jitter but never beyond 5 s: the node is back
  *   within about 5 s of its broker, not up to a minute later.
  *
- * A fleet still does not return in lockstep: every delay is drawn from the upper half of its
- * ceiling, so 1,000 nodes spread their reconnections over 2.5 s to 5 s.
+ * A fleet still does not return in lockstep: every delay is drawn uniformly from 100 ms up to
+ * its whole ceiling (full jitter), so 1,000 nodes spread their reconnections evenly over the
+ * 5 s after their broker returns, about 200 a second, instead of 400 a second over 2.5 s to 5 s.
  */
 import type { Backoff } from '../core/backoff.js';
 

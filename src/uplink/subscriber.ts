@@ -2,13 +2,17 @@
  * A plain MQTT subscriber for the consumer side (the live tail, the consumer helper):
  * connects, subscribes and hands every message on. Kept apart from the node's own session.
  */
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { createRequire } from 'node:module';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { FieldnodeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { explainBrokerError, type OfferedCredentials } from './broker-errors.js';
 import type { TlsMaterial } from '../config/tls-files.js';
 import { identityOptions } from './mqtt-uplink.js';
 import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice } from './protocol.js';
+
+/** mqtt, loaded at the first connection rather than at import: `validate` and the library's other users never need it. */
+const loadMqtt = () => createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
 
 export interface Subscription {
   close(): Promise<void>;
@@ -95,11 +99,11 @@ async function connectNegotiating(url: string, options: SubscribeOptions): Promi
   };
   const choice = options.protocol ?? 'auto';
   const first = initialProtocolVersion(choice);
-  if (first === 4) return mqtt.connectAsync(url, { ...base, protocolVersion: 4 });
+  if (first === 4) return loadMqtt().connectAsync(url, { ...base, protocolVersion: 4 });
   try {
-    return await mqtt.connectAsync(url, { ...base, protocolVersion: 5, properties: { sessionExpiryInterval: expiry } });
+    return await loadMqtt().connectAsync(url, { ...base, protocolVersion: 5, properties: { sessionExpiryInterval: expiry } });
   } catch (error) {
     if (!isProtocolRefusal(error as Error & { code?: number }) || fallbackVersion(choice, first) === undefined) throw error;
-    return mqtt.connectAsync(url, { ...base, protocolVersion: 4 });
+    return loadMqtt().connectAsync(url, { ...base, protocolVersion: 4 });
   }
 }

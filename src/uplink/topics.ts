@@ -7,6 +7,8 @@
  *   {prefix}/{site}/{node}/{board}/birth   retained JSON: one board (device) and its sensors
  *   {prefix}/{site}/{node}/{board}/status  retained JSON: the board online / offline
  *   {prefix}/{site}/{node}/{board}/data    SenML-CBOR packs, QoS 1
+ *   {prefix}/{site}/{node}/{board}/state   retained JSON: the latest value of each sensor (with `homeassistant:`)
+ *   {prefix}/time                          to the nodes: JSON { "time": ISO 8601 or epoch ms }, not retained
  */
 export interface NodeAddress {
   readonly prefix: string;
@@ -52,6 +54,16 @@ export function boardStatusTopic(address: NodeAddress, board: string): string {
 
 export function dataTopic(address: NodeAddress, board: string): string {
   return `${nodeBase(address)}/${board}/data`;
+}
+
+/** Home Assistant reads JSON, not CBOR: the board's latest values, live only (never from the outbox). */
+export function boardStateTopic(address: NodeAddress, board: string): string {
+  return `${nodeBase(address)}/${board}/state`;
+}
+
+/** The time message from the broker side, one topic for every node under the prefix (see src/time/broker-time.ts). */
+export function timeTopic(prefix: string): string {
+  return `${prefix}/time`;
 }
 
 /** Subscription for every node's data under a prefix (`fieldnode/+/+/+/data`). */

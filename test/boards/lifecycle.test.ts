@@ -171,6 +171,9 @@ describe('a node started, stopped and started again', () => {
     const simulation = createSimulation();
     const catalog = countingCatalog(simulation.catalog, calls, serialSubscriptions);
     const config = fourBoardConfig(broker.url);
+    // johnny-five adds process listeners of its own once, when first loaded, which is at the
+    // first pin board's start: loaded before the baseline, so the check sees only what the node leaves.
+    await import('johnny-five');
     // Taken with the broker and the subscribers running: what the node adds is what must go away.
     const resourcesBefore = activeResources();
     const listenersBefore = processListeners();
@@ -228,7 +231,13 @@ describe('a node started, stopped and started again', () => {
 
 /** One board of each link kind, as the node would build it, but alone. */
 const SINGLE_BOARDS: Record<string, Record<string, unknown>> = {
-  'a serial twin': { id: 'air', simulator: { device: 'sds011', seed: 5, intervalMs: 1000 }, device: { type: 'sds011' }, sensors: [{ name: 'pm10', unit: 'ug/m3', field: 'pm10' }] },
+  // Its filters keep timers of their own (a timeout, a heartbeat, a window): a stop cancels them too.
+  'a serial twin': {
+    id: 'air',
+    simulator: { device: 'sds011', seed: 5, intervalMs: 1000 },
+    device: { type: 'sds011' },
+    sensors: [{ name: 'pm10', unit: 'ug/m3', field: 'pm10', filters: [{ timeout: { afterMs: 60_000 } }, { throttle_average: { intervalMs: 2000 } }, { heartbeat: { intervalMs: 500 } }] }],
+  },
   'a Firmata twin': {
     id: 'rain',
     simulator: { device: 'firmata-board', seed: 6, rainGauge: { pin: 2, tipsPerHour: 3600 } },

@@ -42,6 +42,15 @@ describe('readOnce', () => {
     expect(elapsedMs).toBeLessThan(3000);
   });
 
+  it('reads the sensors as they give their values, before their filters', async () => {
+    const filtered = { ...dust, sensors: [{ name: 'pm2_5', unit: 'ug/m3', field: 'pm2_5', filters: [{ multiply: 1000 }, { aggregate: { intervalMs: 600_000 } }] }] };
+    const { report, elapsedMs } = await readOnVirtualTime([filtered]);
+    const reading = board(report, 'dust').sensors[0]!.reading!;
+    // A µg/m³ value as the sensor sent it, not a thousand times it, and no ten minutes' wait for the window.
+    expect(reading.value).toBeLessThan(1000);
+    expect(elapsedMs).toBeLessThan(3000);
+  });
+
   it('times out a silent device, with its driver\'s count, while the others are read', async () => {
     const { report, elapsedMs } = await readOnVirtualTime([station, co2({ silent: true })]);
     expect(board(report, 'station').sensors.every((sensor) => sensor.reading !== undefined)).toBe(true);

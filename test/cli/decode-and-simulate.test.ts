@@ -43,6 +43,17 @@ describe('fieldnode decode', () => {
     ]);
   });
 
+  it('reads compact packs as their decimals when told --floats compact', async () => {
+    const compact = encodePack([{ name: 'ph', value: 6.37, time: T0 }], 'ws-01/probe/', undefined, { floats: 'compact' });
+    const told = await runCli(['decode', '--json', '--floats', 'compact'], { input: compact });
+    expect(JSON.parse(told.stdout)[0].value).toBe(6.37);
+    const untold = await runCli(['decode', '--json'], { input: compact });
+    expect(JSON.parse(untold.stdout)[0].value).toBe(6.369999885559082);
+    const wrong = await runCli(['decode', '--floats', 'half'], { input: compact });
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/--floats.*half.*exact, compact|Allowed choices are exact, compact/);
+  });
+
   it('explains input that is not a pack, or no input, and exits 1', async () => {
     const result = await runCli(['decode'], { input: Buffer.from('hello') });
     expect(result.code).toBe(1);
@@ -57,7 +68,8 @@ describe('fieldnode simulate', () => {
     const run = new RunningCli(['simulate', 'weather-station', '--seed', '3', '-o', 'intervalMs=20', '-o', 'format=csv']);
     await run.waitForStdout((lines) => lines.length >= 6);
     expect(await run.signal('SIGINT')).toBe(0);
-    const [banner, ...lines] = run.stdoutLines();
+    const [firmware, banner, ...lines] = run.stdoutLines();
+    expect(firmware).toMatch(/^# firmware weather-station \S+-twin arduino-uno\r$/);
     expect(banner).toMatch(/^# fieldnode weather-station sketch, format csv, every 20 ms\r$/);
     for (const line of lines) expect(line).toMatch(/^-?\d+(\.\d+)?,\d+(\.\d)?,\d+,\d+(\.\d)?\r$/);
   });

@@ -21,9 +21,9 @@ boards:
     port: /dev/serial/by-id/usb-Arduino__www.arduino.cc__0042_75833353035351B0B1A1-if00
     baud: 9600
 sensors:
-  # 0.5-4.5 V ratiometric pressure transducers (0-10 bar): bar = (count x 5/1024 - 0.5) x 2.5.
-  - { name: inlet_pressure, board: tanks, unit: bar, driver: { type: lines, key: a0, scale: 0.01220703125, offset: -1.25 } }
-  - { name: outlet_pressure, board: tanks, unit: bar, driver: { type: lines, key: a1, scale: 0.01220703125, offset: -1.25 } }
+  # 0.5-4.5 V ratiometric pressure transducers (0-10 bar), in Pa: (count x 5/1024 - 0.5) x 250,000.
+  - { name: inlet_pressure, board: tanks, unit: Pa, driver: { type: lines, key: a0, scale: 1220.703125, offset: -125000 } }
+  - { name: outlet_pressure, board: tanks, unit: Pa, driver: { type: lines, key: a1, scale: 1220.703125, offset: -125000 } }
   # Float potentiometers in the tanks, raw counts (0 empty .. 1023 full).
   - { name: tank_a_level_raw, board: tanks, unit: count, driver: { type: lines, key: a8 } }
   - { name: tank_b_level_raw, board: tanks, unit: count, driver: { type: lines, key: a9 } }

@@ -19,7 +19,7 @@ describe('SenML-CBOR bytes', () => {
         '22', '1a6955b900', // -3 (bt): 1767225600, an integer
         '00', '6174', // 0 (n): "t"
         '01', '6343656c', // 1 (u): "Cel"
-        '02', 'fa41ac0000', // 2 (v): 21.5 as float32
+        '02', 'f94d60', // 2 (v): 21.5, which a float16 holds exactly
       ].join(''),
     );
   });
@@ -31,13 +31,26 @@ describe('SenML-CBOR bytes', () => {
     expect(raw[1]!.get(6)).toBe(0.25);
   });
 
-  it('writes integers as integers, decimal-fitting values as float32, the rest as float64', () => {
+  it('writes integers as integers and each fraction in the shortest float that holds it exactly', () => {
     const size = (value: number) => encodeSenmlCbor([{ v: value }]).length - 3; // minus array, map, label
     expect(size(101325)).toBe(5); // uint32
     expect(size(-4)).toBe(1);
-    expect(size(21.53)).toBe(5); // float32 that decodes back to 21.53
-    expect(size(0.1 + 0.2)).toBe(9); // needs a double to survive
+    expect(size(21.53)).toBe(9); // no shorter float is 21.53
+    expect(size(21.5)).toBe(3); // float16
+    expect(size(0.25)).toBe(3);
+    expect(size(1013.25)).toBe(5); // float32: 11 bits of mantissa are too few for a float16
+    expect(size(0.1 + 0.2)).toBe(9);
     expect(size(Math.PI)).toBe(9);
+  });
+
+  it('writes decimal-fitting values as float32 only in compact mode, which only fieldnode reads back as decimals', () => {
+    const size = (value: number) => encodeSenmlCbor([{ v: value }], 'compact').length - 3;
+    expect(size(101325)).toBe(5);
+    expect(size(21.53)).toBe(5); // float32 that decodes back to 21.53 with floats: 'compact'
+    expect(size(0.1 + 0.2)).toBe(9); // needs a double to survive
+    const bytes = encodeSenmlCbor([{ n: 'x', v: 6.37, bt: T0 / 1000 }], 'compact');
+    expect(decodePack(bytes, { floats: 'compact' })[0]?.value).toBe(6.37);
+    expect(decodePack(bytes)[0]?.value).toBe(Math.fround(6.37)); // read as what the bytes hold, 6.369999885559082
   });
 
   it('round-trips readings exactly: names, values, units, times', () => {
@@ -70,10 +83,21 @@ describe('SenML-CBOR bytes', () => {
   });
 
   it('is far smaller than the same pack as JSON SenML', () => {
-    const readings = Array.from({ length: 100 }, (_, index) => reading(['temperature', 'humidity', 'pressure', 'rain'][index % 4]!, [21.53, 55.2, 101325, 0.4][index % 4]!, T0 + Math.floor(index / 4) * 1000, ['Cel', '%RH', 'Pa', 'mm'][index % 4]));
+    const readings = Array.from({ length: 100 }, (_, index) => reading(['temperature', 'humidity', 'pressure', 'rain'][index % 4]!, [21.53, 55.2, 101325, 0.0004][index % 4]!, T0 + Math.floor(index / 4) * 1000, ['Cel', '%RH', 'Pa', 'm'][index % 4]));
     const cbor = encodePack(readings, 'ws-01/station/').length;
     const json = Buffer.byteLength(toJsonSenml(packFromReadings(readings, 'ws-01/station/')));
     expect(cbor / json).toBeLessThan(0.75);
+  });
+});
+
+describe('out-of-range flag', () => {
+  it('carries a range filter\'s flag as the extension field oor, which receivers may ignore', () => {
+    const bytes = encodePack([{ name: 'level', value: 7.5, unit: 'm', time: T0, outOfRange: 'above' }, { name: 'level', value: 2, unit: 'm', time: T0 + 1000 }], 'n/b/');
+    const raw = new Decoder({ mapsAsObjects: false, useRecords: false }).decode(bytes) as Map<number | string, unknown>[];
+    expect(raw[0]!.get('oor')).toBe('above');
+    expect(raw[1]!.has('oor')).toBe(false);
+    const records = decodePack(bytes);
+    expect(records.map((record) => [record.value, record.outOfRange])).toEqual([[7.5, 'above'], [2, undefined]]);
   });
 });
 

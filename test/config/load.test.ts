@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../src/config/json-schema.js';
 import { loadConfigFile, parseConfig } from '../../src/config/load.js';
 import { readSecret } from '../../src/config/secret.js';
-import { ConfigError } from '../../src/core/errors.js';
 import { driverRegistry } from '../../src/drivers/registry.js';
-import { simulatedCatalog } from '../support/simulated-node.js';
+import { configProblems as problemsOf, simulatedCatalog } from '../support/simulated-node.js';
 
 const valid = `
 node: { id: ws-01, site: harbour }
@@ -22,16 +21,6 @@ boards:
       - { name: pressure, unit: Pa, key: p, scale: 100 }
 `;
 
-/** Problems as `path: message`, checked against the drivers and the bundled twins (some boards are simulated). */
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, 'test.yaml', simulatedCatalog);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
-    throw error;
-  }
-  throw new Error('config was accepted');
-}
 
 describe('config loading', () => {
   it('fills defaults into a valid config', () => {

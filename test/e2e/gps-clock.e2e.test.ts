@@ -46,8 +46,8 @@ it('sets an unset wall clock from the first GPS fix', async () => {
   await node.stop();
   const records = await collector.waitForRecords(8);
   await collector.close();
-  // The first fix's GGA reading is taken before its RMC sets the clock (it keeps the unset
-  // clock's time); from the RMC on, every reading carries GPS time, one second apart.
+  // Every reading carries GPS time, one second apart: even the first fix's GGA reading, taken
+  // before its RMC set the clock, is dated by its monotonic time once the clock is trusted.
   const times = records.map((record) => Math.round(record.time * 1000));
-  expect(times.slice(1)).toEqual(Array.from({ length: 7 }, (_, index) => trueUtc + (index + 2) * 1000));
+  expect(times).toEqual(Array.from({ length: 8 }, (_, index) => trueUtc + (index + 1) * 1000));
 });

@@ -20,7 +20,7 @@ afterAll(() => broker.close());
 const probeSensors = [
   { quantity: 'level', unit: 'm', options: { function: 4, register: 0, dataType: 'float32' } },
   { quantity: 'temperature', unit: 'Cel', options: { function: 4, register: 2, dataType: 'int16', scale: 0.01 } },
-  { quantity: 'conductivity', unit: 'uS/cm', options: { function: 4, register: 3, dataType: 'uint32', wordOrder: 'little', scale: 0.1 } },
+  { quantity: 'conductivity', unit: 'S/m', options: { function: 4, register: 3, dataType: 'uint32', wordOrder: 'little', scale: 0.00001 } },
   { quantity: 'battery', unit: 'V', options: { function: 4, register: 5, dataType: 'uint16', scale: 0.001 } },
   { quantity: 'datum', unit: 'm', options: { function: 3, register: 10, dataType: 'int32', scale: 0.001 } },
 ] as const;
@@ -28,7 +28,7 @@ const probeSensors = [
 const bus = { type: 'modbus-rtu', intervalMs: 5000, timeoutMs: 1000, silenceMs: 5 };
 const sensors: TwinSensor[] = [1, 2].flatMap((slave) => probeSensors.map((sensor) => ({ name: `${sensor.quantity}-${slave}`, unit: sensor.unit, slave, ...sensor.options })));
 // A register the probe does not have: slave 1 refuses it every cycle with ILLEGAL DATA ADDRESS.
-sensors.push({ name: 'turbidity-1', unit: 'NTU', slave: 1, function: 4, register: 40, dataType: 'uint16' });
+sensors.push({ name: 'turbidity-1', slave: 1, function: 4, register: 40, dataType: 'uint16' });
 
 const faults: FrameFault[] = ['bad-checksum', 'truncated', 'garbage', 'noise'];
 const intact = (fault: FrameFault | undefined) => fault === undefined || fault === 'garbage';
@@ -38,7 +38,12 @@ function expectedFrom(exchange: ModbusExchange): [string, number][] {
   if (exchange.exception !== undefined) return [];
   return probeSensors
     .filter((sensor) => sensor.options.function === exchange.function && sensor.options.register >= exchange.address && sensor.options.register < exchange.address + exchange.quantity)
-    .map((sensor) => [`modbus-node/dev/${sensor.quantity}-${exchange.slave}`, exchange.values[sensor.quantity as keyof ProbeValues]]);
+    .map((sensor) => [`modbus-node/dev/${sensor.quantity}-${exchange.slave}`, inConfigUnit(sensor.quantity, exchange.values[sensor.quantity as keyof ProbeValues])]);
+}
+
+/** The probe's manual gives conductivity in µS/cm; the config sends it in S/m, SenML's unit (1 µS/cm = 0.0001 S/m), as the decimal it is. */
+function inConfigUnit(quantity: string, value: number): number {
+  return quantity === 'conductivity' ? Number((value * 0.0001).toPrecision(12)) : value;
 }
 
 describe('modbus-rtu twin → modbus-rtu driver → broker', () => {
@@ -77,7 +82,7 @@ describe('modbus-rtu twin → modbus-rtu driver → broker', () => {
     const expected = run.emissions.filter((emission) => intact(emission.fault)).flatMap((emission) => expectedFrom(emission.values));
     expect(run.records.map((record) => [record.name, record.value])).toEqual(expected);
     expect(run.records.length).toBeGreaterThan(200);
-    expect(run.records.find((record) => record.name === 'modbus-node/dev/conductivity-2')).toMatchObject({ unit: 'uS/cm' });
+    expect(run.records.find((record) => record.name === 'modbus-node/dev/conductivity-2')).toMatchObject({ unit: 'S/m' });
     expect(expected.filter(([name]) => name.endsWith('datum-2')).every(([, value]) => value === -1.5)).toBe(true);
     // Five requests a cycle (slave 1: holding 10–11, input 0–5, input 40; slave 2: holding 10–11,
     // input 0–5), 30 cycles; five timeouts of 1 s make one cycle outlast the interval, so the next is skipped.

@@ -153,7 +153,7 @@ describeWithBinary('mosquitto', 'mosquitto', 'store and forward through a broker
     const replies = Object.fromEntries(responses.filter((response) => response.topic.includes('/reply/')).map((response) => [response.correlation, response.body]));
     expect(replies).toEqual({
       r1: { command: 'rebirth', ok: true, result: { boot: 1 } },
-      r2: { command: 'selfdestruct', ok: false, error: 'unknown command "selfdestruct"; known: rebirth' },
+      r2: { command: 'selfdestruct', ok: false, error: 'unknown command "selfdestruct"; known: rebirth, ping, read-now, set-interval, get-config, reload-config' },
       r3: { command: 'rebirth', ok: false, error: 'payload is not JSON' },
     });
     expect(responses.some((response) => response.topic.startsWith('elsewhere/'))).toBe(false);

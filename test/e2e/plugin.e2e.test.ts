@@ -3,67 +3,20 @@
  * party would write one (plain JavaScript, importing only 'fieldnode'), named by a config's
  * `plugins`, and seen by validate, schema, simulate and run like a built-in driver.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunningCli, runCli } from '../support/cli.js';
+import { TALLY_PLUGIN_SOURCE, writeTallyPlugin } from '../support/tally-plugin.js';
 
-/** A tally counter printing `COUNT <n>` lines, its driver and its twin: one plugin package. */
-const PLUGIN_SOURCE = `
-import { z } from 'fieldnode';
-
-const driver = {
-  type: 'tally',
-  summary: 'a tally counter printing COUNT <n> lines',
-  link: 'bytes',
-  defaultBaud: 19200,
-  deviceShape: { prefix: z.string().min(1).default('COUNT').describe('the word before the count') },
-  sensorShape: { scale: z.number().default(1).describe('value = count x scale') },
-  create(device, context) {
-    const pattern = new RegExp('^' + device.options.prefix + ' (\\\\d+)\\\\r?$');
-    return {
-      framing: { kind: 'lines', delimiter: '\\n', maxLineBytes: 64 },
-      onLine(line) {
-        const match = pattern.exec(line);
-        if (!match) return context.problems.count('malformed-line', line);
-        for (const sensor of device.sensors) context.emit({ name: sensor.name, unit: sensor.unit, value: Number(match[1]) * sensor.options.scale, time: context.clock.now() });
-      },
-    };
-  },
-};
-
-const twin = {
-  device: 'tally',
-  summary: 'a tally counter',
-  defaultBaud: 19200,
-  readBy: ['tally'],
-  optionsShape: { intervalMs: z.number().int().min(1).default(100), start: z.number().int().default(0) },
-  create(options, link, clock) {
-    let count = options.start;
-    let timer;
-    const tick = () => {
-      link.write(Buffer.from('COUNT ' + count++ + '\\r\\n'));
-      timer = clock.setTimeout(tick, options.intervalMs);
-    };
-    return { start: () => void (timer = clock.setTimeout(tick, options.intervalMs)), stop: () => clock.clearTimeout(timer) };
-  },
-};
-
-export const fieldnodePlugin = { drivers: { tally: driver }, twins: { tally: twin } };
-`;
 
 /** The same package with a driver whose type does not match its key. */
 const BROKEN_SOURCE = `export const fieldnodePlugin = { drivers: { tally: { type: 'tallies', link: 'bytes', summary: '', deviceShape: {}, sensorShape: {}, defaultBaud: 9600, create() {} } } };\n`;
 
 function pluginProject(source: string): { root: string; config: string; plugin: string } {
   const root = mkdtempSync(join(tmpdir(), 'fieldnode-plugin-'));
-  const plugin = join(root, 'fieldnode-driver-tally');
-  mkdirSync(join(plugin, 'node_modules'), { recursive: true });
-  writeFileSync(join(plugin, 'package.json'), JSON.stringify({ name: 'fieldnode-driver-tally', version: '1.0.0', type: 'module', exports: './index.js', peerDependencies: { fieldnode: '*' } }));
-  writeFileSync(join(plugin, 'index.js'), source);
-  // Its peer dependency: this fieldnode, as npm would link it beside the plugin.
-  symlinkSync(resolve('.'), join(plugin, 'node_modules', 'fieldnode'), 'dir');
+  const plugin = writeTallyPlugin(root, source);
   const config = join(root, 'fieldnode.yaml');
   writeFileSync(
     config,
@@ -90,7 +43,7 @@ describe('a driver plugin from a package of its own', () => {
   });
 
   it('is validated, described, simulated and run like a built-in driver', async () => {
-    const { config, plugin } = pluginProject(PLUGIN_SOURCE);
+    const { config, plugin } = pluginProject(TALLY_PLUGIN_SOURCE);
 
     const validated = await runCli(['validate', config]);
     expect(validated.stderr).toBe('');
@@ -123,7 +76,7 @@ describe('a driver plugin from a package of its own', () => {
     expect(refused.stderr).toContain('plugins[0]: ./fieldnode-driver-tally: driver tally must have type "tally"');
     expect(refused.stderr).not.toMatch(/^\s+at /m);
 
-    const missing = pluginProject(PLUGIN_SOURCE);
+    const missing = pluginProject(TALLY_PLUGIN_SOURCE);
     writeFileSync(missing.config, (await import('node:fs')).readFileSync(missing.config, 'utf8').replace('./fieldnode-driver-tally', 'fieldnode-driver-nowhere'));
     const notFound = await runCli(['validate', missing.config]);
     expect(notFound.code).toBe(78);

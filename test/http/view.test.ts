@@ -40,6 +40,26 @@ const run: RunSources = {
 };
 
 describe('the node view', () => {
+  it('follows a reload: a board that stays keeps its link and latest values, a new one starts closed, a removed one goes', () => {
+    const { view, virtual } = viewOn();
+    view.linkChanged('station', 'open');
+    view.readings('station', [{ name: 'temperature', unit: 'Cel', value: 21.5, time: virtual.now() }]);
+    const next = validateSimulated({
+      dataDir: '/tmp/unused',
+      node: { id: 'view-node', site: 'test-site' },
+      broker: { url: 'mqtt://127.0.0.1:1883' },
+      boards: [
+        { id: 'station', simulator: { device: 'weather-station' }, device: { type: 'lines' }, sensors: [{ name: 'temperature', unit: 'Cel', key: 't' }, { name: 'pressure', unit: 'Pa', key: 'p' }] },
+        { id: 'attic', simulator: { device: 'weather-station' }, device: { type: 'lines' }, sensors: [{ name: 'temperature', unit: 'Cel', key: 't' }] },
+      ],
+    });
+    view.reconfigure(next.boards);
+    const boards = view.snapshot().boards;
+    expect(boards.map((board) => [board.id, board.link])).toEqual([['station', 'open'], ['attic', 'closed']]);
+    expect(boards[0]!.sensors).toEqual([{ name: 'temperature', unit: 'Cel', value: 21.5, time: virtual.now() }, { name: 'pressure', unit: 'Pa' }]);
+    expect(boards[1]!.sensors).toEqual([{ name: 'temperature', unit: 'Cel' }]);
+  });
+
   it('keeps the latest value of every sensor, passes readings on, and counts them per sensor', () => {
     const { view, virtual } = viewOn();
     const seen: ReadingEvent[][] = [];

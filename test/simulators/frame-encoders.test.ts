@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maxsonarRangeLine } from '../../simulators/devices/maxbotix.js';
 import { mhz19PacketChecksum, mhz19ReadAnswer, Mhz19RequestFramer } from '../../simulators/devices/mhz19.js';
-import { ggaSentence, nmeaSentence, nmeaSentenceChecksum, rmcSentence, type FixReport } from '../../simulators/devices/nmea-sentences.js';
+import { epochSentences, nmeaSentence, nmeaSentenceChecksum, ggaSentence, gllSentence, gsaSentences, gsvSentences, rmcSentence, vtgSentence, type FixReport } from '../../simulators/devices/nmea-sentences.js';
 import { pms5003Frame, pms5003DataWords, type Pms5003Values } from '../../simulators/devices/pms5003.js';
 import { sds011DataFrame } from '../../simulators/devices/sds011.js';
 
@@ -103,30 +103,71 @@ describe('NMEA 0183 sentences', () => {
     expect(nmeaSentence('GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,')).toBe('$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47\r\n');
   });
 
+  // A NEO-6 capture (u-blox 6, default settings): the twin must print the same bytes for the same fix.
+  const NEO6 = [
+    '$GPRMC,054423.00,A,3746.79275,N,12224.40754,W,1.730,,050815,,,A*67',
+    '$GPVTG,,T,,M,1.730,N,3.204,K,A*23',
+    '$GPGGA,054423.00,3746.79275,N,12224.40754,W,1,05,2.58,73.0,M,-29.7,M,,*58',
+    '$GPGSA,A,3,14,22,19,04,27,,,,,,,,6.04,2.58,5.46*04',
+    '$GPGSV,4,4,13,32,24,278,*41',
+    '$GPGLL,3746.79275,N,12224.40754,W,054423.00,A,A*72',
+  ];
+
   const report: FixReport = {
-    talker: 'GP',
     epochMs: Date.UTC(2026, 4, 12, 6, 30, 15, 500),
     fix: true,
     latitude: 53.5405,
     longitude: -9.9351,
-    satellites: 8,
+    satellites: 2,
     hdop: 0.94,
     altitude: 12.34,
     geoidSeparation: 45.1,
     speed: 10,
     course: 271.5,
+    sky: [
+      { system: 'GP', id: 4, elevation: 35, azimuth: 312, snr: 41, used: true },
+      { system: 'GP', id: 7, elevation: 9, azimuth: 21, snr: undefined, used: false },
+      { system: 'GP', id: 14, elevation: 83, azimuth: 95, snr: 46, used: true },
+    ],
   };
 
-  it('prints a fix in ddmm.mmmm, UTC time and date, speed in knots', () => {
-    expect(ggaSentence(report)).toMatch(/^\$GPGGA,063015\.50,5332\.4300,N,00956\.1060,W,1,08,0\.94,12\.3,M,45\.1,M,,\*[0-9A-F]{2}\r\n$/);
-    expect(rmcSentence(report)).toMatch(/^\$GPRMC,063015\.50,A,5332\.4300,N,00956\.1060,W,19\.438,271\.50,120526,,,A\*[0-9A-F]{2}\r\n$/);
+  it('checksums the NEO-6 capture as published', () => {
+    for (const line of NEO6) expect(nmeaSentence(line.slice(1, -3))).toBe(`${line}\r\n`);
+  });
+
+  it('prints a fix as a u-blox 6 does: ddmm.mmmmm, UTC time and date, knots and km/h, GSA and GSV of the sky', () => {
+    expect(rmcSentence(report)).toMatch(/^\$GPRMC,063015\.50,A,5332\.43000,N,00956\.10600,W,19\.438,271\.50,120526,,,A\*[0-9A-F]{2}\r\n$/);
+    expect(vtgSentence(report)).toMatch(/^\$GPVTG,271\.50,T,,M,19\.438,N,36\.000,K,A\*[0-9A-F]{2}\r\n$/);
+    expect(ggaSentence(report)).toMatch(/^\$GPGGA,063015\.50,5332\.43000,N,00956\.10600,W,1,02,0\.94,12\.3,M,45\.1,M,,\*[0-9A-F]{2}\r\n$/);
+    expect(gsaSentences(report)).toEqual([nmeaSentence('GPGSA,A,3,04,14,,,,,,,,,,,1.69,0.94,1.41')]);
+    expect(gsvSentences(report)).toEqual([nmeaSentence('GPGSV,1,1,03,04,35,312,41,07,09,021,,14,83,095,46')]);
+    expect(gllSentence(report)).toBe(nmeaSentence('GPGLL,5332.43000,N,00956.10600,W,063015.50,A,A'));
     expect(rmcSentence({ ...report, fix: false })).toMatch(/^\$GPRMC,063015\.50,V,,,,,,,120526,,,N\*/);
+    expect(gsvSentences({ ...report, sky: [] })).toEqual(['$GPGSV,1,1,00*79\r\n']); // what a NEO-6 prints with an empty sky
+  });
+
+  it('prints the NEO-6 capture byte for byte from the same fix', () => {
+    const captured: FixReport = {
+      epochMs: Date.UTC(2015, 7, 5, 5, 44, 23),
+      fix: true,
+      latitude: 37 + 46.79275 / 60,
+      longitude: -(122 + 24.40754 / 60),
+      satellites: 5,
+      hdop: 2.58,
+      altitude: 73.0,
+      geoidSeparation: -29.7,
+      speed: 1.73 * (1852 / 3600),
+      course: undefined, // nearly still: the module printed no course
+      sky: [],
+    };
+    const [rmc, vtg, gga, , , gll] = epochSentences(captured).map((line) => line.trimEnd());
+    expect([rmc, vtg, gga, gll]).toEqual([NEO6[0], NEO6[1], NEO6[2], NEO6[5]]);
   });
 
   it('closes every sentence with the XOR of the characters between $ and *', () => {
     fc.assert(
       fc.property(fc.double({ min: -85, max: 85, noNaN: true }), fc.double({ min: -180, max: 180, noNaN: true }), fc.boolean(), (latitude, longitude, fix) => {
-        for (const text of [ggaSentence({ ...report, latitude, longitude, fix }), rmcSentence({ ...report, latitude, longitude, fix })]) {
+        for (const text of epochSentences({ ...report, latitude, longitude, fix })) {
           const match = /^\$([^*$]*)\*([0-9A-F]{2})\r\n$/.exec(text);
           expect(match).not.toBeNull();
           let xor = 0;
@@ -140,6 +181,6 @@ describe('NMEA 0183 sentences', () => {
   });
 
   it('never prints 60 minutes: a minute that rounds up carries into the degrees', () => {
-    expect(ggaSentence({ ...report, latitude: 53 + 59.99996 / 60 })).toContain(',5400.0000,N,');
+    expect(ggaSentence({ ...report, latitude: 53 + 59.999996 / 60 })).toContain(',5400.00000,N,');
   });
 });

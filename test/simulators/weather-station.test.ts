@@ -48,7 +48,7 @@ describe('weather-station twin', () => {
     const written: string[] = [];
     const station = new WeatherStation({ seed: 1, intervalMs: 1000, format: 'kv' }, { write: (data) => written.push(data.toString()) > 0 }, clock);
     station.start();
-    expect(written).toEqual([expect.stringMatching(/^# fieldnode weather-station sketch.*\r\n$/)]);
+    expect(written).toEqual([expect.stringMatching(/^# firmware weather-station \S+-twin arduino-uno\r\n# fieldnode weather-station sketch.*\r\n$/)]);
     clock.advance(3500);
     expect(written).toHaveLength(4);
     expect(written[1]).toMatch(/^t=-?\d+(\.\d+)?,h=\d+(\.\d)?,p=\d+,r=\d+(\.\d)?\r\n$/);

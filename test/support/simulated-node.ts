@@ -1,4 +1,5 @@
-import { validateConfig } from '../../src/config/load.js';
+import { parseConfig, validateConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/core/errors.js';
 import type { NodeConfig } from '../../src/config/schema.js';
 import { FieldNode, type NodeDependencies } from '../../src/node.js';
 import type { SimulatedDevice } from '../../src/catalog/twin.js';
@@ -26,4 +27,15 @@ export function simulatedNode(config: NodeConfig, dependencies: Omit<NodeDepende
   const simulation = createSimulation();
   const node = new FieldNode(config, { ...dependencies, catalog: simulation.catalog });
   return Object.assign(node, { simulatedDevice: (boardId: string) => simulation.device(boardId), simulatedPi: (boardId: string) => simulation.pi(boardId) });
+}
+
+/** A config's problems as `path: message`, checked against the drivers and the bundled twins; throws if the config is accepted. */
+export function configProblems(text: string): string[] {
+  try {
+    parseConfig(text, 'test.yaml', simulatedCatalog);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
+    throw error;
+  }
+  throw new Error('config was accepted');
 }

@@ -54,17 +54,26 @@ describe('reconnection after an outage (virtual time)', () => {
       const runs = Array.from({ length: 200 }, (_, seed) => reconnectAfter(outageMs, seed + 1));
       const worst = Math.max(...runs.map((run) => run.lateMs));
       expect({ label, worstLateMs: worst <= UNREACHABLE_MAX_DELAY_MS ? 'within the cap' : worst }).toEqual({ label, worstLateMs: 'within the cap' });
-      // Cheap probes, not a tight loop: at least 2.5 s apart on average.
+      // Cheap probes, not a tight loop: about (100 ms + 5 s) / 2 apart on average, and never a burst.
       const mostAttempts = Math.max(...runs.map((run) => run.attempts));
-      expect(mostAttempts).toBeLessThanOrEqual(Math.ceil(outageMs / (UNREACHABLE_MAX_DELAY_MS / 2)) + 1);
+      expect(mostAttempts).toBeLessThanOrEqual(Math.ceil(outageMs / 2000) + 5);
     });
   }
 
   it('still backs off to the full minute against a broker that refuses the node', () => {
-    const backoff = new Backoff(RECONNECT, () => 0);
+    const backoff = new Backoff(RECONNECT, () => 1);
     const notAuthorized = Object.assign(new Error('Connection refused: Not authorized'), { code: 135 });
     const delays = Array.from({ length: 9 }, () => reconnectDelay(backoff, failureCause(notAuthorized, false)));
-    expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000]);
+  });
+
+  it('spreads a fleet that lost its broker for 5 s over the 5 s after its return', () => {
+    // 1,000 nodes cut off at the same moment: the first draws, up to 1 s and 2 s, are the
+    // ones full jitter spreads; drawing from the upper half brought half the fleet back in the first second.
+    const perSecond = Array.from({ length: 5 }, () => 0);
+    for (let node = 1; node <= 1000; node++) perSecond[Math.floor(reconnectAfter(5000, node).lateMs / 1000)]! += 1;
+    expect(Math.max(...perSecond)).toBeLessThan(400);
+    for (const count of perSecond) expect(count).toBeGreaterThan(30);
   });
 });
 

@@ -204,7 +204,8 @@ function convertNumber(raw: unknown, scale: number, offset: number): { value: nu
 
 /**
  * Applies `× scale + offset` and rounds away binary noise: 2153 × 0.01 is 21.53, not
- * 21.530000000000001, so the codec can send it as a compact float that decodes exactly.
+ * 21.530000000000001. The result is the double of the exact decimal product (its decimals
+ * are those of raw and scale together), which is what every CBOR decoder then reads.
  */
 export function scaleExactly(raw: number, rawDecimals: number, scale: number, offset: number): number {
   const result = raw * scale + offset;

@@ -1,4 +1,5 @@
 import type { BytesDriverDefinition, BytesDriverInstance, DeviceBinding, DriverContext, PathProblem } from '../driver.js';
+import { findFirmwareBanner } from './banner.js';
 import { decodeLine, type FieldSpec } from './decode.js';
 import { linesDeviceShape, linesSensorShape, refineLinesSensor, type LinesDeviceOptions, type LinesSensorOptions } from './schema.js';
 
@@ -42,6 +43,14 @@ function createLinesInstance(device: LinesDevice, context: DriverContext): Bytes
     framing: { kind: 'lines', delimiter: '\n', maxLineBytes: MAX_LINE_CHARS + 1 },
     onLine(line) {
       const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+      // The firmware banner says what the board runs, for its birth. A line the reset cut
+      // short before it is dropped: its last value may be cut too (h=5 of h=55.2).
+      const banner = findFirmwareBanner(text);
+      if (banner) {
+        context.identify?.(banner.firmware);
+        if (banner.cut !== '' && !banner.cut.startsWith('#')) context.problems.count('partial-line', `a line cut by a reset, dropped: ${banner.cut}`);
+        return;
+      }
       // Blank lines and `#` comments (banners a sketch prints at reset) carry no data.
       if (text.trim() === '' || text.startsWith('#')) return;
       const time = context.clock.now();

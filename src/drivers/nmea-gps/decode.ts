@@ -145,8 +145,14 @@ export function decodeRmc(talker: string, fields: readonly string[]): RmcSentenc
   const knots = optionalNumber(knotsText, UNSIGNED_DECIMAL);
   const course = optionalNumber(courseText, UNSIGNED_DECIMAL);
   if (knots === null || course === null || (course !== undefined && course >= 360.5)) return `RMC speed "${knotsText}" or course "${courseText}"`;
-  const speed = knots === undefined ? undefined : knots * KNOT_IN_METRES_PER_SECOND;
+  // One division of exact integers (a knot is 1852/3600 m/s): the double nearest the speed sent.
+  const speed = knots === undefined ? undefined : knotsInMetresPerSecond(knotsText.trim());
   return { type: 'RMC', talker, utcTime, valid: true, latitude, longitude, speed, course, date: date === '' ? undefined : date };
+}
+
+function knotsInMetresPerSecond(text: string): number {
+  const { units, scale } = decimalUnits(text);
+  return (units * 1852) / (3600 * scale);
 }
 
 /**
@@ -165,7 +171,7 @@ export function gpsTimeFromRmc(rmc: RmcSentence): number | undefined {
 export function parseLatitude(text: string, hemisphere: string): number | undefined {
   const match = /^(\d{2})(\d{2}(?:\.\d+)?)$/.exec(text);
   if (!match || (hemisphere !== 'N' && hemisphere !== 'S')) return undefined;
-  const degrees = toDegrees(Number(match[1]), Number(match[2]), 90);
+  const degrees = toDegrees(Number(match[1]), match[2]!, 90);
   return degrees === undefined ? undefined : hemisphere === 'S' ? -degrees : degrees;
 }
 
@@ -173,14 +179,27 @@ export function parseLatitude(text: string, hemisphere: string): number | undefi
 export function parseLongitude(text: string, hemisphere: string): number | undefined {
   const match = /^(\d{3})(\d{2}(?:\.\d+)?)$/.exec(text);
   if (!match || (hemisphere !== 'E' && hemisphere !== 'W')) return undefined;
-  const degrees = toDegrees(Number(match[1]), Number(match[2]), 180);
+  const degrees = toDegrees(Number(match[1]), match[2]!, 180);
   return degrees === undefined ? undefined : hemisphere === 'W' ? -degrees : degrees;
 }
 
-function toDegrees(degrees: number, minutes: number, limit: number): number | undefined {
-  if (minutes >= 60) return undefined;
-  const value = degrees + minutes / 60;
+/**
+ * Degrees and decimal minutes as one division of exact integers (`4807.038` is 288,407,038
+ * thousandths of a minute over 60,000), so the result is the double nearest the position the
+ * receiver sent, not the sum of two rounded terms.
+ */
+function toDegrees(degrees: number, minutesText: string, limit: number): number | undefined {
+  const { units, scale } = decimalUnits(minutesText);
+  if (units >= 60 * scale) return undefined;
+  const value = (degrees * 60 * scale + units) / (60 * scale);
   return value > limit ? undefined : value;
+}
+
+/** A decimal's text as an integer count of its last digit's units: `07.038` is 7038 thousandths. */
+function decimalUnits(text: string): { units: number; scale: number } {
+  const point = text.indexOf('.');
+  const decimals = point < 0 ? 0 : text.length - point - 1;
+  return { units: Number(text.replace('.', '')), scale: 10 ** decimals };
 }
 
 /** `hhmmss[.s...]` to seconds since midnight UTC (a leap second 60 is allowed). */

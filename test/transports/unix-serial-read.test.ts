@@ -1,13 +1,17 @@
 /**
- * The hang-up-aware read: a zero-length read (what a hung-up tty gives) fails once with
- * HANG_UP instead of being retried forever; everything else is the port's own.
+ * The Unix read loop: a zero-length read (what a hung-up tty gives) fails once with HANG_UP
+ * instead of being retried forever; everything else is the port's own; bytes that arrive
+ * close together are read together.
  */
-import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { expect, it } from 'vitest';
-import { HANG_UP, hangupAware } from '../../src/transports/serial-hangup.js';
+import { GATHER_MS, HANG_UP, gatherWindowMs, hangupAware } from '../../src/transports/unix-serial-read.js';
+import { SerialTransport } from '../../src/transports/serial.js';
+import { createPtyPair, hasSocat } from '../../simulators/transports/pty.js';
+import { describeNeeding } from '../support/needs.js';
 
 /** A Unix port as bindings-cpp makes one, on a descriptor of our choosing. */
 function fakePort(fd: number) {
@@ -65,4 +69,37 @@ it('leaves ports without a descriptor (Windows, the mock binding) as they are', 
   const other = { isOpen: true, read: async () => ({ buffer: Buffer.alloc(0), bytesRead: 0 }) };
   const port = await hangupAware({ open: async (_options: never) => other }).open(undefined as never);
   expect(port).toBe(other);
+});
+
+it('lets bytes gather for at most a quarter of the tty buffer at the baud rate', () => {
+  expect(gatherWindowMs(9600)).toBe(GATHER_MS);
+  expect(gatherWindowMs(115_200)).toBe(GATHER_MS);
+  expect(gatherWindowMs(1_000_000)).toBe(10);
+  expect(gatherWindowMs(4_000_000)).toBe(2);
+  expect(gatherWindowMs(undefined)).toBe(GATHER_MS);
+});
+
+describeNeeding(hasSocat(), 'socat', 'socat is not installed (apt-get install socat)', 'reading a real pty', () => {
+  it('reads a device that writes one line at a time in a few large reads, every byte in order', async () => {
+    const pty = await createPtyPair();
+    const transport = new SerialTransport({ path: pty.hostPath, baudRate: 115_200, watchDevice: false });
+    const chunks: Buffer[] = [];
+    transport.onData((chunk) => chunks.push(Buffer.from(chunk)));
+    await transport.start();
+    const device = openSync(pty.devicePath, 'r+');
+    const lines = Array.from({ length: 300 }, (_, index) => `t=${index},h=50.5\n`);
+    // One line per timer turn, as a sensor behind a UART writes them.
+    for (const line of lines) {
+      writeSync(device, line);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const expected = lines.join('');
+    for (let waited = 0; Buffer.concat(chunks).length < expected.length && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    closeSync(device);
+    await transport.stop();
+    await pty.close();
+    expect(Buffer.concat(chunks).toString()).toBe(expected);
+    // Read as each line came, it took 300 reads (and about six wakeups each); gathered, a few dozen.
+    expect(chunks.length).toBeLessThan(lines.length / 4);
+  });
 });

@@ -1,0 +1,246 @@
+/**
+ * What a gateway costs at the rates it really sees, measured on its own process from /proc,
+ * side by side with a naive serialport + MQTT.js script in the same run:
+ * - steady 1,000 lines/s of 4 readings (batching 100 readings / 1 s): CPU per reading, RSS;
+ * - a typical pole, 10 readings/s, and idle: share of a core, wakeups per second, RSS;
+ * - a burst: peak RSS;
+ * - latency from a line's write to the subscriber, batching off and default;
+ * - a Pi-class run inside a cgroup (v1 cpu and memory controllers) of 20 % of a core and
+ *   256 MB, at 200 readings/s: no loss, no growth, p99 latency.
+ * The gateway runs as `fieldnode run` with the V8 flags of the systemd unit.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+import { decodeSenmlCbor } from '../src/codec/index.js';
+import { resolvePack } from '../src/codec/senml.js';
+import { NODE_FLAGS } from '../src/service/node-flags.js';
+import { createPtyPair, type PtyPair } from '../simulators/transports/pty.js';
+import { costBetween, sampleProcess, type ProcessSample } from './process-sample.js';
+import { printTable } from './support.js';
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const say = (text: string) => process.stderr.write(`steady state: ${text}\n`);
+
+interface Broker {
+  readonly url: string;
+}
+
+/** A cgroup (v1) that models a Pi Zero 2 W, or undefined where the controllers are not writable. */
+interface PiCgroup {
+  readonly prefix: string[];
+  remove(): void;
+}
+
+function piCgroup(cpuPercent: number, memoryMb: number): PiCgroup | undefined {
+  const name = `fieldnode-bench-${process.pid}`;
+  const cpu = `/sys/fs/cgroup/cpu/${name}`;
+  const memory = `/sys/fs/cgroup/memory/${name}`;
+  try {
+    mkdirSync(cpu);
+    mkdirSync(memory);
+    writeFileSync(`${cpu}/cpu.cfs_period_us`, '100000');
+    writeFileSync(`${cpu}/cpu.cfs_quota_us`, String(cpuPercent * 1000));
+    writeFileSync(`${memory}/memory.limit_in_bytes`, String(memoryMb * 1024 * 1024));
+  } catch (error) {
+    say(`no cgroup (${(error as Error).message}): the Pi-class run needs writable v1 cpu and memory controllers (root)`);
+    for (const dir of [cpu, memory]) if (existsSync(dir)) rmdirSync(dir);
+    return undefined;
+  }
+  return {
+    // The shell joins the cgroups, then becomes the gateway: nothing runs outside them.
+    prefix: ['/bin/sh', '-c', `echo $$ > ${cpu}/cgroup.procs && echo $$ > ${memory}/cgroup.procs && exec "$@"`, 'sh'],
+    remove: () => {
+      for (const dir of [cpu, memory]) {
+        try {
+          rmdirSync(dir);
+        } catch {
+          // Still has a dying process: the kernel removes nothing until it is gone.
+        }
+      }
+    },
+  };
+}
+
+interface Run {
+  readonly child: ChildProcess;
+  readonly pty: PtyPair;
+  readonly readings: () => number;
+  readonly latencies: number[];
+  stop(): Promise<void>;
+}
+
+/** Starts a gateway (fieldnode or the naive script) on a fresh pty and a subscriber counting what arrives. */
+async function startGateway(kind: 'fieldnode' | 'naive', broker: Broker, options: { batching?: object; stamped?: boolean; cgroup?: PiCgroup } = {}): Promise<Run> {
+  const pty = await createPtyPair();
+  const dir = mkdtempSync(join(tmpdir(), 'fieldnode-steady-'));
+  const keys = options.stamped ? ['t', 'h', 'p', 'w'] : ['t', 'h', 'p', 'r'];
+  const units: Record<string, string> = { t: 'Cel', h: '%RH', p: 'Pa', r: 'mm', w: 's' };
+  const topic = kind === 'naive' ? 'naive/station' : 'fieldnode/bench/steady/station/data';
+  const config = join(dir, 'fieldnode.yaml');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      dataDir: join(dir, 'data'),
+      node: { id: 'steady', site: 'bench' },
+      broker: { url: broker.url, protocol: '5' },
+      batching: options.batching ?? { maxReadings: 100, maxDelayMs: 1000 },
+      boards: [{ id: 'station', port: pty.hostPath, device: { type: 'lines', baud: 115200 }, sensors: keys.map((key) => ({ name: key, unit: units[key], key })) }],
+    }),
+  );
+  let readings = 0;
+  const latencies: number[] = [];
+  const subscriber = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
+  await subscriber.subscribeAsync(topic, { qos: 1 });
+  subscriber.on('message', (_topic, payload) => {
+    const receivedAt = (performance.timeOrigin + performance.now()) / 1000;
+    const records = kind === 'naive' ? (JSON.parse(payload.toString()) as { n: string; v: number }[]).map((record) => ({ name: record.n, value: record.v })) : resolvePack(decodeSenmlCbor(payload));
+    readings += records.length;
+    for (const record of records) if (record.name.endsWith('w') && typeof record.value === 'number') latencies.push((receivedAt - record.value) * 1000);
+  });
+  const command = kind === 'naive' ? [process.execPath, here('./naive-gateway.js'), pty.hostPath, broker.url, topic] : [process.execPath, ...NODE_FLAGS, here('../bin/fieldnode.js'), 'run', config, '--log-level', 'warn'];
+  const argv = [...(options.cgroup?.prefix ?? []), ...command];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
+  return {
+    child,
+    pty,
+    readings: () => readings,
+    latencies,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+      await subscriber.endAsync();
+      await pty.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes lines at `rate` for `seconds` through the pacer; resolves when it has started. */
+async function pace(pty: PtyPair, rate: number, seconds: number, stamped = false): Promise<{ finished: Promise<void> }> {
+  const child = spawn(process.execPath, [here('./line-pacer.js'), pty.devicePath, String(rate), String(seconds), ...(stamped ? ['stamp'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  while (!output.includes('writing')) await sleep(10);
+  return { finished: new Promise((resolve) => child.once('exit', () => resolve())) };
+}
+
+/** Samples RSS every `everyMs` until stopped, for the peak. */
+function watchRss(pid: number, everyMs = 100): { peak: () => number; stop: () => void } {
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, sampleProcess(pid).rssMb);
+    } catch {
+      // The process is gone.
+    }
+  }, everyMs);
+  return { peak: () => peak, stop: () => clearInterval(timer) };
+}
+
+/** A measured window of a run after its warm-up. */
+async function measure(run: Run, warmupMs: number, windowMs: number): Promise<{ before: ProcessSample; after: ProcessSample; received: number; peakRss: number }> {
+  await sleep(warmupMs);
+  const rss = watchRss(run.child.pid!);
+  const before = sampleProcess(run.child.pid!);
+  const receivedBefore = run.readings();
+  await sleep(windowMs);
+  const after = sampleProcess(run.child.pid!);
+  rss.stop();
+  return { before, after, received: run.readings() - receivedBefore, peakRss: Math.max(rss.peak(), after.rssMb) };
+}
+
+function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function steadyRun(kind: 'fieldnode' | 'naive', broker: Broker, linesPerSecond: number, seconds: number) {
+  say(`${kind} at ${linesPerSecond} lines/s for ${seconds} s`);
+  const run = await startGateway(kind, broker);
+  await sleep(1500);
+  const writer = linesPerSecond > 0 ? await pace(run.pty, linesPerSecond, seconds + 6) : undefined;
+  const window = await measure(run, 4000, seconds * 1000);
+  await run.stop();
+  void writer;
+  const readings = linesPerSecond * 4 * ((window.after.atMs - window.before.atMs) / 1000);
+  return { ...costBetween(window.before, window.after, readings), rssMb: window.after.rssMb, peakRssMb: window.peakRss, received: window.received, readings };
+}
+
+async function latencyRun(broker: Broker, batching: object, linesPerSecond: number, seconds: number, cgroup?: PiCgroup) {
+  const run = await startGateway('fieldnode', broker, { batching, stamped: true, ...(cgroup ? { cgroup } : {}) });
+  await sleep(2500);
+  const writer = await pace(run.pty, linesPerSecond, seconds, true);
+  const rss = watchRss(run.child.pid!, 250);
+  const early = await sleep(seconds * 250).then(() => sampleProcess(run.child.pid!));
+  const startCpu = early;
+  await writer.finished;
+  const late = sampleProcess(run.child.pid!);
+  // Let the last batch out before counting.
+  for (let waited = 0; run.readings() < linesPerSecond * seconds * 4 && waited < 10_000; waited += 100) await sleep(100);
+  rss.stop();
+  const received = run.readings();
+  const latencies = [...run.latencies];
+  await run.stop();
+  return { sent: linesPerSecond * seconds * 4, received, p50: percentile(latencies, 50), p99: percentile(latencies, 99), earlyRss: early.rssMb, lateRss: late.rssMb, peakRss: rss.peak(), cpuPercent: costBetween(startCpu, late, 0).cpuPercent };
+}
+
+/** Runs every steady-state figure against `broker` and prints them with their targets. */
+export async function runSteadyState(broker: Broker, seconds: number): Promise<void> {
+  const fieldnode = await steadyRun('fieldnode', broker, 1000, seconds);
+  const naive = await steadyRun('naive', broker, 1000, seconds);
+  const pole = await steadyRun('fieldnode', broker, 2.5, seconds);
+  const idle = await steadyRun('fieldnode', broker, 0, seconds);
+  say('burst of 100,000 lines');
+  const burstRun = await startGateway('fieldnode', broker);
+  await sleep(1500);
+  const burstRss = watchRss(burstRun.child.pid!, 50);
+  const burst = await pace(burstRun.pty, 50_000, 2);
+  await burst.finished;
+  for (let waited = 0; burstRun.readings() < 400_000 && waited < 60_000; waited += 100) await sleep(100);
+  burstRss.stop();
+  const burstReceived = burstRun.readings();
+  await burstRun.stop();
+
+  printTable(`steady state, gateway process (node ${NODE_FLAGS.join(' ')}), naive baseline in the same run`, [
+    ['1,000 lines/s: CPU µs/reading', fieldnode.cpuMicrosPerReading.toFixed(2), `target ≤ 8; naive ${naive.cpuMicrosPerReading.toFixed(2)} (ratio ${(fieldnode.cpuMicrosPerReading / naive.cpuMicrosPerReading).toFixed(2)}×)`],
+    ['  share of a core', `${fieldnode.cpuPercent.toFixed(1)} %`, `naive ${naive.cpuPercent.toFixed(1)} %`],
+    ['  wakeups/s', fieldnode.wakeupsPerSecond.toFixed(0), `naive ${naive.wakeupsPerSecond.toFixed(0)} (context switches, all threads)`],
+    ['  RSS', `${fieldnode.rssMb.toFixed(1)} MB`, `target ≤ 60; peak ${fieldnode.peakRssMb.toFixed(1)}; naive ${naive.rssMb.toFixed(1)}`],
+    ['  delivered in window', `${fieldnode.received}`, `of about ${Math.round(fieldnode.readings)} readings written (naive ${naive.received})`],
+    ['10 readings/s: share of a core', `${pole.cpuPercent.toFixed(2)} %`, 'target ≤ 0.5 %'],
+    ['  wakeups/s', pole.wakeupsPerSecond.toFixed(1), 'target ≤ 20'],
+    ['  RSS', `${pole.rssMb.toFixed(1)} MB`, 'target ≤ 60'],
+    ['idle: share of a core', `${idle.cpuPercent.toFixed(2)} %`, ''],
+    ['  wakeups/s', idle.wakeupsPerSecond.toFixed(1), ''],
+    ['  RSS', `${idle.rssMb.toFixed(1)} MB`, 'target ≤ 60'],
+    ['burst 100,000 lines: peak RSS', `${burstRss.peak().toFixed(1)} MB`, `target ≤ 90; ${burstReceived}/400000 readings delivered`],
+  ]);
+
+  say('latency, batching off');
+  const off = await latencyRun(broker, { maxReadings: 4, maxDelayMs: 0 }, 50, seconds);
+  say('latency, default batching');
+  const batched = await latencyRun(broker, { maxReadings: 100, maxDelayMs: 1000 }, 50, seconds);
+  const cgroup = piCgroup(20, 256);
+  say('Pi-class run: 20 % of a core, 256 MB, 200 readings/s');
+  const pi = cgroup ? await latencyRun(broker, { maxReadings: 100, maxDelayMs: 1000 }, 50, Math.max(30, seconds * 2), cgroup).finally(() => cgroup.remove()) : undefined;
+  printTable('latency, line written → subscriber (an upper bound of the broker acknowledgement), 200 readings/s', [
+    ['batching off: p50 / p99', `${off.p50.toFixed(1)} / ${off.p99.toFixed(1)} ms`, `${off.received}/${off.sent} delivered`],
+    ['default batching: p50 / p99', `${batched.p50.toFixed(0)} / ${batched.p99.toFixed(0)} ms`, `${batched.received}/${batched.sent} delivered (a pack leaves at 100 readings or 1 s)`],
+    ...(pi
+      ? ([
+          ['Pi-class (20 % core, 256 MB): p99', `${pi.p99.toFixed(0)} ms`, `target < 1000; p50 ${pi.p50.toFixed(0)} ms`],
+          ['  delivered', `${pi.received}/${pi.sent}`, `target all; lost ${pi.sent - pi.received}`],
+          ['  RSS early → late', `${pi.earlyRss.toFixed(1)} → ${pi.lateRss.toFixed(1)} MB`, `no growth; peak ${pi.peakRss.toFixed(1)} MB`],
+          ['  CPU', `${pi.cpuPercent.toFixed(1)} % of a core`, 'quota 20 %'],
+        ] as [string, string, string][])
+      : [['Pi-class run', 'skipped', 'needs writable cgroup v1 cpu and memory controllers (root)'] as [string, string, string]]),
+  ]);
+}

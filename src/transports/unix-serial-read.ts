@@ -1,0 +1,158 @@
+/**
+ * The read loop for serialport's Unix bindings (Linux, macOS): reads that cost one wakeup
+ * for many bytes, and a hang-up treated as a disconnect.
+ *
+ * Cost. bindings-cpp reads on libuv's thread pool: every chunk costs a round trip to a pool
+ * thread and back, and the read after it another one that ends in EAGAIN before the poller
+ * is asked to wait. A device that writes one line at a time thus woke the process about six
+ * times per line. The descriptor is non-blocking (bindings-cpp opens it with O_NONBLOCK), so
+ * here a read is a plain synchronous read(2) that returns at once with what the kernel holds
+ * or EAGAIN, and after a read the loop lets bytes gather for a short while (GATHER_MS, less
+ * at high baud rates) before it reads again: at 1,000 lines a second a port is read about 50
+ * times a second, each read taking everything that arrived meanwhile. A quiet port is still
+ * read as soon as its first byte arrives (the poller), so a lone line or a Modbus answer is
+ * not held back; only a byte that follows another within the window waits for the rest.
+ *
+ * Hang-up. bindings-cpp 13's unixRead retries a zero-length read at once, without polling,
+ * forever. A tty returns zero bytes only once it is hung up: when a pty's other end closes,
+ * or a USB-serial adapter is pulled out, the kernel hangs the tty up and every later read of
+ * the open file returns 0. A read that lands after the hang-up (likely while data is
+ * flowing) therefore spun on the thread pool, never reached the stream, and the port looked
+ * open and silent while a core burned. A read that was waiting in the poller instead gets
+ * POLLERR (which libuv reports as EBADF), and one that lands between the other end's close
+ * and the hang-up gets EIO: both surfaced as errors already, which is why only some unplugs
+ * went unnoticed. Here all three are one error, HANG_UP, and nothing spins.
+ */
+import { readSync } from 'node:fs';
+
+/** The message of the error a hung-up port's read fails with, so the transport can name the reason. */
+export const HANG_UP = 'the serial port hung up';
+
+/**
+ * How long bytes may gather after a read before the next one. The kernel's tty buffer holds
+ * 4 KiB and a UART without flow control loses what overflows it, so the window never lets
+ * more than a quarter of it (1 KiB) arrive at the port's baud rate: 20 ms up to 460,800 baud
+ * (8N1: ten bits a byte), 10 ms at 1 Mbaud.
+ */
+export const GATHER_MS = 20;
+const GATHER_BYTES = 1024;
+
+/** The gathering window for a port at `baudRate` (see GATHER_MS). */
+export function gatherWindowMs(baudRate: number | undefined): number {
+  if (!baudRate || !(baudRate > 0)) return GATHER_MS;
+  return Math.min(GATHER_MS, Math.floor((GATHER_BYTES * 10 * 1000) / baudRate));
+}
+
+/** The parts of a bindings-cpp Unix port binding (Linux, macOS) that reading needs. */
+interface UnixPort {
+  readonly isOpen: boolean;
+  readonly fd: number | null;
+  readonly poller: { once(event: 'readable', listener: (error?: Error | null) => void): unknown };
+  read(buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }>;
+}
+
+/** The part of a serialport binding that opens ports. */
+interface OpeningBinding {
+  open(options: never): Promise<object>;
+}
+
+/** Wraps a serialport binding so that its Unix ports report a hang-up instead of spinning; other ports are left as they are. */
+export function hangupAware<Binding extends OpeningBinding>(binding: Binding): Binding {
+  return new Proxy(binding, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (key === 'open') {
+        return async (options: never) => {
+          const port = await target.open(options);
+          return isUnixPort(port) ? withHangupRead(port, gatherWindowMs((options as { baudRate?: number } | undefined)?.baudRate)) : port;
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function isUnixPort(port: object): port is UnixPort {
+  return 'fd' in port && typeof port.fd === 'number' && 'poller' in port && typeof port.poller === 'object' && port.poller !== null;
+}
+
+/** The port itself for everything but read, so its close, write and state stay its own. */
+function withHangupRead<Port extends UnixPort>(port: Port, gatherMs: number): Port {
+  const gathering = { gatherMs, lastReadAt: -Infinity };
+  const hangupRead = (buffer: Buffer, offset: number, length: number) => readOrHangUp(port, gathering, buffer, offset, length);
+  return new Proxy(port, {
+    get(target, key) {
+      if (key === 'read') return hangupRead;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Non-blocking tty reads: EAGAIN means "no data yet", so wait for the poller and try again. */
+const TRY_AGAIN = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR']);
+/** What a read of a tty whose device or other end went away fails with. */
+const HUNG_UP_CODES = new Set(['EIO', 'ENXIO']);
+
+/** When the port was last read with data, and how long bytes may gather after that. */
+interface Gathering {
+  readonly gatherMs: number;
+  lastReadAt: number;
+}
+
+async function readOrHangUp(port: UnixPort, gathering: Gathering, buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
+  for (;;) {
+    const fd = port.fd;
+    if (!port.isOpen || fd === null) throw canceled();
+    let bytesRead: number;
+    try {
+      bytesRead = readSync(fd, buffer, offset, length, null);
+    } catch (error) {
+      // Closed while reading (EBADF on a closed descriptor): the stream expects "canceled".
+      if (!port.isOpen) throw canceled();
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (HUNG_UP_CODES.has(code)) throw hungUp(error as Error);
+      if (!TRY_AGAIN.has(code)) throw error;
+      // Nothing yet: right after a read, let the rest of the burst gather; else wait for a byte.
+      const gatherLeft = gathering.lastReadAt + gathering.gatherMs - performance.now();
+      if (gatherLeft > 0) {
+        gathering.lastReadAt = -Infinity;
+        await delay(gatherLeft);
+      } else {
+        await readable(port);
+      }
+      continue;
+    }
+    if (bytesRead === 0) {
+      if (!port.isOpen) throw canceled();
+      throw hungUp();
+    }
+    gathering.lastReadAt = performance.now();
+    return { buffer, bytesRead };
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits for data; the poller fails (POLLERR/POLLHUP, as EBADF) when the tty hangs up meanwhile. */
+function readable(port: UnixPort): Promise<void> {
+  return new Promise((resolve, reject) => {
+    port.poller.once('readable', (error) => {
+      if (!error) return resolve();
+      if ((error as Error & { canceled?: boolean }).canceled || !port.isOpen) return reject(canceled());
+      reject(hungUp(error));
+    });
+  });
+}
+
+/** serialport's stream ignores canceled read errors: the port is being closed on purpose. */
+function canceled(): Error {
+  return Object.assign(new Error('Port is not open'), { canceled: true });
+}
+
+/** Not canceled, so serialport's stream closes the port with a DisconnectedError carrying this message. */
+function hungUp(cause?: Error): Error {
+  return Object.assign(new Error(HANG_UP, cause ? { cause } : undefined), { disconnect: true });
+}
