@@ -8,6 +8,8 @@
  * BENCH_PACK_READINGS (readings of each driver's twin for the bytes per reading, exact against
  * compact floats; default 100), BENCH_STARTUP_RUNS (fresh processes per start-up figure, default 10).
  * Firmware figures (compile time, emulated MHz) come last, and need the AVR toolchain and dist/firmware/.
+ * BENCH_ONLY (comma-separated: startup, steady, throughput, outage, http, decoders, filters,
+ * packs, firmware) runs just those parts.
  */
 import { startEmbeddedBroker, type EmbeddedBroker } from '../src/uplink/embedded-broker.js';
 import { findBinary } from '../simulators/find-binary.js';
@@ -68,22 +70,38 @@ async function embeddedRestartable(): Promise<RestartableBroker & { close(): Pro
   };
 }
 
+const PARTS = ['startup', 'steady', 'throughput', 'outage', 'http', 'decoders', 'filters', 'packs', 'firmware'] as const;
+type Part = (typeof PARTS)[number];
+
+function chosenParts(): ReadonlySet<Part> {
+  const only = process.env['BENCH_ONLY'];
+  if (!only) return new Set(PARTS);
+  const named = only.split(',').map((part) => part.trim());
+  const unknown = named.filter((part) => !(PARTS as readonly string[]).includes(part));
+  if (unknown.length > 0) {
+    process.stderr.write(`BENCH_ONLY: unknown part ${unknown.join(', ')}; the parts are ${PARTS.join(', ')}\n`);
+    process.exit(64);
+  }
+  return new Set(named as Part[]);
+}
+
 async function main(): Promise<void> {
+  const parts = chosenParts();
   const broker = findBinary('mosquitto')
     ? Object.assign(await startMosquitto(), { mqtt5: true, label: 'mosquitto (MQTT 5, QoS 1)' })
     : await embeddedRestartable();
   try {
     // First, while the machine is quiet: these are wall times of fresh processes.
-    await runStartup(broker.url, STARTUP_RUNS);
-    await runSteadyState(broker, STEADY_SECONDS);
-    await runThroughput(broker, LINES);
-    await runOutage(broker, OUTAGE_LINES, 200_000, 2_000);
-    await runHttpComparison(broker, HTTP_LINES);
+    if (parts.has('startup')) await runStartup(broker.url, STARTUP_RUNS);
+    if (parts.has('steady')) await runSteadyState(broker, STEADY_SECONDS);
+    if (parts.has('throughput')) await runThroughput(broker, LINES);
+    if (parts.has('outage')) await runOutage(broker, OUTAGE_LINES, 200_000, 2_000);
+    if (parts.has('http')) await runHttpComparison(broker, HTTP_LINES);
     // Last: its streams are rendered in memory, which would blur the RSS figures above.
-    await runDecoders(decoderCases, DECODER_FRAMES);
-    await runFilters(FILTER_READINGS);
-    await runPackSizes(PACK_SIZE_READINGS, 100);
-    await runFirmware();
+    if (parts.has('decoders')) await runDecoders(decoderCases, DECODER_FRAMES);
+    if (parts.has('filters')) await runFilters(FILTER_READINGS);
+    if (parts.has('packs')) await runPackSizes(PACK_SIZE_READINGS, 100);
+    if (parts.has('firmware')) await runFirmware();
   } finally {
     await broker.close();
   }

@@ -38,12 +38,19 @@ CREATE INDEX IF NOT EXISTS packs_created ON packs (created_at);
 /**
  * WAL bounds: a checkpoint every 128 pages (512 KiB at 4 KiB pages) and a WAL file cut back
  * to 512 KiB after each, so that on a small data partition the WAL cannot take the space the
- * rows need; at most that plus one batch. It is truncated to nothing after a drain or after
- * a failed write.
+ * rows need; at most that plus one batch. It is truncated to nothing after a failed write and
+ * after draining a backlog (see BACKLOG_BYTES).
  */
 const WAL_AUTOCHECKPOINT_PAGES = 128;
 /** See WAL_AUTOCHECKPOINT_PAGES. */
 export const WAL_SIZE_LIMIT_BYTES = 512 * 1024;
+/**
+ * A drain truncates the WAL only after the outbox held this much: after an outage the space
+ * goes back to the file system at once, while at steady state (a pack or two waiting for its
+ * acknowledgement) a truncating checkpoint per acknowledgement would cost two fsyncs each time,
+ * and the autocheckpoint already bounds the WAL.
+ */
+export const BACKLOG_BYTES = 64 * 1024;
 
 /** Opens (creating if needed) the outbox database at `path`. */
 export function openSqliteOutbox(path: string, bounds: OutboxBounds): Outbox {
@@ -74,7 +81,11 @@ class SqliteOutbox implements Outbox {
   private selectOldest!: Database.Statement;
   private selectExpired!: Database.Statement;
   private selectTotals!: Database.Statement;
+  private syncNormal!: Database.Statement;
+  private syncFull!: Database.Statement;
   private current: Totals = { packs: 0, readings: 0, bytes: 0 };
+  /** The most bytes held since the WAL was last truncated: whether a drain ends a backlog. */
+  private peakBytes = 0;
   /** Set by close(): a connection closed on purpose is never reopened. */
   private closedByOwner = false;
 
@@ -93,7 +104,10 @@ class SqliteOutbox implements Outbox {
     this.selectOldest = db.prepare('SELECT id, readings, length(payload) AS bytes FROM packs WHERE id > ? ORDER BY id LIMIT 256');
     this.selectExpired = db.prepare('SELECT id, readings, length(payload) AS bytes FROM packs WHERE created_at < ? AND created_at >= ? ORDER BY id');
     this.selectTotals = db.prepare('SELECT count(*) AS packs, coalesce(sum(readings), 0) AS readings, coalesce(sum(length(payload)), 0) AS bytes FROM packs');
+    this.syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+    this.syncFull = db.prepare('PRAGMA synchronous = FULL');
     this.current = { ...(this.selectTotals.get() as Totals) };
+    this.peakBytes = this.current.bytes;
   }
 
   /**
@@ -149,6 +163,7 @@ class SqliteOutbox implements Outbox {
   private checkpoint(): void {
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.peakBytes = this.current.bytes;
     } catch {
       // A full disk may refuse the checkpoint too; the next one tries again.
     }
@@ -176,6 +191,7 @@ class SqliteOutbox implements Outbox {
         this.current.bytes += size;
       }
     });
+    this.peakBytes = Math.max(this.peakBytes, this.current.bytes);
     return dropped.packs > 0 ? { ids, dropped, reason: 'full' } : { ids, dropped };
   }
 
@@ -192,16 +208,26 @@ class SqliteOutbox implements Outbox {
     }));
   }
 
+  /**
+   * Removes acknowledged packs without an fsync of their own (synchronous NORMAL): a removal
+   * lost to a power cut only sends a pack again, which receivers drop by (boot, seq), and the
+   * next append's fsync, or the checkpoint's, makes it durable with everything before it.
+   */
   remove(ids: readonly number[]): void {
     if (ids.length === 0) return;
-    this.write(() => {
-      for (const id of ids) {
-        const removed = this.deleteById.get(id) as { readings: number; bytes: number } | undefined;
-        if (removed) this.account(removed, -1);
-      }
-    });
-    // Drained: give the WAL's space back now, not at the next autocheckpoint.
-    if (this.current.packs === 0) this.checkpoint();
+    this.syncNormal.run();
+    try {
+      this.write(() => {
+        for (const id of ids) {
+          const removed = this.deleteById.get(id) as { readings: number; bytes: number } | undefined;
+          if (removed) this.account(removed, -1);
+        }
+      });
+    } finally {
+      if (this.db.open) this.syncFull.run();
+    }
+    // A backlog drained: give the WAL's space back now, not at the next autocheckpoint.
+    if (this.current.packs === 0 && this.peakBytes >= BACKLOG_BYTES) this.checkpoint();
   }
 
   expire(nowMs: number, inFlight: ReadonlySet<number>): Dropped {

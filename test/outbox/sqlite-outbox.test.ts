@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SANE_CLOCK_FLOOR_MS, type NewPack } from '../../src/outbox/outbox.js';
-import { openSqliteOutbox } from '../../src/outbox/sqlite-outbox.js';
+import { BACKLOG_BYTES, openSqliteOutbox } from '../../src/outbox/sqlite-outbox.js';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'fieldnode-outbox-')), 'node', 'outbox.db');
 const pack = (seq: number, bytes = 100, createdAt = 1_000_000): NewPack => ({ topic: 't/data', payload: Buffer.alloc(bytes, seq % 256), readings: 4, boot: 1, seq, createdAt, liveGeneration: 0 });
@@ -26,6 +26,29 @@ describe('SQLite outbox', () => {
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
+  });
+
+  it('empties its WAL after draining a backlog, but not after each acknowledgement at steady state', () => {
+    const path = file();
+    const outbox = openSqliteOutbox(path, { ...bounds, maxBytes: 16 * 1024 * 1024 });
+    const walBytes = () => statSync(`${path}-wal`).size;
+    let seq = 0;
+    // Steady state: one pack written, acknowledged and removed at a time.
+    for (let turn = 0; turn < 20; turn++) {
+      const { ids } = outbox.append([pack(++seq, 500)], none);
+      outbox.remove(ids as number[]);
+      expect(outbox.totals().packs).toBe(0);
+    }
+    expect(walBytes()).toBeGreaterThan(0);
+    // An outage's backlog, then its drain.
+    const backlog = Math.ceil((2 * BACKLOG_BYTES) / 500);
+    const { ids } = outbox.append(Array.from({ length: backlog }, () => pack(++seq, 500)), none);
+    outbox.remove(ids.slice(0, -1) as number[]);
+    expect(walBytes()).toBeGreaterThan(0);
+    outbox.remove([ids.at(-1)!]);
+    expect(walBytes()).toBe(0);
+    outbox.close();
+    expect(openSqliteOutbox(path, bounds).totals()).toEqual({ packs: 0, readings: 0, bytes: 0 });
   });
 
   it('persists the boot epoch', () => {
