@@ -7,7 +7,8 @@
  * - latency from a line's write to the subscriber, batching off and default;
  * - a Pi-class run inside a cgroup (v1 cpu and memory controllers) of 20 % of a core and
  *   256 MB, at 200 readings/s: no loss, no growth, p99 latency.
- * The gateway runs as `fieldnode run` with the V8 flags of the systemd unit.
+ * The gateway runs as `fieldnode run` with the V8 flags of the systemd unit (BENCH_NODE_FLAGS
+ * sets others, to compare).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ import { createPtyPair, type PtyPair } from '../simulators/transports/pty.js';
 import { costBetween, sampleProcess, type ProcessSample } from './process-sample.js';
 import { printTable } from './support.js';
 
+/** The unit's flags, or others to compare (BENCH_NODE_FLAGS, space-separated; empty for none). */
+const gatewayFlags: readonly string[] = process.env['BENCH_NODE_FLAGS'] === undefined ? NODE_FLAGS : process.env['BENCH_NODE_FLAGS'].split(' ').filter(Boolean);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (text: string) => process.stderr.write(`steady state: ${text}\n`);
@@ -71,6 +74,8 @@ interface Run {
   readonly pty: PtyPair;
   readonly readings: () => number;
   readonly latencies: number[];
+  /** Resolves when the gateway can read its port: fieldnode's board is online (its retained status). */
+  readonly ready: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -96,20 +101,35 @@ async function startGateway(kind: 'fieldnode' | 'naive', broker: Broker, options
   const latencies: number[] = [];
   const subscriber = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
   await subscriber.subscribeAsync(topic, { qos: 1 });
-  subscriber.on('message', (_topic, payload) => {
+  const statusTopic = kind === 'fieldnode' ? topic.replace(/\/data$/, '/status') : undefined;
+  let markReady = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  if (statusTopic) await subscriber.subscribeAsync(statusTopic, { qos: 1 });
+  subscriber.on('message', (messageTopic, payload, packet) => {
+    if (messageTopic === statusTopic) {
+      // A retained status is an earlier run's: only this gateway's own announcement counts.
+      if (!packet.retain && (JSON.parse(payload.toString()) as { state?: string }).state === 'online') markReady();
+      return;
+    }
     const receivedAt = (performance.timeOrigin + performance.now()) / 1000;
     const records = kind === 'naive' ? (JSON.parse(payload.toString()) as { n: string; v: number }[]).map((record) => ({ name: record.n, value: record.v })) : resolvePack(decodeSenmlCbor(payload));
     readings += records.length;
     for (const record of records) if (record.name.endsWith('w') && typeof record.value === 'number') latencies.push((receivedAt - record.value) * 1000);
   });
-  const command = kind === 'naive' ? [process.execPath, here('./naive-gateway.js'), pty.hostPath, broker.url, topic] : [process.execPath, ...NODE_FLAGS, here('../bin/fieldnode.js'), 'run', config, '--log-level', 'warn'];
+  const command = kind === 'naive' ? [process.execPath, here('./naive-gateway.js'), pty.hostPath, broker.url, topic] : [process.execPath, ...gatewayFlags, here('../bin/fieldnode.js'), 'run', config, '--log-level', 'warn'];
   const argv = [...(options.cgroup?.prefix ?? []), ...command];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
+  // The naive script says nothing when it is up: it gets the time fieldnode took, or a second.
+  const startedAt = Date.now();
+  if (kind === 'naive') setTimeout(markReady, 1500);
   return {
     child,
     pty,
     readings: () => readings,
     latencies,
+    ready: ready.then(() => {
+      say(`${kind} ready after ${Date.now() - startedAt} ms`);
+    }),
     stop: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
@@ -165,7 +185,7 @@ function percentile(values: readonly number[], p: number): number {
 async function steadyRun(kind: 'fieldnode' | 'naive', broker: Broker, linesPerSecond: number, seconds: number) {
   say(`${kind} at ${linesPerSecond} lines/s for ${seconds} s`);
   const run = await startGateway(kind, broker);
-  await sleep(1500);
+  await run.ready;
   const writer = linesPerSecond > 0 ? await pace(run.pty, linesPerSecond, seconds + 6) : undefined;
   const window = await measure(run, 4000, seconds * 1000);
   await run.stop();
@@ -176,7 +196,7 @@ async function steadyRun(kind: 'fieldnode' | 'naive', broker: Broker, linesPerSe
 
 async function latencyRun(broker: Broker, batching: object, linesPerSecond: number, seconds: number, cgroup?: PiCgroup) {
   const run = await startGateway('fieldnode', broker, { batching, stamped: true, ...(cgroup ? { cgroup } : {}) });
-  await sleep(2500);
+  await run.ready;
   const writer = await pace(run.pty, linesPerSecond, seconds, true);
   const rss = watchRss(run.child.pid!, 250);
   const early = await sleep(seconds * 250).then(() => sampleProcess(run.child.pid!));
@@ -200,7 +220,7 @@ export async function runSteadyState(broker: Broker, seconds: number): Promise<v
   const idle = await steadyRun('fieldnode', broker, 0, seconds);
   say('burst of 100,000 lines');
   const burstRun = await startGateway('fieldnode', broker);
-  await sleep(1500);
+  await burstRun.ready;
   const burstRss = watchRss(burstRun.child.pid!, 50);
   const burst = await pace(burstRun.pty, 50_000, 2);
   await burst.finished;
@@ -209,7 +229,7 @@ export async function runSteadyState(broker: Broker, seconds: number): Promise<v
   const burstReceived = burstRun.readings();
   await burstRun.stop();
 
-  printTable(`steady state, gateway process (node ${NODE_FLAGS.join(' ')}), naive baseline in the same run`, [
+  printTable(`steady state, gateway process (node ${gatewayFlags.join(' ') || 'without flags'}), naive baseline in the same run`, [
     ['1,000 lines/s: CPU µs/reading', fieldnode.cpuMicrosPerReading.toFixed(2), `target ≤ 8; naive ${naive.cpuMicrosPerReading.toFixed(2)} (ratio ${(fieldnode.cpuMicrosPerReading / naive.cpuMicrosPerReading).toFixed(2)}×)`],
     ['  share of a core', `${fieldnode.cpuPercent.toFixed(1)} %`, `naive ${naive.cpuPercent.toFixed(1)} %`],
     ['  wakeups/s', fieldnode.wakeupsPerSecond.toFixed(0), `naive ${naive.wakeupsPerSecond.toFixed(0)} (context switches, all threads)`],
