@@ -17,6 +17,7 @@ const adapterFiles = [
   'src/codec/cbor.ts',
   'src/uplink/mqtt-uplink.ts',
   'src/uplink/subscriber.ts',
+  'src/uplink/load-mqtt.ts',
   'src/consumer/sqlite-seen-store.ts',
   'src/uplink/embedded-broker.ts',
   'src/outbox/sqlite-outbox.ts',

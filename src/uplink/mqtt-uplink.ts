@@ -2,9 +2,8 @@
  * The node's MQTT connection through MQTT.js 5: connect with a will, reconnect with our own
  * backoff (MQTT.js retries at a fixed period), publish at QoS 1 with acknowledgements,
  * subscribe to commands. What to publish and when is decided by the outbox forwarder and
- * the session; durability lives in the outbox, not here. The only runtime file importing mqtt.
+ * the session; durability lives in the outbox, not here. MQTT.js itself comes from load-mqtt.ts.
  */
-import { createRequire } from 'node:module';
 import type { IClientOptions, IClientPublishOptions, MqttClient } from 'mqtt';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
@@ -14,10 +13,9 @@ import { Listeners } from '../core/listeners.js';
 import type { TlsMaterial } from '../config/tls-files.js';
 import { explainBrokerError } from './broker-errors.js';
 import { failureCause, reconnectDelay } from './reconnect-policy.js';
+import { loadMqtt, SHARED_CLIENT_OPTIONS } from './load-mqtt.js';
 import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice, type ProtocolVersion } from './protocol.js';
 
-/** mqtt, loaded at the first connection rather than at import: `validate` and the library's other users never need it. */
-const loadMqtt = () => createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
 
 /** Who a connection is and how it checks the broker, as MQTT.js takes it: one mapping for the node and its tail. */
 export function identityOptions(username: string | undefined, password: string | undefined, tls: TlsMaterial | undefined): IClientOptions {
@@ -209,6 +207,8 @@ export class MqttUplink implements Lifecycle {
       }
     });
     client.on('error', (error: Error & { code?: string | number }) => {
+      // Stopping: the broker may reset the socket after our DISCONNECT; that is no failure.
+      if (this.stopping) return;
       const fallback = isProtocolRefusal(error) ? fallbackVersion(this.options.protocol, this.protocolVersion) : undefined;
       if (fallback) {
         logger.warn({ broker: url }, 'broker refused MQTT 5; falling back to MQTT 3.1.1 (no content type, no will delay)');
@@ -254,6 +254,7 @@ export class MqttUplink implements Lifecycle {
   private clientOptions(): IClientOptions {
     const { clientId, username, password, keepaliveSeconds, tls } = this.options;
     return {
+      ...SHARED_CLIENT_OPTIONS,
       clientId,
       keepalive: keepaliveSeconds,
       // Reconnection is ours (backoff with jitter); MQTT.js would retry at a fixed period.

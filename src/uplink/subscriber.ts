@@ -2,17 +2,15 @@
  * A plain MQTT subscriber for the consumer side (the live tail, the consumer helper):
  * connects, subscribes and hands every message on. Kept apart from the node's own session.
  */
-import { createRequire } from 'node:module';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { FieldnodeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { explainBrokerError, type OfferedCredentials } from './broker-errors.js';
 import type { TlsMaterial } from '../config/tls-files.js';
 import { identityOptions } from './mqtt-uplink.js';
+import { loadMqtt, SHARED_CLIENT_OPTIONS } from './load-mqtt.js';
 import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice } from './protocol.js';
 
-/** mqtt, loaded at the first connection rather than at import: `validate` and the library's other users never need it. */
-const loadMqtt = () => createRequire(import.meta.url)('mqtt') as typeof import('mqtt');
 
 export interface Subscription {
   close(): Promise<void>;
@@ -92,6 +90,7 @@ function refusedFilters(filters: string[], error: unknown): string | undefined {
 async function connectNegotiating(url: string, options: SubscribeOptions): Promise<MqttClient> {
   const expiry = options.sessionExpirySeconds ?? 0;
   const base: IClientOptions = {
+    ...SHARED_CLIENT_OPTIONS,
     reconnectPeriod: 1000,
     clientId: options.clientId ?? `fieldnode-sub-${process.pid}-${Date.now().toString(36)}`,
     clean: expiry === 0,
