@@ -182,12 +182,15 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+const WARM_UP_SECONDS = 10;
+
 async function steadyRun(kind: 'fieldnode' | 'naive', broker: Broker, linesPerSecond: number, seconds: number) {
   say(`${kind} at ${linesPerSecond} lines/s for ${seconds} s`);
   const run = await startGateway(kind, broker);
   await run.ready;
-  const writer = linesPerSecond > 0 ? await pace(run.pty, linesPerSecond, seconds + 6) : undefined;
-  const window = await measure(run, 4000, seconds * 1000);
+  // The warm-up outlasts start-up's transients: V8's memory reducer collects for some seconds after.
+  const writer = linesPerSecond > 0 ? await pace(run.pty, linesPerSecond, seconds + WARM_UP_SECONDS + 2) : undefined;
+  const window = await measure(run, WARM_UP_SECONDS * 1000, seconds * 1000);
   await run.stop();
   void writer;
   const readings = linesPerSecond * 4 * ((window.after.atMs - window.before.atMs) / 1000);

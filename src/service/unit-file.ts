@@ -3,6 +3,7 @@
  * answering its watchdog, and confined to what a sensor gateway needs. Pure: the facts about
  * the host (groups, paths) come in the spec, so tests read the exact text.
  */
+import { NODE_FLAGS } from './node-flags.js';
 
 /** Where the node's state lives when systemd manages it (`StateDirectory=fieldnode`). */
 export const STATE_DIRECTORY = '/var/lib/fieldnode';
@@ -55,7 +56,7 @@ export function unitWord(word: string): string {
 
 /** The unit file's text. */
 export function renderUnitFile(spec: ServiceSpec): string {
-  const execStart = [spec.nodeBinary, spec.cliScript, 'run', spec.configFile, '--log-format', 'json'].map(unitWord).join(' ');
+  const execStart = [spec.nodeBinary, ...NODE_FLAGS, spec.cliScript, 'run', spec.configFile, '--log-format', 'json'].map(unitWord).join(' ');
   const lines = [
     `# fieldnode node ${spec.nodeId} at ${spec.site}, written by \`fieldnode install-service\`.`,
     `# After editing the config: fieldnode validate ${spec.configFile} && systemctl restart ${spec.name}`,
@@ -74,6 +75,7 @@ export function renderUnitFile(spec: ServiceSpec): string {
     '# process of the node: NotifyAccess=all lets systemd accept messages from it.',
     'Type=notify',
     'NotifyAccess=all',
+    `# ${NODE_FLAGS.join(' ')}: a small young generation and a ceiling on the old one keep memory low (see the README).`,
     `ExecStart=${execStart}`,
     `User=${spec.user}`,
     `Group=${spec.user}`,

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../../src/service/node-flags.js';
 import { renderUnitFile, type ServiceSpec } from '../../src/service/unit-file.js';
 import { describeWithBinary } from '../support/binaries.js';
 import { CLI } from '../support/cli.js';
@@ -37,7 +38,7 @@ describe('the unit file', () => {
       '[Service]',
       'Type=notify',
       'NotifyAccess=all',
-      'ExecStart=/usr/bin/node /opt/fieldnode/dist/bin/fieldnode.js run /etc/fieldnode/ws-01.yaml --log-format json',
+      'ExecStart=/usr/bin/node --max-semi-space-size=1 --max-old-space-size=128 /opt/fieldnode/dist/bin/fieldnode.js run /etc/fieldnode/ws-01.yaml --log-format json',
       'User=fieldnode',
       'Group=fieldnode',
       'SupplementaryGroups=dialout gpio i2c',
@@ -81,6 +82,23 @@ describe('the unit file', () => {
     expect(unit).toContain('ReadWritePaths="/srv/field data"\n');
     expect(unit).toContain('ProtectHome=read-only\n');
     expect(unit).toContain('run "/home/pi/my configs/ws 50%%.yaml" --log-format json\n');
+  });
+});
+
+describe("the unit's Node.js flags", () => {
+  it('are accepted by this Node.js, which then runs fieldnode with them', () => {
+    const result = spawnSync(process.execPath, [...NODE_FLAGS, resolve(CLI), '--version'], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('set the heap ceiling the README documents', () => {
+    const probe = 'console.log(require("node:v8").getHeapStatistics().heap_size_limit)';
+    const limit = Number(spawnSync(process.execPath, [...NODE_FLAGS, '-e', probe], { encoding: 'utf8' }).stdout);
+    // The ceiling is the old generation's 128 MiB plus the young generation's share.
+    expect(limit).toBeGreaterThanOrEqual(128 * 1024 * 1024);
+    expect(limit).toBeLessThan(140 * 1024 * 1024);
   });
 });
 
