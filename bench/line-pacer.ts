@@ -26,7 +26,14 @@ function writeDue(): void {
   const due = Math.min(total, Math.floor(((performance.now() - began) / 1000) * perSecond));
   for (; sent < due; sent++) {
     const line = lines[sent % lines.length]!;
-    writeSync(fd, stamp ? `${line},w=${((performance.timeOrigin + performance.now()) / 1000).toFixed(4)}\n` : `${line}\n`);
+    try {
+      writeSync(fd, stamp ? `${line},w=${((performance.timeOrigin + performance.now()) / 1000).toFixed(4)}\n` : `${line}\n`);
+    } catch (error) {
+      // EIO: the pty's other side is gone, the run is over.
+      if ((error as NodeJS.ErrnoException).code !== 'EIO') throw error;
+      process.stdout.write('stopped: the reader closed the pty\n');
+      return;
+    }
   }
   if (sent >= total) {
     closeSync(fd);

@@ -143,12 +143,12 @@ async function startGateway(kind: 'fieldnode' | 'naive', broker: Broker, options
 }
 
 /** Writes lines at `rate` for `seconds` through the pacer; resolves when it has started. */
-async function pace(pty: PtyPair, rate: number, seconds: number, stamped = false): Promise<{ finished: Promise<void> }> {
+async function pace(pty: PtyPair, rate: number, seconds: number, stamped = false): Promise<{ finished: Promise<void>; stop: () => void }> {
   const child = spawn(process.execPath, [here('./line-pacer.js'), pty.devicePath, String(rate), String(seconds), ...(stamped ? ['stamp'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   while (!output.includes('writing')) await sleep(10);
-  return { finished: new Promise((resolve) => child.once('exit', () => resolve())) };
+  return { finished: new Promise((resolve) => child.once('exit', () => resolve())), stop: () => void child.kill() };
 }
 
 /** Samples RSS every `everyMs` until stopped, for the peak. */
@@ -191,8 +191,8 @@ async function steadyRun(kind: 'fieldnode' | 'naive', broker: Broker, linesPerSe
   // The warm-up outlasts start-up's transients: V8's memory reducer collects for some seconds after.
   const writer = linesPerSecond > 0 ? await pace(run.pty, linesPerSecond, seconds + WARM_UP_SECONDS + 2) : undefined;
   const window = await measure(run, WARM_UP_SECONDS * 1000, seconds * 1000);
+  writer?.stop();
   await run.stop();
-  void writer;
   const readings = linesPerSecond * 4 * ((window.after.atMs - window.before.atMs) / 1000);
   return { ...costBetween(window.before, window.after, readings), rssMb: window.after.rssMb, peakRssMb: window.peakRss, received: window.received, readings };
 }
