@@ -30,6 +30,19 @@ import { describeNeeding } from '../support/needs.js';
 const BOOT_START = 0x7e00;
 const FLASH_BYTES = 32 * 1024;
 
+/** Opens the port as a technician's terminal would (which resets the board) and returns the sketch's first line. */
+async function firstLineAt(path: string): Promise<string> {
+  const port = new SerialPort({ path, baudRate: 9600 });
+  let text = '';
+  port.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+  try {
+    await waitUntil(() => text.includes('\n'), 15_000, () => `a line from the sketch (so far ${JSON.stringify(text)})`);
+  } finally {
+    await new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve()));
+  }
+  return text.slice(0, text.indexOf('\n')).replace(/\r$/, '');
+}
+
 function missing(): string | undefined {
   if (!findBinary('avrdude')) return 'avrdude is not installed (apt-get install avrdude)';
   if (!findBinary('socat')) return 'socat is not installed (apt-get install socat)';
@@ -75,15 +88,7 @@ describeNeeding(missing() === undefined, 'avrdude, socat and the AVR toolchain',
   it('then starts the sketch when the port is opened, whose first line names the firmware just flashed', async () => {
     await pty.free();
     const resetsBefore = board.activity.resets.length;
-    const port = new SerialPort({ path: pty.path, baudRate: 9600 });
-    let text = '';
-    port.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
-    try {
-      await waitUntil(() => text.includes('\n'), 15_000, () => `a line from the sketch (so far ${JSON.stringify(text)})`);
-    } finally {
-      await new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve()));
-    }
-    const firstLine = text.slice(0, text.indexOf('\n')).replace(/\r$/, '');
+    const firstLine = await firstLineAt(pty.path);
     const stamped = readFileSync(hexPath.replace(/weather-station\/arduino-uno\.hex$/, '.build/version'), 'utf8').trim();
     expect(parseFirmwareBanner(firstLine)).toEqual({ sketch: 'weather-station', version: stamped, board: 'arduino-uno' });
     // Opening the port reset the board (DTR); optiboot's watchdog then started the sketch.
@@ -136,15 +141,7 @@ describeNeeding(missing() === undefined, 'avrdude, socat and the AVR toolchain',
       expect(Buffer.from(board.flashBytes().subarray(0, image.end)).equals(Buffer.from(image.bytes.subarray(0, image.end)))).toBe(true);
       console.log(`flash-atmegaboot: ${/flashed (\d+) bytes .* in ([\d.]+) s/.exec(result.stderr)?.slice(1).join(' bytes in ')} s (avrdude, ATmegaBOOT at 57600 baud on a pty)`);
       await pty.free();
-      const port = new SerialPort({ path: pty.path, baudRate: 9600 });
-      let text = '';
-      port.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
-      try {
-        await waitUntil(() => text.includes('\n'), 15_000, () => `a line from the sketch (so far ${JSON.stringify(text)})`);
-      } finally {
-        await new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve()));
-      }
-      expect(parseFirmwareBanner(text.slice(0, text.indexOf('\n')))).toMatchObject({ sketch: 'lines-analog', board: 'arduino-nano' });
+      expect(parseFirmwareBanner(await firstLineAt(pty.path))).toMatchObject({ sketch: 'lines-analog', board: 'arduino-nano' });
     } finally {
       board.stop();
       await pty.close();
