@@ -38,8 +38,14 @@ export class RunningCli {
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   }
 
+  /**
+   * The lines written so far, each whole: a line still being written (no newline yet) is left
+   * out while the process runs, so a test never reads half a line that a pipe split.
+   */
   stdoutLines(): string[] {
-    return this.stdout.split('\n').filter((line) => line !== '');
+    const running = this.child.exitCode === null && this.child.signalCode === null;
+    const text = running ? this.stdout.slice(0, this.stdout.lastIndexOf('\n') + 1) : this.stdout;
+    return text.split('\n').filter((line) => line !== '');
   }
 
   async waitForStdout(test: (lines: string[]) => boolean, timeoutMs = 10_000): Promise<void> {

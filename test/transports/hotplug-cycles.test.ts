@@ -110,9 +110,10 @@ describeWithBinary('socat', 'socat', 'serial hot-plug, repeated', () => {
     );
     expect(failures).toEqual([]);
     expect(recoveries).toHaveLength(CYCLES);
-    // Under 2 % of a core over all the time away; a stalled read loop spins at 60 % or more.
+    // A stalled read loop spins at 60 % of a core or more; a waiting one measures about 1 %, and
+    // up to 2 % on a machine busy with other tests, so 5 % tells the two apart without noise.
     // A single window may hold a garbage collection of what was streamed before the unplug.
-    expect((awayCpuMs / awayMs) * 100).toBeLessThan(2);
+    expect((awayCpuMs / awayMs) * 100).toBeLessThan(5);
     expect(Math.max(...awayCpu)).toBeLessThan(10);
   });
 });
