@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { decodeSenmlCbor } from '../src/codec/index.js';
 import { resolvePack } from '../src/codec/senml.js';
+import { boardStatusTopic, dataTopic, type NodeAddress } from '../src/uplink/topics.js';
 import { NODE_FLAGS } from '../src/service/node-flags.js';
 import { createPtyPair, type PtyPair } from '../simulators/transports/pty.js';
 import { costBetween, sampleProcess, type ProcessSample } from './process-sample.js';
@@ -25,6 +26,8 @@ import { printTable } from './support.js';
 
 /** The unit's flags, or others to compare (BENCH_NODE_FLAGS, space-separated; empty for none). */
 const gatewayFlags: readonly string[] = process.env['BENCH_NODE_FLAGS'] === undefined ? NODE_FLAGS : process.env['BENCH_NODE_FLAGS'].split(' ').filter(Boolean);
+/** The measured node's address (the default topic prefix). */
+const BENCH_NODE: NodeAddress = { prefix: 'fieldnode', site: 'bench', node: 'steady' };
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (text: string) => process.stderr.write(`steady state: ${text}\n`);
@@ -85,13 +88,13 @@ async function startGateway(kind: 'fieldnode' | 'naive', broker: Broker, options
   const dir = mkdtempSync(join(tmpdir(), 'fieldnode-steady-'));
   const keys = options.stamped ? ['t', 'h', 'p', 'w'] : ['t', 'h', 'p', 'r'];
   const units: Record<string, string> = { t: 'Cel', h: '%RH', p: 'Pa', r: 'mm', w: 's' };
-  const topic = kind === 'naive' ? 'naive/station' : 'fieldnode/bench/steady/station/data';
+  const topic = kind === 'naive' ? 'naive/station' : dataTopic(BENCH_NODE, 'station');
   const config = join(dir, 'fieldnode.yaml');
   writeFileSync(
     config,
     JSON.stringify({
       dataDir: join(dir, 'data'),
-      node: { id: 'steady', site: 'bench' },
+      node: { id: BENCH_NODE.node, site: BENCH_NODE.site },
       broker: { url: broker.url, protocol: '5' },
       batching: options.batching ?? { maxReadings: 100, maxDelayMs: 1000 },
       boards: [{ id: 'station', port: pty.hostPath, device: { type: 'lines', baud: 115200 }, sensors: keys.map((key) => ({ name: key, unit: units[key], key })) }],
@@ -101,7 +104,7 @@ async function startGateway(kind: 'fieldnode' | 'naive', broker: Broker, options
   const latencies: number[] = [];
   const subscriber = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
   await subscriber.subscribeAsync(topic, { qos: 1 });
-  const statusTopic = kind === 'fieldnode' ? topic.replace(/\/data$/, '/status') : undefined;
+  const statusTopic = kind === 'fieldnode' ? boardStatusTopic(BENCH_NODE, 'station') : undefined;
   let markReady = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   if (statusTopic) await subscriber.subscribeAsync(statusTopic, { qos: 1 });
