@@ -156,6 +156,7 @@ export class FieldNode implements Lifecycle {
       boot,
       maxInFlight: config.outbox.maxInFlight,
       drainReadingsPerSecond: config.outbox.drainReadingsPerSecond,
+      syncDelayMs: config.outbox.syncDelayMs,
     });
     const session = new Session({
       uplink,

@@ -60,9 +60,16 @@ const outboxSchema = z.strictObject({
   overflow: z.enum(['drop-oldest', 'reject-new']).default('drop-oldest').describe('what gives when the outbox is full'),
   drainReadingsPerSecond: z.number().int().min(1).default(20_000).describe('rate at which a backlog is sent after an outage; fresh readings are not limited'),
   maxInFlight: z.number().int().min(1).max(1000).default(32).describe('packs sent and not yet acknowledged, at most'),
+  syncDelayMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(250)
+    .describe("how long a stored pack may wait for the broker's acknowledgement before it is synced to disk (fsync) to survive a power cut; 0 syncs every write"),
 });
 
-const outboxDefaults = { maxBytes: 64 * 1024 * 1024, maxAgeHours: 168, overflow: 'drop-oldest' as const, drainReadingsPerSecond: 20_000, maxInFlight: 32 };
+const outboxDefaults = { maxBytes: 64 * 1024 * 1024, maxAgeHours: 168, overflow: 'drop-oldest' as const, drainReadingsPerSecond: 20_000, maxInFlight: 32, syncDelayMs: 250 };
 
 /** The parts of `fieldnode.yaml` that are the same whatever drivers and twins are registered. */
 function rootShape() {

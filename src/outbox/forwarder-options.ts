@@ -15,6 +15,11 @@ export interface ForwarderOptions {
   readonly maxInFlight: number;
   /** Rate at which the backlog drains, in readings per second; fresh packs are not limited. */
   readonly drainReadingsPerSecond: number;
+  /**
+   * How long a stored pack may wait for the broker's acknowledgement before it is synced to
+   * the card (one fsync for all waiting) so that it survives a power cut; 0 syncs every write.
+   */
+  readonly syncDelayMs: number;
   /** How often packs older than the age bound are dropped. */
   readonly expiryCheckMs?: number;
   /** How long stop() waits for acknowledgements before leaving the rest on disk. */

@@ -3,6 +3,11 @@
  * removed only when the broker acknowledges it. Fresh packs go first; the backlog left by an
  * outage or a restart drains behind them at a bounded rate, marked historical. Only a small
  * window of packs is ever held in memory, however long the backlog on disk.
+ *
+ * A written pack survives the process being killed at once, and a power cut once synced: a
+ * pack the broker has not acknowledged within `syncDelayMs` is synced then, with every other
+ * one waiting (one fsync). While the broker keeps up, packs are acknowledged first and the
+ * card sees no fsync for them.
  */
 import { encodeHistorical, SENML_CBOR_CONTENT_TYPE, type PackSession } from '../codec/index.js';
 import type { TimerHandle } from '../core/clock.js';
@@ -46,6 +51,15 @@ export class Forwarder implements Lifecycle {
   private backlogCursor = 0;
   private readonly ackedAwaitingRemoval = new Set<number>();
   private removalScheduled = false;
+  /** Stored packs neither acknowledged nor synced yet (what a power cut could still take), with when each was written, oldest first. */
+  private readonly unsynced = new Map<number, number>();
+  private syncTimer: TimerHandle | undefined;
+  /**
+   * Set when the outbox was found to hold nothing beyond the backlog cursor that memory does
+   * not hold too, so that at steady state pump() does not query the disk for every pack;
+   * cleared by whatever can leave a stored pack that is not queued in memory.
+   */
+  private backlogDrained = false;
   private readonly drainRate: DrainRate;
   /** The backlog's drain as it goes: logged, and in the node status while it lasts (`progress.status()`). */
   readonly progress: DrainProgress;
@@ -98,7 +112,7 @@ export class Forwarder implements Lifecycle {
 
   /**
    * Numbers a pack, encodes it with `encode` and queues it for the outbox; packs submitted in
-   * the same turn of the event loop are written in one transaction (one fsync).
+   * the same turn of the event loop are written in one transaction.
    */
   submit(topic: string, readings: number, encode: (session: PackSession) => Buffer): void {
     const seq = ++this.seq;
@@ -131,11 +145,13 @@ export class Forwarder implements Lifecycle {
     this.running = false;
     this.options.clock.clearTimeout(this.pumpTimer);
     this.options.clock.clearTimeout(this.expiryTimer);
+    this.options.clock.clearTimeout(this.syncTimer);
     this.episode.cancel();
-    this.pumpTimer = this.expiryTimer = undefined;
+    this.pumpTimer = this.expiryTimer = this.syncTimer = undefined;
     // Whatever is still in flight stays on disk (held packs are written now) and is resent at the next start.
     this.inFlight.clear();
     this.commit();
+    this.syncUnacknowledged();
     this.closed = true;
     const left = this.options.outbox.totals();
     if (left.packs > 0) this.options.logger.info({ packs: left.packs, readings: left.readings }, 'unsent packs stay in the outbox for the next start');
@@ -170,24 +186,34 @@ export class Forwarder implements Lifecycle {
   }
 
   private writeHeld(): void {
-    // Acknowledged rows go first, so that making room never counts a delivered pack as dropped.
-    this.removeAcknowledged();
     // Packs in flight stay in memory until acknowledged or taken back: their acknowledgement then needs no row.
     const packs = this.held.select((id) => this.inFlight.has(id));
-    if (packs.length === 0) return;
+    if (packs.length === 0) return this.removeAcknowledged();
     let result: ReturnType<Outbox['append']>;
+    const durable = this.options.syncDelayMs === 0;
+    // Acknowledged rows go first, so that making room never counts a delivered pack as dropped.
+    const removing = [...this.ackedAwaitingRemoval];
     try {
-      result = this.options.outbox.append(packs, this.protectedIds());
+      result = this.options.outbox.append(packs, this.protectedIds(), { durable, remove: removing });
     } catch (error) {
       this.diskFailed('cannot write to the outbox', error);
       return;
     }
     this.diskWorked();
+    for (const id of removing) this.ackedAwaitingRemoval.delete(id);
+    // A durable commit synced every earlier one with it.
+    if (durable) this.unsynced.clear();
+    const queued = new Set(this.liveQueue.map((pack) => pack.id));
     const written = new Map<number, StoredPack | undefined>();
     packs.forEach((pack, index) => {
       const id = result.ids[index];
       written.set(pack.id, id === undefined ? undefined : { ...pack, id });
+      if (id === undefined) return;
+      if (!durable) this.unsynced.set(id, this.options.clock.monotonic());
+      // Made offline or beyond the live queue: only the disk has it now.
+      if (!queued.has(pack.id)) this.backlogDrained = false;
     });
+    this.scheduleSync();
     this.held.remove(new Set(written.keys()));
     this.liveQueue = this.liveQueue.flatMap((pack) => {
       if (!written.has(pack.id)) return [pack];
@@ -295,6 +321,7 @@ export class Forwarder implements Lifecycle {
 
   private peekBacklog(): StoredPack | undefined {
     if (this.backlog.length === 0) {
+      if (this.backlogDrained) return undefined;
       let rows: StoredPack[];
       try {
         rows = this.options.outbox.after(this.backlogCursor, BACKLOG_WINDOW);
@@ -303,7 +330,10 @@ export class Forwarder implements Lifecycle {
         this.diskFailed('cannot read the outbox', error);
         return undefined;
       }
-      if (rows.length === 0) return undefined;
+      if (rows.length === 0) {
+        this.backlogDrained = true;
+        return undefined;
+      }
       this.backlogCursor = rows[rows.length - 1]!.id;
       const queued = new Set(this.liveQueue.map((pack) => pack.id));
       this.backlog = rows.filter((row) => !this.inFlight.has(row.id) && !this.ackedAwaitingRemoval.has(row.id) && !queued.has(row.id));
@@ -320,7 +350,10 @@ export class Forwarder implements Lifecycle {
     this.progress.rewound();
     this.liveQueue = [];
     this.backlog = [];
-    if (ids.length > 0) this.backlogCursor = Math.min(this.backlogCursor, Math.min(...ids) - 1);
+    if (ids.length > 0) {
+      this.backlogCursor = Math.min(this.backlogCursor, Math.min(...ids) - 1);
+      this.backlogDrained = false;
+    }
   }
 
   private rewindTo(id: number): void {
@@ -328,6 +361,7 @@ export class Forwarder implements Lifecycle {
     if (id < 0) return;
     this.backlog = [];
     this.backlogCursor = Math.min(this.backlogCursor, id - 1);
+    this.backlogDrained = false;
   }
 
   /** Done with a pack: a held one is simply forgotten, a stored one is removed from disk. */
@@ -337,24 +371,60 @@ export class Forwarder implements Lifecycle {
   }
 
   private markForRemoval(id: number): void {
+    // Acknowledged: the broker has it, a power cut can no longer take it.
+    this.unsynced.delete(id);
     this.ackedAwaitingRemoval.add(id);
-    if (this.removalScheduled) return;
+    // Acknowledgements of one turn of the event loop are removed in one transaction: the
+    // commit's, when packs are to be written in this turn too, else one of their own.
+    if (this.removalScheduled || this.commitScheduled) return;
     this.removalScheduled = true;
-    // Acknowledgements of one turn of the event loop are removed in one transaction.
     setImmediate(() => this.removeAcknowledged());
   }
 
   private removeAcknowledged(): void {
     this.removalScheduled = false;
-    if (this.closed || this.ackedAwaitingRemoval.size === 0) return;
+    // Packs submitted since: their commit, later in this turn, removes these too.
+    if (this.closed || this.ackedAwaitingRemoval.size === 0 || this.commitScheduled) return;
+    const removing = [...this.ackedAwaitingRemoval];
     try {
-      this.options.outbox.remove([...this.ackedAwaitingRemoval]);
-      this.ackedAwaitingRemoval.clear();
+      this.options.outbox.remove(removing);
+      for (const id of removing) this.ackedAwaitingRemoval.delete(id);
       // With packs still held, only writing them shows the disk takes writes again.
       if (this.held.size === 0) this.diskWorked();
     } catch (error) {
       // Kept for the next attempt; at worst they are resent after a restart (consumers deduplicate).
       this.diskFailed('cannot remove acknowledged packs from the outbox', error);
+    }
+  }
+
+  /**
+   * Syncs when the oldest stored pack still unacknowledged has waited `syncDelayMs` (or after
+   * `afterMs`), with every other one waiting: the broker's acknowledgements usually come first.
+   */
+  private scheduleSync(afterMs?: number): void {
+    const oldest = this.unsynced.values().next();
+    if (this.syncTimer || oldest.done || this.closed) return;
+    const { clock, syncDelayMs } = this.options;
+    this.syncTimer = clock.setTimeout(
+      () => {
+        this.syncTimer = undefined;
+        const first = this.unsynced.values().next();
+        if (first.done) return;
+        if (clock.monotonic() - first.value >= syncDelayMs) this.syncUnacknowledged();
+        else this.scheduleSync();
+      },
+      Math.max(0, afterMs ?? oldest.value + syncDelayMs - clock.monotonic()),
+    );
+  }
+
+  private syncUnacknowledged(): void {
+    if (this.closed || this.unsynced.size === 0) return;
+    try {
+      this.options.outbox.sync();
+      this.unsynced.clear();
+    } catch (error) {
+      this.diskFailed('cannot sync the outbox to disk', error);
+      if (this.running) this.scheduleSync(this.options.syncDelayMs);
     }
   }
 
@@ -383,6 +453,7 @@ export class Forwarder implements Lifecycle {
   private dropped(cause: DropCause, dropped: Dropped, reason?: string): void {
     const forgotten = new Set(dropped.ids);
     if (forgotten.size > 0) {
+      for (const id of forgotten) this.unsynced.delete(id);
       this.liveQueue = this.liveQueue.filter((pack) => !forgotten.has(pack.id));
       this.backlog = this.backlog.filter((pack) => !forgotten.has(pack.id));
       this.held.remove(forgotten);

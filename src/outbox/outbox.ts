@@ -53,12 +53,17 @@ export interface OutboxBounds {
  */
 export interface Outbox {
   /**
-   * Stores packs in one transaction (one fsync), applying the bounds; returns their ids in
-   * order (undefined: rejected). Packs in `inFlight` are with the broker already (or
-   * acknowledged, awaiting removal) and are never dropped to make room: they may yet be, or
-   * were, delivered. When it throws, nothing was stored and the totals are unchanged.
+   * Stores packs in one transaction, applying the bounds; returns their ids in order
+   * (undefined: rejected). Once it returns they survive the process being killed; they
+   * survive a power cut after the next sync(), or at once when `durable` (the commit then
+   * waits for the card). Packs in `inFlight` are with the broker already (or acknowledged,
+   * awaiting removal) and are never dropped to make room: they may yet be, or were,
+   * delivered. Acknowledged packs in `remove` are removed first, in the same transaction.
+   * When it throws, nothing was stored or removed and the totals are unchanged.
    */
-  append(packs: readonly NewPack[], inFlight: ReadonlySet<number>): { ids: (number | undefined)[]; dropped: Dropped; reason?: DropReason };
+  append(packs: readonly NewPack[], inFlight: ReadonlySet<number>, options?: { durable?: boolean; remove?: readonly number[] }): { ids: (number | undefined)[]; dropped: Dropped; reason?: DropReason };
+  /** Makes everything stored so far survive a power cut (one fsync). */
+  sync(): void;
   /** Up to `limit` packs with an id above `afterId`, oldest first. */
   after(afterId: number, limit: number): StoredPack[];
   /** Removes acknowledged packs, in one transaction. */

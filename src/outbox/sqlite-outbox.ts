@@ -1,6 +1,10 @@
 /**
  * The outbox on SQLite (better-sqlite3) in WAL mode: writes are grouped into one
- * transaction per batch, so an SD card sees one fsync per batch, never one per reading.
+ * transaction per turn of the event loop, committed without an fsync (synchronous=NORMAL):
+ * a commit is in the kernel's page cache, so it survives the process being killed. What
+ * must also survive a power cut is made durable by sync(), one fsync for every commit
+ * before it, which the forwarder calls only for packs the broker has not acknowledged
+ * soon: an SD card then sees no fsync at all while the broker keeps up.
  */
 import type Database from 'better-sqlite3';
 import { loadDatabase } from './load-sqlite.js';
@@ -61,8 +65,10 @@ export function openSqliteOutbox(path: string, bounds: OutboxBounds): Outbox {
 function connect(path: string): Database.Database {
   const db = new (loadDatabase())(path);
   db.pragma('journal_mode = WAL');
-  // FULL: a committed batch survives a power cut, at the price of one fsync per commit.
-  db.pragma('synchronous = FULL');
+  // NORMAL: commits are written but not synced; sync() and durable appends sync them (a
+  // commit at FULL syncs the whole WAL, so every earlier commit with it). In WAL mode a
+  // power cut can then lose only the last unsynced commits, never corrupt the database.
+  db.pragma('synchronous = NORMAL');
   // A fixed, small page cache: the backlog lives on disk, and memory must not grow with it.
   db.pragma('cache_size = -1024');
   db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
@@ -81,8 +87,7 @@ class SqliteOutbox implements Outbox {
   private selectOldest!: Database.Statement;
   private selectExpired!: Database.Statement;
   private selectTotals!: Database.Statement;
-  private syncNormal!: Database.Statement;
-  private syncFull!: Database.Statement;
+  private markSynced!: Database.Statement;
   private current: Totals = { packs: 0, readings: 0, bytes: 0 };
   /** The most bytes held since the WAL was last truncated: whether a drain ends a backlog. */
   private peakBytes = 0;
@@ -104,8 +109,7 @@ class SqliteOutbox implements Outbox {
     this.selectOldest = db.prepare('SELECT id, readings, length(payload) AS bytes FROM packs WHERE id > ? ORDER BY id LIMIT 256');
     this.selectExpired = db.prepare('SELECT id, readings, length(payload) AS bytes FROM packs WHERE created_at < ? AND created_at >= ? ORDER BY id');
     this.selectTotals = db.prepare('SELECT count(*) AS packs, coalesce(sum(readings), 0) AS readings, coalesce(sum(length(payload)), 0) AS bytes FROM packs');
-    this.syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
-    this.syncFull = db.prepare('PRAGMA synchronous = FULL');
+    this.markSynced = db.prepare("INSERT INTO meta (key, value) VALUES ('synced_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     this.current = { ...(this.selectTotals.get() as Totals) };
     this.peakBytes = this.current.bytes;
   }
@@ -123,6 +127,20 @@ class SqliteOutbox implements Outbox {
       this.current = before;
       this.recover();
       throw error;
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction whose commit waits for the card (synchronous=FULL). The
+   * pragma is run afresh each time: SQLite applies `synchronous` when the statement is
+   * prepared, so a prepared one run later would change nothing.
+   */
+  private writeDurably<T>(work: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.write(work);
+    } finally {
+      if (this.db.open) this.db.pragma('synchronous = NORMAL');
     }
   }
 
@@ -169,10 +187,11 @@ class SqliteOutbox implements Outbox {
     }
   }
 
-  append(packs: readonly NewPack[], inFlight: ReadonlySet<number>): { ids: (number | undefined)[]; dropped: Dropped; reason?: DropReason } {
+  append(packs: readonly NewPack[], inFlight: ReadonlySet<number>, options: { durable?: boolean; remove?: readonly number[] } = {}): { ids: (number | undefined)[]; dropped: Dropped; reason?: DropReason } {
     const dropped: Dropped = { packs: 0, readings: 0, ids: [] };
     const ids: (number | undefined)[] = [];
-    this.write(() => {
+    const store = () => {
+      this.deleteAcknowledged(options.remove ?? []);
       for (const pack of packs) {
         const size = pack.payload.length;
         if (this.current.bytes + size > this.bounds.maxBytes) {
@@ -190,7 +209,10 @@ class SqliteOutbox implements Outbox {
         this.current.readings += pack.readings;
         this.current.bytes += size;
       }
-    });
+    };
+    if (options.durable) this.writeDurably(store);
+    else this.write(store);
+    if (options.remove?.length) this.afterRemoval(packs.length);
     this.peakBytes = Math.max(this.peakBytes, this.current.bytes);
     return dropped.packs > 0 ? { ids, dropped, reason: 'full' } : { ids, dropped };
   }
@@ -208,26 +230,32 @@ class SqliteOutbox implements Outbox {
     }));
   }
 
+  /** The one row a sync writes: a commit at FULL needs a frame to write, and it says when. */
+  sync(): void {
+    this.writeDurably(() => this.markSynced.run(Date.now()));
+  }
+
   /**
-   * Removes acknowledged packs without an fsync of their own (synchronous NORMAL): a removal
-   * lost to a power cut only sends a pack again, which receivers drop by (boot, seq), and the
-   * next append's fsync, or the checkpoint's, makes it durable with everything before it.
+   * Removes acknowledged packs without an fsync of their own: a removal lost to a power cut
+   * only sends a pack again, which receivers drop by (boot, seq), and the next sync, or the
+   * checkpoint's, makes it durable with everything before it.
    */
   remove(ids: readonly number[]): void {
     if (ids.length === 0) return;
-    this.syncNormal.run();
-    try {
-      this.write(() => {
-        for (const id of ids) {
-          const removed = this.deleteById.get(id) as { readings: number; bytes: number } | undefined;
-          if (removed) this.account(removed, -1);
-        }
-      });
-    } finally {
-      if (this.db.open) this.syncFull.run();
+    this.write(() => this.deleteAcknowledged(ids));
+    this.afterRemoval(0);
+  }
+
+  private deleteAcknowledged(ids: readonly number[]): void {
+    for (const id of ids) {
+      const removed = this.deleteById.get(id) as { readings: number; bytes: number } | undefined;
+      if (removed) this.account(removed, -1);
     }
-    // A backlog drained: give the WAL's space back now, not at the next autocheckpoint.
-    if (this.current.packs === 0 && this.peakBytes >= BACKLOG_BYTES) this.checkpoint();
+  }
+
+  /** A backlog drained (all that is left are the `fresh` packs just stored): give the WAL's space back now, not at the next autocheckpoint. */
+  private afterRemoval(fresh: number): void {
+    if (this.current.packs <= fresh && this.peakBytes >= BACKLOG_BYTES) this.checkpoint();
   }
 
   expire(nowMs: number, inFlight: ReadonlySet<number>): Dropped {
@@ -244,7 +272,8 @@ class SqliteOutbox implements Outbox {
   }
 
   nextBootEpoch(): number {
-    return this.write(() => {
+    // Synced at once: an epoch lost to a power cut would be handed out again, and packs of two boots would share (boot, seq).
+    return this.writeDurably(() => {
       const row = this.db.prepare("SELECT value FROM meta WHERE key = 'boot'").get() as { value: number } | undefined;
       const next = (row?.value ?? 0) + 1;
       this.db.prepare("INSERT INTO meta (key, value) VALUES ('boot', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(next);

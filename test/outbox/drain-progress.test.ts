@@ -26,7 +26,7 @@ function drainingForwarder() {
   const uplink = new FakeUplink();
   const logger = memoryLogger();
   const outbox = openSqliteOutbox(join(mkdtempSync(join(tmpdir(), 'fieldnode-drain-')), 'o.db'), bounds);
-  const forwarder = new Forwarder({ outbox, uplink, clock, logger, boot: 3, maxInFlight: 4, drainReadingsPerSecond: RATE, stopTimeoutMs: 50 });
+  const forwarder = new Forwarder({ outbox, uplink, clock, logger, boot: 3, maxInFlight: 4, drainReadingsPerSecond: RATE, syncDelayMs: 250, stopTimeoutMs: 50 });
   const submit = (packs: number) => {
     // Real packs: the backlog goes out re-encoded as historical.
     const readings = [0, 1].map((offset) => ({ name: 't', value: 21.5, unit: 'Cel', time: clock.now() + offset }));

@@ -43,11 +43,11 @@ export const tick = () => new Promise((resolve) => setImmediate(resolve));
 export const bounds = { maxBytes: 1_000_000, maxAgeMs: 3_600_000, overflow: 'drop-oldest' as const };
 
 /** A forwarder on a real SQLite file (or `outbox`), a fake uplink, virtual time and a logger the test reads. */
-export function setup(outbox: Outbox = openSqliteOutbox(join(mkdtempSync(join(tmpdir(), 'fieldnode-fwd-')), 'o.db'), bounds)) {
+export function setup(outbox: Outbox = openSqliteOutbox(join(mkdtempSync(join(tmpdir(), 'fieldnode-fwd-')), 'o.db'), bounds), { syncDelayMs = 250 } = {}) {
   const clock = new VirtualClock(Date.UTC(2026, 1, 1));
   const uplink = new FakeUplink();
   const logger = memoryLogger();
-  const forwarder = new Forwarder({ outbox, uplink, clock, logger, boot: 3, maxInFlight: 4, drainReadingsPerSecond: 1_000_000, stopTimeoutMs: 50 });
+  const forwarder = new Forwarder({ outbox, uplink, clock, logger, boot: 3, maxInFlight: 4, drainReadingsPerSecond: 1_000_000, syncDelayMs, stopTimeoutMs: 50 });
   const submit = (count: number) => {
     for (let index = 0; index < count; index++) forwarder.submit('n/b/data', 2, (session) => Buffer.from(JSON.stringify(session)));
   };
