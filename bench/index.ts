@@ -7,6 +7,8 @@
  * each filter chain, default 1,000,000; the flood run beside it is on virtual time),
  * BENCH_PACK_READINGS (readings of each driver's twin for the bytes per reading, exact against
  * compact floats; default 100), BENCH_STARTUP_RUNS (fresh processes per start-up figure, default 10).
+ * The steady-state part runs Node-RED as a peer, installed once into BENCH_CACHE (see
+ * node-red-peer.ts); BENCH_NODE_RED=off leaves it out.
  * Firmware figures (compile time, emulated MHz) come last, and need the AVR toolchain and dist/firmware/.
  * BENCH_ONLY (comma-separated: startup, steady, throughput, outage, http, decoders, filters,
  * packs, firmware) runs just those parts.

@@ -1,6 +1,6 @@
 /**
  * What a gateway costs at the rates it really sees, measured on its own process from /proc,
- * side by side with a naive serialport + MQTT.js script in the same run:
+ * side by side with a naive serialport + MQTT.js script and Node-RED in the same run:
  * - steady 1,000 lines/s of 4 readings (batching 100 readings / 1 s): CPU per reading, RSS;
  * - a typical pole, 10 readings/s, and idle: share of a core, wakeups per second, RSS;
  * - a burst: peak RSS;
@@ -22,6 +22,7 @@ import { boardStatusTopic, dataTopic, type NodeAddress } from '../src/uplink/top
 import { NODE_FLAGS } from '../src/service/node-flags.js';
 import { createPtyPair, type PtyPair } from '../simulators/transports/pty.js';
 import { costBetween, sampleProcess, type ProcessSample } from './process-sample.js';
+import { nodeRedCommand, nodeRedReadyTopic, prepareNodeRed, type NodeRedPeer } from './node-red-peer.js';
 import { printTable } from './support.js';
 
 /** The unit's flags, or others to compare (BENCH_NODE_FLAGS, space-separated; empty for none). */
@@ -35,6 +36,9 @@ const say = (text: string) => process.stderr.write(`steady state: ${text}\n`);
 interface Broker {
   readonly url: string;
 }
+
+/** fieldnode, or a peer doing the same job: the naive script, or a Node-RED flow (both publish SenML JSON, a line each). */
+type GatewayKind = 'fieldnode' | 'naive' | 'node-red';
 
 /** A cgroup (v1) that models a Pi Zero 2 W, or undefined where the controllers are not writable. */
 interface PiCgroup {
@@ -83,12 +87,12 @@ interface Run {
 }
 
 /** Starts a gateway (fieldnode or the naive script) on a fresh pty and a subscriber counting what arrives. */
-async function startGateway(kind: 'fieldnode' | 'naive', broker: Broker, options: { batching?: object; stamped?: boolean; cgroup?: PiCgroup } = {}): Promise<Run> {
+async function startGateway(kind: GatewayKind, broker: Broker, options: { batching?: object; stamped?: boolean; cgroup?: PiCgroup; nodeRed?: NodeRedPeer } = {}): Promise<Run> {
   const pty = await createPtyPair();
   const dir = mkdtempSync(join(tmpdir(), 'fieldnode-steady-'));
   const keys = options.stamped ? ['t', 'h', 'p', 'w'] : ['t', 'h', 'p', 'r'];
   const units: Record<string, string> = { t: 'Cel', h: '%RH', p: 'Pa', r: 'mm', w: 's' };
-  const topic = kind === 'naive' ? 'naive/station' : dataTopic(BENCH_NODE, 'station');
+  const topic = kind === 'fieldnode' ? dataTopic(BENCH_NODE, 'station') : `${kind}/station`;
   const config = join(dir, 'fieldnode.yaml');
   writeFileSync(
     config,
@@ -104,22 +108,27 @@ async function startGateway(kind: 'fieldnode' | 'naive', broker: Broker, options
   const latencies: number[] = [];
   const subscriber = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
   await subscriber.subscribeAsync(topic, { qos: 1 });
-  const statusTopic = kind === 'fieldnode' ? boardStatusTopic(BENCH_NODE, 'station') : undefined;
+  const statusTopic = kind === 'fieldnode' ? boardStatusTopic(BENCH_NODE, 'station') : kind === 'node-red' ? nodeRedReadyTopic(topic) : undefined;
   let markReady = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   if (statusTopic) await subscriber.subscribeAsync(statusTopic, { qos: 1 });
   subscriber.on('message', (messageTopic, payload, packet) => {
     if (messageTopic === statusTopic) {
       // A retained status is an earlier run's: only this gateway's own announcement counts.
-      if (!packet.retain && (JSON.parse(payload.toString()) as { state?: string }).state === 'online') markReady();
+      if (!packet.retain && (kind === 'node-red' || (JSON.parse(payload.toString()) as { state?: string }).state === 'online')) markReady();
       return;
     }
     const receivedAt = (performance.timeOrigin + performance.now()) / 1000;
-    const records = kind === 'naive' ? (JSON.parse(payload.toString()) as { n: string; v: number }[]).map((record) => ({ name: record.n, value: record.v })) : resolvePack(decodeSenmlCbor(payload));
+    const records = kind === 'fieldnode' ? resolvePack(decodeSenmlCbor(payload)) : (JSON.parse(payload.toString()) as { n: string; v: number }[]).map((record) => ({ name: record.n, value: record.v }));
     readings += records.length;
     for (const record of records) if (record.name.endsWith('w') && typeof record.value === 'number') latencies.push((receivedAt - record.value) * 1000);
   });
-  const command = kind === 'naive' ? [process.execPath, here('./naive-gateway.js'), pty.hostPath, broker.url, topic] : [process.execPath, ...gatewayFlags, here('../bin/fieldnode.js'), 'run', config, '--log-level', 'warn'];
+  const command =
+    kind === 'naive'
+      ? [process.execPath, here('./naive-gateway.js'), pty.hostPath, broker.url, topic]
+      : kind === 'node-red' && options.nodeRed && 'redJs' in options.nodeRed
+        ? nodeRedCommand(options.nodeRed, join(dir, 'node-red'), pty.hostPath, broker.url, topic)
+        : [process.execPath, ...gatewayFlags, here('../bin/fieldnode.js'), 'run', config, '--log-level', 'warn'];
   const argv = [...(options.cgroup?.prefix ?? []), ...command];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
   // The naive script says nothing when it is up: it gets the time fieldnode took, or a second.
@@ -187,9 +196,9 @@ function percentile(values: readonly number[], p: number): number {
 
 const WARM_UP_SECONDS = 10;
 
-async function steadyRun(kind: 'fieldnode' | 'naive', broker: Broker, linesPerSecond: number, seconds: number) {
+async function steadyRun(kind: GatewayKind, broker: Broker, linesPerSecond: number, seconds: number, nodeRed?: NodeRedPeer) {
   say(`${kind} at ${linesPerSecond} lines/s for ${seconds} s`);
-  const run = await startGateway(kind, broker);
+  const run = await startGateway(kind, broker, nodeRed ? { nodeRed } : {});
   await run.ready;
   // The warm-up outlasts start-up's transients: V8's memory reducer collects for some seconds after.
   const writer = linesPerSecond > 0 ? await pace(run.pty, linesPerSecond, seconds + WARM_UP_SECONDS + 2) : undefined;
@@ -220,8 +229,11 @@ async function latencyRun(broker: Broker, batching: object, linesPerSecond: numb
 
 /** Runs every steady-state figure against `broker` and prints them with their targets. */
 export async function runSteadyState(broker: Broker, seconds: number): Promise<void> {
+  const nodeRedPeer = prepareNodeRed(say);
+  if ('unavailable' in nodeRedPeer) say(`no Node-RED peer: ${nodeRedPeer.unavailable}`);
   const fieldnode = await steadyRun('fieldnode', broker, 1000, seconds);
   const naive = await steadyRun('naive', broker, 1000, seconds);
+  const nodeRed = 'redJs' in nodeRedPeer ? await steadyRun('node-red', broker, 1000, seconds, nodeRedPeer) : undefined;
   const pole = await steadyRun('fieldnode', broker, 2.5, seconds);
   const idle = await steadyRun('fieldnode', broker, 0, seconds);
   say('burst of 100,000 lines');
@@ -237,10 +249,13 @@ export async function runSteadyState(broker: Broker, seconds: number): Promise<v
 
   printTable(`steady state, gateway process (node ${gatewayFlags.join(' ') || 'without flags'}), naive baseline in the same run`, [
     ['1,000 lines/s: CPU µs/reading', fieldnode.cpuMicrosPerReading.toFixed(2), `target ≤ 8; naive ${naive.cpuMicrosPerReading.toFixed(2)} (ratio ${(fieldnode.cpuMicrosPerReading / naive.cpuMicrosPerReading).toFixed(2)}×)`],
-    ['  share of a core', `${fieldnode.cpuPercent.toFixed(1)} %`, `naive ${naive.cpuPercent.toFixed(1)} %`],
-    ['  wakeups/s', fieldnode.wakeupsPerSecond.toFixed(0), `naive ${naive.wakeupsPerSecond.toFixed(0)} (context switches, all threads)`],
-    ['  RSS', `${fieldnode.rssMb.toFixed(1)} MB`, `target ≤ 60; peak ${fieldnode.peakRssMb.toFixed(1)}; naive ${naive.rssMb.toFixed(1)}`],
-    ['  delivered in window', `${fieldnode.received}`, `of about ${Math.round(fieldnode.readings)} readings written (naive ${naive.received})`],
+    nodeRed
+      ? ['  against Node-RED', `${(fieldnode.cpuMicrosPerReading / nodeRed.cpuMicrosPerReading).toFixed(2)}×`, `target ≤ 0.15×; Node-RED ${nodeRed.cpuMicrosPerReading.toFixed(2)} µs/reading`]
+      : ['  against Node-RED', 'not run', 'unavailable' in nodeRedPeer ? nodeRedPeer.unavailable : ''],
+    ['  share of a core', `${fieldnode.cpuPercent.toFixed(1)} %`, `naive ${naive.cpuPercent.toFixed(1)} %${nodeRed ? `; Node-RED ${nodeRed.cpuPercent.toFixed(1)} %` : ''}`],
+    ['  wakeups/s', fieldnode.wakeupsPerSecond.toFixed(0), `naive ${naive.wakeupsPerSecond.toFixed(0)}${nodeRed ? `; Node-RED ${nodeRed.wakeupsPerSecond.toFixed(0)}` : ''} (context switches, all threads)`],
+    ['  RSS', `${fieldnode.rssMb.toFixed(1)} MB`, `target ≤ 60; peak ${fieldnode.peakRssMb.toFixed(1)}; naive ${naive.rssMb.toFixed(1)}${nodeRed ? `; Node-RED ${nodeRed.rssMb.toFixed(1)}` : ''}`],
+    ['  delivered in window', `${fieldnode.received}`, `of about ${Math.round(fieldnode.readings)} readings written (naive ${naive.received}${nodeRed ? `, Node-RED ${nodeRed.received}` : ''})`],
     ['10 readings/s: share of a core', `${pole.cpuPercent.toFixed(2)} %`, 'target ≤ 0.5 %'],
     ['  wakeups/s', pole.wakeupsPerSecond.toFixed(1), 'target ≤ 20'],
     ['  RSS', `${pole.rssMb.toFixed(1)} MB`, 'target ≤ 60'],
