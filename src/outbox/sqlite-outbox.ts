@@ -81,6 +81,8 @@ type Totals = { packs: number; readings: number; bytes: number };
 
 class SqliteOutbox implements Outbox {
   private db!: Database.Database;
+  /** Runs the work it is given in one transaction: made once, since better-sqlite3 builds four wrappers per transaction() call. */
+  private inTransaction!: (work: () => unknown) => unknown;
   private insert!: Database.Statement;
   private selectAfter!: Database.Statement;
   private deleteById!: Database.Statement;
@@ -103,6 +105,7 @@ class SqliteOutbox implements Outbox {
 
   private open(): void {
     const db = (this.db = connect(this.path));
+    this.inTransaction = db.transaction((work: () => unknown) => work());
     this.insert = db.prepare('INSERT INTO packs (topic, payload, readings, boot, seq, created_at, live_generation) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.selectAfter = db.prepare('SELECT * FROM packs WHERE id > ? ORDER BY id LIMIT ?');
     this.deleteById = db.prepare('DELETE FROM packs WHERE id = ? RETURNING readings, length(payload) AS bytes');
@@ -122,7 +125,7 @@ class SqliteOutbox implements Outbox {
   private write<T>(work: () => T): T {
     const before = { ...this.current };
     try {
-      return this.db.transaction(work)();
+      return this.inTransaction(work) as T;
     } catch (error) {
       this.current = before;
       this.recover();
