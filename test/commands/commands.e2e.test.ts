@@ -238,14 +238,16 @@ describeWithBinary('mosquitto', 'mosquitto', 'commands over MQTT 5', () => {
     await node.stop();
     await waitUntil(() => collector.records.length >= emitted.length, 5000, () => `${collector.records.length} of ${emitted.length} readings`);
     // Every reading the drivers emitted arrived, once, in the order emitted per board. Times are
-    // compared to within 2 ms: a reading is dated from its monotonic stamp by the trusted offset,
-    // which may differ from the wall clock the driver read by the rounding of either clock.
+    // compared to within 20 ms: a reading is dated from the monotonic stamp taken when it is
+    // emitted, by the trusted offset, and on a loaded machine that stamp can trail the driver's
+    // read of the wall clock by a preemption or a GC pause (3 ms seen), besides the rounding of
+    // either clock. A wrong offset, or a line dated by the next (50 ms apart), is off by more.
     const ordered = <T extends { name: string; value: unknown; timeMs: number }>(list: T[]) =>
       [...list].sort((a, b) => a.name.localeCompare(b.name) || String(a.value).localeCompare(String(b.value)) || a.timeMs - b.timeMs);
     const arrived = ordered(collector.records.map((record) => ({ name: record.name.split('/').at(-1)!, value: record.value, timeMs: record.time * 1000 })));
     const expected = ordered(emitted.map((reading) => ({ name: reading.name, value: reading.value, timeMs: reading.time })));
     expect(arrived.map(({ name, value }) => `${name} ${String(value)}`)).toEqual(expected.map(({ name, value }) => `${name} ${String(value)}`));
-    arrived.forEach((reading, index) => expect(Math.abs(reading.timeMs - expected[index]!.timeMs), `${reading.name} ${String(reading.value)}`).toBeLessThanOrEqual(2));
+    arrived.forEach((reading, index) => expect(Math.abs(reading.timeMs - expected[index]!.timeMs), `${reading.name} ${String(reading.value)}`).toBeLessThanOrEqual(20));
     const data = collector.messages.filter((message) => message.topic.endsWith('/data')).map((message) => decodeMessage(message.payload));
     const seqs = data.map((message) => message.session!.seq);
     expect(new Set(data.map((message) => message.session!.boot))).toEqual(new Set([1]));
