@@ -123,11 +123,12 @@ async function startGateway(kind: GatewayKind, broker: Broker, options: { batchi
     readings += records.length;
     for (const record of records) if (record.name.endsWith('w') && typeof record.value === 'number') latencies.push((receivedAt - record.value) * 1000);
   });
+  if (kind === 'node-red' && !(options.nodeRed && 'redJs' in options.nodeRed)) throw new Error('a Node-RED run needs an installed Node-RED');
   const command =
     kind === 'naive'
       ? [process.execPath, here('./naive-gateway.js'), pty.hostPath, broker.url, topic]
-      : kind === 'node-red' && options.nodeRed && 'redJs' in options.nodeRed
-        ? nodeRedCommand(options.nodeRed, join(dir, 'node-red'), pty.hostPath, broker.url, topic)
+      : kind === 'node-red'
+        ? nodeRedCommand(options.nodeRed as { redJs: string }, join(dir, 'node-red'), pty.hostPath, broker.url, topic)
         : [process.execPath, ...gatewayFlags, here('../bin/fieldnode.js'), 'run', config, '--log-level', 'warn'];
   const argv = [...(options.cgroup?.prefix ?? []), ...command];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -247,15 +248,17 @@ export async function runSteadyState(broker: Broker, seconds: number): Promise<v
   const burstReceived = burstRun.readings();
   await burstRun.stop();
 
+  /** Node-RED's figure for a row, after the naive one, when it ran. */
+  const andNodeRed = (separator: string, figure: (run: NonNullable<typeof nodeRed>) => string) => (nodeRed ? `${separator}Node-RED ${figure(nodeRed)}` : '');
   printTable(`steady state, gateway process (node ${gatewayFlags.join(' ') || 'without flags'}), naive baseline in the same run`, [
     ['1,000 lines/s: CPU µs/reading', fieldnode.cpuMicrosPerReading.toFixed(2), `target ≤ 8; naive ${naive.cpuMicrosPerReading.toFixed(2)} (ratio ${(fieldnode.cpuMicrosPerReading / naive.cpuMicrosPerReading).toFixed(2)}×)`],
     nodeRed
       ? ['  against Node-RED', `${(fieldnode.cpuMicrosPerReading / nodeRed.cpuMicrosPerReading).toFixed(2)}×`, `target ≤ 0.15×; Node-RED ${nodeRed.cpuMicrosPerReading.toFixed(2)} µs/reading`]
       : ['  against Node-RED', 'not run', 'unavailable' in nodeRedPeer ? nodeRedPeer.unavailable : ''],
-    ['  share of a core', `${fieldnode.cpuPercent.toFixed(1)} %`, `naive ${naive.cpuPercent.toFixed(1)} %${nodeRed ? `; Node-RED ${nodeRed.cpuPercent.toFixed(1)} %` : ''}`],
-    ['  wakeups/s', fieldnode.wakeupsPerSecond.toFixed(0), `naive ${naive.wakeupsPerSecond.toFixed(0)}${nodeRed ? `; Node-RED ${nodeRed.wakeupsPerSecond.toFixed(0)}` : ''} (context switches, all threads)`],
-    ['  RSS', `${fieldnode.rssMb.toFixed(1)} MB`, `target ≤ 60; peak ${fieldnode.peakRssMb.toFixed(1)}; naive ${naive.rssMb.toFixed(1)}${nodeRed ? `; Node-RED ${nodeRed.rssMb.toFixed(1)}` : ''}`],
-    ['  delivered in window', `${fieldnode.received}`, `of about ${Math.round(fieldnode.readings)} readings written (naive ${naive.received}${nodeRed ? `, Node-RED ${nodeRed.received}` : ''})`],
+    ['  share of a core', `${fieldnode.cpuPercent.toFixed(1)} %`, `naive ${naive.cpuPercent.toFixed(1)} %${andNodeRed('; ', (run) => `${run.cpuPercent.toFixed(1)} %`)}`],
+    ['  wakeups/s', fieldnode.wakeupsPerSecond.toFixed(0), `naive ${naive.wakeupsPerSecond.toFixed(0)}${andNodeRed('; ', (run) => run.wakeupsPerSecond.toFixed(0))} (context switches, all threads)`],
+    ['  RSS', `${fieldnode.rssMb.toFixed(1)} MB`, `target ≤ 60; peak ${fieldnode.peakRssMb.toFixed(1)}; naive ${naive.rssMb.toFixed(1)}${andNodeRed('; ', (run) => run.rssMb.toFixed(1))}`],
+    ['  delivered in window', `${fieldnode.received}`, `of about ${Math.round(fieldnode.readings)} readings written (naive ${naive.received}${andNodeRed(', ', (run) => String(run.received))})`],
     ['10 readings/s: share of a core', `${pole.cpuPercent.toFixed(2)} %`, 'target ≤ 0.5 %'],
     ['  wakeups/s', pole.wakeupsPerSecond.toFixed(1), 'target ≤ 20'],
     ['  RSS', `${pole.rssMb.toFixed(1)} MB`, 'target ≤ 60'],
