@@ -112,8 +112,10 @@ describeWithBinary('socat', 'socat', 'serial hot-plug, repeated', () => {
     expect(recoveries).toHaveLength(CYCLES);
     // A stalled read loop spins at 60 % of a core or more; a waiting one measures about 1 %, and
     // up to 2 % on a machine busy with other tests, so 5 % tells the two apart without noise.
-    // A single window may hold a garbage collection of what was streamed before the unplug.
+    // A single window may hold a garbage collection of what was streamed before the unplug, or
+    // the worker's own housekeeping: 12 % has been seen in one window on a loaded CI machine. A
+    // loop that stalls in one cycle only still spins for the whole window, so 30 % catches it.
     expect((awayCpuMs / awayMs) * 100).toBeLessThan(5);
-    expect(Math.max(...awayCpu)).toBeLessThan(10);
+    expect(Math.max(...awayCpu)).toBeLessThan(30);
   });
 });
