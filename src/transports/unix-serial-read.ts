@@ -12,6 +12,10 @@
  * times a second, each read taking everything that arrived meanwhile. A quiet port is still
  * read as soon as its first byte arrives (the poller), so a lone line or a Modbus answer is
  * not held back; only a byte that follows another within the window waits for the rest.
+ * A read is only tried once the poller says the port is readable: Node's readSync reports
+ * EAGAIN by throwing an error with a stack trace (15 to 30 µs), and trying blindly after
+ * every line made two of those and an extra wakeup per line of a quiet port. Asking the
+ * poller about a port that already holds bytes costs no wait: epoll answers at once.
  *
  * Hang-up. bindings-cpp 13's unixRead retries a zero-length read at once, without polling,
  * forever. A tty returns zero bytes only once it is hung up: when a pty's other end closes,
@@ -94,14 +98,29 @@ const TRY_AGAIN = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR']);
 /** What a read of a tty whose device or other end went away fails with. */
 const HUNG_UP_CODES = new Set(['EIO', 'ENXIO']);
 
-/** When the port was last read with data, and how long bytes may gather after that. */
+/** When the port was last read with data, how long bytes may gather after that, and whether they are streaming. */
 interface Gathering {
   readonly gatherMs: number;
   lastReadAt: number;
+  /** The last read came soon after the one before it: more bytes are expected within the window. */
+  streaming?: boolean;
 }
+
+/**
+ * Two reads this close together mean a port that streams: the next bytes are expected within
+ * the window, so the loop waits the window out first and then asks the poller, which answers
+ * at once (one wakeup a window). Further apart, the port is quiet: the poller is asked first,
+ * so that nothing wakes the process until a byte arrives (one wakeup a line).
+ */
+const STREAMING_FACTOR = 1.5;
 
 async function readOrHangUp(port: UnixPort, gathering: Gathering, buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
   for (;;) {
+    if (gathering.streaming) await gather(gathering);
+    // The poller of a port closed meanwhile is gone: asking it would throw.
+    if (!port.isOpen || port.fd === null) throw canceled();
+    await readable(port);
+    if (!gathering.streaming) await gather(gathering);
     const fd = port.fd;
     if (!port.isOpen || fd === null) throw canceled();
     let bytesRead: number;
@@ -113,23 +132,25 @@ async function readOrHangUp(port: UnixPort, gathering: Gathering, buffer: Buffer
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (HUNG_UP_CODES.has(code)) throw hungUp(error as Error);
       if (!TRY_AGAIN.has(code)) throw error;
-      // Nothing yet: right after a read, let the rest of the burst gather; else wait for a byte.
-      const gatherLeft = gathering.lastReadAt + gathering.gatherMs - performance.now();
-      if (gatherLeft > 0) {
-        gathering.lastReadAt = -Infinity;
-        await delay(gatherLeft);
-      } else {
-        await readable(port);
-      }
+      // The poller said readable and another reader (or a signal) came first: wait again.
+      gathering.streaming = false;
       continue;
     }
     if (bytesRead === 0) {
       if (!port.isOpen) throw canceled();
       throw hungUp();
     }
-    gathering.lastReadAt = performance.now();
+    const readAt = performance.now();
+    gathering.streaming = readAt - gathering.lastReadAt < gathering.gatherMs * STREAMING_FACTOR;
+    gathering.lastReadAt = readAt;
     return { buffer, bytesRead };
   }
+}
+
+/** Lets the rest of a burst arrive: waits until the window after the last read has passed. */
+async function gather(gathering: Gathering): Promise<void> {
+  const gatherLeft = gathering.lastReadAt + gathering.gatherMs - performance.now();
+  if (gatherLeft > 0) await delay(gatherLeft);
 }
 
 function delay(ms: number): Promise<void> {

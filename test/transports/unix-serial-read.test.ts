@@ -13,12 +13,21 @@ import { SerialTransport } from '../../src/transports/serial.js';
 import { createPtyPair, hasSocat } from '../../simulators/transports/pty.js';
 import { describeNeeding } from '../support/needs.js';
 
+/** A poller for a regular file, which is always readable: it answers every wait on the next turn. */
+class AlwaysReadable extends EventEmitter {
+  override once(event: string, listener: (...args: unknown[]) => void): this {
+    super.once(event, listener);
+    if (event === 'readable') setImmediate(() => this.emit('readable', null));
+    return this;
+  }
+}
+
 /** A Unix port as bindings-cpp makes one, on a descriptor of our choosing. */
 function fakePort(fd: number) {
   let reads = 0;
   const port = {
     fd: fd as number | null,
-    poller: new EventEmitter(),
+    poller: new AlwaysReadable(),
     get isOpen() {
       return this.fd !== null;
     },

@@ -1,0 +1,116 @@
+/**
+ * What reading a serial port costs in system calls, seen by strace in a real process reading
+ * a socat pty through the real binding: a quiet port (a line every 100 ms) is read as each
+ * line arrives and never tried while empty, and a streaming one (a line every millisecond) is read in
+ * a few large reads. An empty read is not free: Node reports its EAGAIN as a thrown error.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, readFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { createPtyPair } from '../../simulators/transports/pty.js';
+import { describeWithBinary } from '../support/binaries.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The calls of a trace of several threads, each on one line: strace splits a call another thread interrupts. */
+function wholeCalls(trace: string): string[] {
+  const pending = new Map<string, string>();
+  const calls: string[] = [];
+  for (const line of trace.split('\n')) {
+    const [, pid, rest] = /^(\d+)\s+(.*)$/.exec(line) ?? [];
+    if (pid === undefined || rest === undefined) continue;
+    if (rest.endsWith('<unfinished ...>')) pending.set(pid, rest.slice(0, -'<unfinished ...>'.length));
+    else if (rest.startsWith('<...')) {
+      calls.push(`${pending.get(pid) ?? ''}${rest.replace(/^<\.\.\. \w+ resumed>/, '')}`);
+      pending.delete(pid);
+    } else calls.push(rest);
+  }
+  return calls;
+}
+
+/** The reads of the port's descriptor between two markers of the trace, and how many found nothing. */
+function readsBetween(trace: string, from: string, to: string): { reads: number; empty: number } {
+  const lines = wholeCalls(trace);
+  const open = lines.map((line) => /openat\(.*"[^"]*\/host", .*\) = (\d+)$/.exec(line)).find(Boolean);
+  if (!open) throw new Error('the trace has no open of the port');
+  const fd = open[1]!;
+  let inside = false;
+  const counts = { reads: 0, empty: 0 };
+  for (const line of lines) {
+    if (line.includes(`"@${from}\\n"`)) inside = true;
+    else if (line.includes(`"@${to}\\n"`)) inside = false;
+    else if (inside && new RegExp(`^read\\(${fd},`).test(line)) {
+      counts.reads++;
+      if (line.includes('EAGAIN')) counts.empty++;
+    }
+  }
+  return counts;
+}
+
+describeWithBinary('strace', 'strace', 'serial read system calls', () => {
+  it('reads a quiet port as lines arrive without trying it empty, and a streaming one in a few reads', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fieldnode-read-syscalls-'));
+    const pty = await createPtyPair({ hostPath: join(dir, 'host') });
+    const script = `
+      const { writeSync } = await import('node:fs');
+      const { SerialTransport } = await import(${JSON.stringify(`${process.cwd()}/dist/src/transports/serial.js`)});
+      const transport = new SerialTransport({ path: ${JSON.stringify(pty.hostPath)}, baudRate: 115200, watchDevice: false });
+      let bytes = 0;
+      transport.onData((chunk) => { bytes += chunk.length; writeSync(1, 'bytes ' + bytes + '\\n'); });
+      await transport.start();
+      writeSync(1, 'ready\\n');
+      process.stdin.on('data', (data) => { for (const marker of data.toString().split('\\n').filter(Boolean)) writeSync(1, '@' + marker + '\\n'); if (data.includes('end')) transport.stop().then(() => process.exit(0)); });
+    `;
+    const trace = join(dir, 'trace');
+    const child = spawn('strace', ['-f', '-e', 'trace=openat,read,write', '-o', trace, process.execPath, '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const until = async (condition: () => boolean) => {
+      for (let waited = 0; !condition(); waited += 10) {
+        if (waited > 20_000) throw new Error(`the reading process did not get there; it printed:\n${output}`);
+        await sleep(10);
+      }
+    };
+    await until(() => output.includes('ready'));
+    const device = openSync(pty.devicePath, 'r+');
+    let sent = 0;
+    const send = (line: string) => {
+      writeSync(device, line);
+      sent += line.length;
+    };
+
+    child.stdin.write('quiet\n');
+    await sleep(200);
+    const quietLines = 10;
+    for (let index = 0; index < quietLines; index++) {
+      send(`t=${index},h=50.5\n`);
+      await sleep(100);
+    }
+    await until(() => output.includes(`bytes ${sent}\n`));
+    child.stdin.write('streaming\n');
+    await sleep(100);
+    const streamingLines = 300;
+    for (let index = 0; index < streamingLines; index++) {
+      send(`t=${index},h=50.5\n`);
+      await sleep(1);
+    }
+    await until(() => output.includes(`bytes ${sent}\n`));
+    child.stdin.write('end\n');
+    await exited;
+    closeSync(device);
+    await pty.close();
+
+    const log = readFileSync(trace, 'utf8');
+    const quiet = readsBetween(log, 'quiet', 'streaming');
+    const streaming = readsBetween(log, 'streaming', 'end');
+    // A loaded machine may read two lines at once, or get one from socat in two pieces; none is read empty.
+    expect(quiet.empty).toBe(0);
+    expect(quiet.reads).toBeGreaterThan(0);
+    expect(quiet.reads).toBeLessThanOrEqual(quietLines * 2);
+    expect(streaming.reads).toBeLessThan(streamingLines / 4);
+    expect(streaming.empty).toBeLessThanOrEqual(2);
+  });
+});
