@@ -5,7 +5,8 @@
  * path tells: after an unplug it disappears, and after a replug it names a new node, even
  * when it reuses the old name (a /dev/serial/by-id link, a pty that got the same number).
  */
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Clock, TimerHandle } from '../core/clock.js';
 
 /** What identifies the node a path leads to: the path itself (a link udev or socat recreates) and the device it resolves to. */
@@ -29,21 +30,51 @@ function sameDevice(a: DeviceIdentity, b: DeviceIdentity): boolean {
   return a.linkDev === b.linkDev && a.linkIno === b.linkIno && a.dev === b.dev && a.ino === b.ino && a.rdev === b.rdev;
 }
 
+/** How often the path is checked when its directories cannot be watched for changes. */
+const POLL_MS = 1000;
 /**
- * Checks the path on the injected clock (two stat calls a check, once a second by default)
- * and calls `onGone` once when the node is no longer the one that was opened.
+ * How often it is checked all the same while they are watched: a change the kernel did not
+ * report (a file system without inotify events, a watch limit reached later) is still caught.
+ */
+const BACKSTOP_MS = 10_000;
+/**
+ * How long a change event waits before its check. Pulling an adapter out, like ending socat,
+ * hangs the tty up and removes its node: the read loop's "hung up" is the exacter reason and
+ * comes within milliseconds, so it goes first. The wait also makes one check of the several
+ * events udev sends for one replug.
+ */
+const EVENT_SETTLE_MS = 250;
+
+export interface DeviceWatchOptions {
+  /** Check on changes of the directories of the path and of the node it leads to (inotify); default true. */
+  readonly events?: boolean;
+  /** Checks when there are no change events; the backstop when there are (ms). */
+  readonly intervalMs?: number;
+}
+
+/**
+ * Checks the path (two stat calls a check) whenever its directory or that of the node it
+ * leads to changes, and calls `onGone` once when the node is no longer the one that was
+ * opened. A timer on the injected clock checks it too: once a second when the directories
+ * cannot be watched, every ten seconds when they can. Watching costs no wakeup while nothing
+ * changes, where a check once a second woke a quiet node once more a second than its data did.
  */
 export class DeviceWatch {
   private timer: TimerHandle | undefined;
+  private settling: TimerHandle | undefined;
   private stopped = false;
+  private readonly watchers: FSWatcher[] = [];
+  private readonly intervalMs: number;
 
   constructor(
     private readonly path: string,
     private readonly opened: DeviceIdentity,
     private readonly clock: Clock,
     private readonly onGone: (why: 'vanished' | 'replaced') => void,
-    private readonly intervalMs = 1000,
+    options: DeviceWatchOptions = {},
   ) {
+    const watching = (options.events ?? true) && this.watchDirectories();
+    this.intervalMs = options.intervalMs ?? (watching ? BACKSTOP_MS : POLL_MS);
     this.schedule();
   }
 
@@ -52,18 +83,61 @@ export class DeviceWatch {
     this.stopped = true;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
+    this.clock.clearTimeout(this.settling);
+    this.settling = undefined;
+    for (const watcher of this.watchers.splice(0)) watcher.close();
+  }
+
+  /**
+   * Watches the path's directory (where udev or socat replace a link) and that of the node it
+   * resolves to (where the kernel removes a tty). An event for another name there is ignored;
+   * one without a name, or a watch that fails (its directory removed), means a check soon.
+   */
+  private watchDirectories(): boolean {
+    const names = new Set([basename(this.path)]);
+    const directories = new Set([dirname(this.path)]);
+    try {
+      const target = realpathSync(this.path);
+      names.add(basename(target));
+      directories.add(dirname(target));
+      for (const directory of directories) {
+        const watcher = watch(directory, { persistent: false }, (_event, name) => {
+          if (name === null || names.has(name.toString())) this.changed();
+        });
+        watcher.on('error', () => this.changed());
+        this.watchers.push(watcher);
+      }
+      return true;
+    } catch {
+      // No inotify here, or no watch left (fs.inotify.max_user_watches): the timer checks instead.
+      for (const watcher of this.watchers.splice(0)) watcher.close();
+      return false;
+    }
+  }
+
+  private changed(): void {
+    if (this.stopped || this.settling !== undefined) return;
+    this.settling = this.clock.setTimeout(() => {
+      this.settling = undefined;
+      this.check();
+    }, EVENT_SETTLE_MS);
   }
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = this.clock.setTimeout(() => this.check(), this.intervalMs);
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.check();
+    }, this.intervalMs);
   }
 
   private check(): void {
-    this.timer = undefined;
     if (this.stopped) return;
     const now = deviceIdentity(this.path);
-    if (now && sameDevice(now, this.opened)) return this.schedule();
+    if (now && sameDevice(now, this.opened)) {
+      if (this.timer === undefined) this.schedule();
+      return;
+    }
     this.stop();
     this.onGone(now ? 'replaced' : 'vanished');
   }

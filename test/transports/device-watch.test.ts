@@ -16,6 +16,14 @@ import { memoryLogger } from '../support/memory-logger.js';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
+/** Steps virtual time until `done`, letting real file-system events arrive in between (at most 5 s of real time). */
+async function eventually(step: () => void, done: () => boolean): Promise<void> {
+  for (let tries = 0; tries < 250 && !done(); tries++) {
+    await settle();
+    step();
+  }
+}
+
 describe('DeviceWatch', () => {
   it('says nothing while the node stays, and once when it vanishes', () => {
     const directory = mkdtempSync(join(tmpdir(), 'fieldnode-watch-'));
@@ -23,7 +31,7 @@ describe('DeviceWatch', () => {
     writeFileSync(node, '');
     const clock = new VirtualClock();
     const gone: string[] = [];
-    const watch = new DeviceWatch(node, deviceIdentity(node)!, clock, (why) => gone.push(why));
+    const watch = new DeviceWatch(node, deviceIdentity(node)!, clock, (why) => gone.push(why), { events: false });
     clock.advance(5000);
     expect(gone).toEqual([]);
     rmSync(node);
@@ -43,12 +51,66 @@ describe('DeviceWatch', () => {
     symlinkSync(device, link);
     const clock = new VirtualClock();
     const gone: string[] = [];
-    new DeviceWatch(link, deviceIdentity(link)!, clock, (why) => gone.push(why));
+    new DeviceWatch(link, deviceIdentity(link)!, clock, (why) => gone.push(why), { events: false });
     // udev (or socat) makes a new link: same name, same target, another inode.
     symlinkSync(device, `${link}.new`);
     renameSync(`${link}.new`, link);
     clock.advance(1000);
     expect(gone).toEqual(['replaced']);
+  });
+
+  it('notices a vanished node from the change event, without waiting for a periodic check', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'fieldnode-watch-'));
+    const node = join(directory, 'ttyUSB0');
+    writeFileSync(node, '');
+    const clock = new VirtualClock();
+    const gone: string[] = [];
+    const watch = new DeviceWatch(node, deviceIdentity(node)!, clock, (why) => gone.push(why));
+    // Others come and go beside it: nothing to say, and no check was even scheduled for them.
+    writeFileSync(join(directory, 'ttyUSB1'), '');
+    rmSync(join(directory, 'ttyUSB1'));
+    await settle();
+    expect(clock.pendingTimers()).toBe(1);
+    clock.advance(5000);
+    expect(gone).toEqual([]);
+    rmSync(node);
+    const removedAt = clock.monotonic();
+    await eventually(() => clock.advance(250), () => gone.length > 0);
+    expect(gone).toEqual(['vanished']);
+    // One settling wait after the event: a periodic check would have taken a second or ten.
+    expect(clock.monotonic() - removedAt).toBeLessThanOrEqual(500);
+    expect(clock.pendingTimers()).toBe(0);
+    watch.stop();
+  });
+
+  it('notices a link replaced under the same name from the change event', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'fieldnode-watch-'));
+    const device = join(directory, 'pts-3');
+    writeFileSync(device, '');
+    const link = join(directory, 'usb-1a86_USB2.0-Serial-if00-port0');
+    symlinkSync(device, link);
+    const clock = new VirtualClock();
+    const gone: string[] = [];
+    new DeviceWatch(link, deviceIdentity(link)!, clock, (why) => gone.push(why));
+    symlinkSync(device, `${link}.new`);
+    renameSync(`${link}.new`, link);
+    const replacedAt = clock.monotonic();
+    await eventually(() => clock.advance(250), () => gone.length > 0);
+    expect(gone).toEqual(['replaced']);
+    expect(clock.monotonic() - replacedAt).toBeLessThanOrEqual(500);
+  });
+
+  it('still checks now and then while it watches, in case a change went unreported', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'fieldnode-watch-'));
+    const node = join(directory, 'ttyACM0');
+    writeFileSync(node, '');
+    const clock = new VirtualClock();
+    const watch = new DeviceWatch(node, deviceIdentity(node)!, clock, () => undefined);
+    expect(clock.pendingTimers()).toBe(1);
+    clock.advance(10_000);
+    expect(clock.pendingTimers()).toBe(1);
+    watch.stop();
+    expect(clock.pendingTimers()).toBe(0);
   });
 
   it('stop() cancels its timer', () => {
@@ -83,7 +145,7 @@ describe('SerialTransport with a port that never says it is gone', () => {
     clock.advance(3000);
     expect(states).toHaveLength(1);
     rmSync(path);
-    clock.advance(1000);
+    await eventually(() => clock.advance(250), () => states.length > 1);
     expect(states.at(-1)).toEqual({ state: 'closed', reason: 'device gone' });
     await settle();
     expect(first.isOpen).toBe(false);
