@@ -24,6 +24,22 @@ async function eventually(step: () => void, done: () => boolean): Promise<void> 
   }
 }
 
+/** A by-id style link to a device node, and how udev (or socat) makes it anew: same name, same target, another inode. */
+function linkedDevice(): { link: string; recreate: () => void } {
+  const directory = mkdtempSync(join(tmpdir(), 'fieldnode-watch-'));
+  const device = join(directory, 'pts-3');
+  writeFileSync(device, '');
+  const link = join(directory, 'usb-1a86_USB2.0-Serial-if00-port0');
+  symlinkSync(device, link);
+  return {
+    link,
+    recreate: () => {
+      symlinkSync(device, `${link}.new`);
+      renameSync(`${link}.new`, link);
+    },
+  };
+}
+
 describe('DeviceWatch', () => {
   it('says nothing while the node stays, and once when it vanishes', () => {
     const directory = mkdtempSync(join(tmpdir(), 'fieldnode-watch-'));
@@ -44,17 +60,11 @@ describe('DeviceWatch', () => {
   });
 
   it('notices a link recreated under the same name between two checks, even to the same device', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'fieldnode-watch-'));
-    const device = join(directory, 'pts-3');
-    writeFileSync(device, '');
-    const link = join(directory, 'usb-1a86_USB2.0-Serial-if00-port0');
-    symlinkSync(device, link);
+    const { link, recreate } = linkedDevice();
     const clock = new VirtualClock();
     const gone: string[] = [];
     new DeviceWatch(link, deviceIdentity(link)!, clock, (why) => gone.push(why), { events: false });
-    // udev (or socat) makes a new link: same name, same target, another inode.
-    symlinkSync(device, `${link}.new`);
-    renameSync(`${link}.new`, link);
+    recreate();
     clock.advance(1000);
     expect(gone).toEqual(['replaced']);
   });
@@ -84,16 +94,11 @@ describe('DeviceWatch', () => {
   });
 
   it('notices a link replaced under the same name from the change event', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'fieldnode-watch-'));
-    const device = join(directory, 'pts-3');
-    writeFileSync(device, '');
-    const link = join(directory, 'usb-1a86_USB2.0-Serial-if00-port0');
-    symlinkSync(device, link);
+    const { link, recreate } = linkedDevice();
     const clock = new VirtualClock();
     const gone: string[] = [];
     new DeviceWatch(link, deviceIdentity(link)!, clock, (why) => gone.push(why));
-    symlinkSync(device, `${link}.new`);
-    renameSync(`${link}.new`, link);
+    recreate();
     const replacedAt = clock.monotonic();
     await eventually(() => clock.advance(250), () => gone.length > 0);
     expect(gone).toEqual(['replaced']);

@@ -77,27 +77,23 @@ describeWithBinary('strace', 'strace', 'serial read system calls', () => {
     await until(() => output.includes('ready'));
     const device = openSync(pty.devicePath, 'r+');
     let sent = 0;
-    const send = (line: string) => {
-      writeSync(device, line);
-      sent += line.length;
+    /** Marks a phase in the trace, then writes `lines` lines `gapMs` apart and waits until all were read. */
+    const phase = async (marker: string, lines: number, gapMs: number) => {
+      child.stdin.write(`${marker}\n`);
+      await sleep(200);
+      for (let index = 0; index < lines; index++) {
+        const line = `t=${index},h=50.5\n`;
+        writeSync(device, line);
+        sent += line.length;
+        await sleep(gapMs);
+      }
+      await until(() => output.includes(`bytes ${sent}\n`));
     };
 
-    child.stdin.write('quiet\n');
-    await sleep(200);
     const quietLines = 10;
-    for (let index = 0; index < quietLines; index++) {
-      send(`t=${index},h=50.5\n`);
-      await sleep(100);
-    }
-    await until(() => output.includes(`bytes ${sent}\n`));
-    child.stdin.write('streaming\n');
-    await sleep(100);
+    await phase('quiet', quietLines, 100);
     const streamingLines = 300;
-    for (let index = 0; index < streamingLines; index++) {
-      send(`t=${index},h=50.5\n`);
-      await sleep(1);
-    }
-    await until(() => output.includes(`bytes ${sent}\n`));
+    await phase('streaming', streamingLines, 1);
     child.stdin.write('end\n');
     await exited;
     closeSync(device);
