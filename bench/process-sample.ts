@@ -1,7 +1,13 @@
 /**
- * What a process costs, read from /proc as `top` and `pidstat` read it: CPU time (user +
- * system, all threads), context switches of all its threads (each one a wakeup or a
- * preemption) and resident memory. Linux only, like the gateways this runs on.
+ * What a process costs, read from /proc: CPU time of all its threads, context switches of all
+ * its threads (each one a wakeup or a preemption) and resident memory. Linux only, like the
+ * gateways this runs on.
+ *
+ * CPU time is the scheduler's own count in nanoseconds (/proc/<pid>/task/<tid>/schedstat),
+ * not the utime and stime that `top` reads: those are sampled at clock ticks (10 ms), so a
+ * process that wakes briefly a few times a second is charged whole ticks or none, and over a
+ * 15 s window at 0.5 % of a core one tick either way moves the figure by 0.07 %. A thread
+ * that ended between two samples is not counted; Node's threads live as long as the process.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -13,21 +19,25 @@ export interface ProcessSample {
   readonly atMs: number;
 }
 
-/** Clock ticks per second of /proc/<pid>/stat: 100 on every Linux this runs on (USER_HZ). */
-const USER_HZ = 100;
-
 /** Samples process `pid` now. */
 export function sampleProcess(pid: number): ProcessSample {
-  // Fields after the command name (which may hold spaces), from proc(5): utime is 14th, stime 15th.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  let runNanoseconds = 0;
   let contextSwitches = 0;
   for (const task of readdirSync(`/proc/${pid}/task`)) {
-    const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+    let schedstat: string;
+    let status: string;
+    try {
+      schedstat = readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8');
+      status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+    } catch {
+      continue; // The thread ended since the directory was listed.
+    }
+    // proc(5): the first field is the time spent on the CPU, in nanoseconds.
+    runNanoseconds += Number(schedstat.split(' ')[0]);
     contextSwitches += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
   }
   const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return { cpuSeconds, contextSwitches, rssMb: rssKb / 1024, atMs: performance.now() };
+  return { cpuSeconds: runNanoseconds / 1e9, contextSwitches, rssMb: rssKb / 1024, atMs: performance.now() };
 }
 
 /** The cost between two samples, per second of wall time and per reading. */
