@@ -48,8 +48,6 @@ const EVENT_SETTLE_MS = 250;
 export interface DeviceWatchOptions {
   /** Check on changes of the directories of the path and of the node it leads to (inotify); default true. */
   readonly events?: boolean;
-  /** Checks when there are no change events; the backstop when there are (ms). */
-  readonly intervalMs?: number;
 }
 
 /**
@@ -74,7 +72,7 @@ export class DeviceWatch {
     options: DeviceWatchOptions = {},
   ) {
     const watching = (options.events ?? true) && this.watchDirectories();
-    this.intervalMs = options.intervalMs ?? (watching ? BACKSTOP_MS : POLL_MS);
+    this.intervalMs = watching ? BACKSTOP_MS : POLL_MS;
     this.schedule();
   }
 
