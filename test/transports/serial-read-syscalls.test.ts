@@ -5,7 +5,7 @@
  * a few large reads. An empty read is not free: Node reports its EAGAIN as a thrown error.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -14,7 +14,10 @@ import { describeWithBinary } from '../support/binaries.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The calls of a trace of several threads, each on one line: strace splits a call another thread interrupts. */
+/**
+ * The calls of a trace of several threads, each on one line: strace splits a call another thread
+ * interrupts, and pads the result of a resumed call to a column (`<... openat resumed>)      = 21`).
+ */
 function wholeCalls(trace: string): string[] {
   const pending = new Map<string, string>();
   const calls: string[] = [];
@@ -33,7 +36,7 @@ function wholeCalls(trace: string): string[] {
 /** The reads of the port's descriptor between two markers of the trace, and how many found nothing. */
 function readsBetween(trace: string, from: string, to: string): { reads: number; empty: number } {
   const lines = wholeCalls(trace);
-  const open = lines.map((line) => /openat\(.*"[^"]*\/host", .*\) = (\d+)$/.exec(line)).find(Boolean);
+  const open = lines.map((line) => /openat\(.*"[^"]*\/host", .*\)\s+= (\d+)$/.exec(line)).find(Boolean);
   if (!open) throw new Error('the trace has no open of the port');
   const fd = open[1]!;
   let inside = false;
@@ -100,6 +103,7 @@ describeWithBinary('strace', 'strace', 'serial read system calls', () => {
     await pty.close();
 
     const log = readFileSync(trace, 'utf8');
+    rmSync(dir, { recursive: true, force: true });
     const quiet = readsBetween(log, 'quiet', 'streaming');
     const streaming = readsBetween(log, 'streaming', 'end');
     // A loaded machine may read two lines at once, or get one from socat in two pieces; none is read empty.
