@@ -31,9 +31,10 @@ export interface SerialTransportOptions {
   /** Keep trying to (re)open a missing or vanished port; without it, start() fails when the port cannot be opened. */
   readonly reopen?: BackoffOptions & { readonly clock: Clock };
   /**
-   * Stat the path every second (on reopen's clock) and treat the port as gone when its device
-   * node vanished or was replaced, even if the port itself never said so. On by default with
-   * the native binding, whose paths are files; other bindings' paths may be mere names.
+   * Watch the path (change events, and a backstop timer on reopen's clock) and treat the port
+   * as gone when its device node vanished or was replaced, even if the port itself never said
+   * so. On by default with the native binding, whose paths are files; other bindings' paths
+   * may be mere names.
    */
   readonly watchDevice?: boolean;
 }
