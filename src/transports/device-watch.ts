@@ -62,7 +62,6 @@ export class DeviceWatch {
   private settling: TimerHandle | undefined;
   private stopped = false;
   private readonly watchers: FSWatcher[] = [];
-  private readonly intervalMs: number;
 
   constructor(
     private readonly path: string,
@@ -71,8 +70,7 @@ export class DeviceWatch {
     private readonly onGone: (why: 'vanished' | 'replaced') => void,
     options: DeviceWatchOptions = {},
   ) {
-    const watching = (options.events ?? true) && this.watchDirectories();
-    this.intervalMs = watching ? BACKSTOP_MS : POLL_MS;
+    if (options.events ?? true) this.watchDirectories();
     this.schedule();
   }
 
@@ -91,7 +89,7 @@ export class DeviceWatch {
    * resolves to (where the kernel removes a tty). An event for another name there is ignored;
    * one without a name, or a watch that fails (its directory removed), means a check soon.
    */
-  private watchDirectories(): boolean {
+  private watchDirectories(): void {
     const names = new Set([basename(this.path)]);
     const directories = new Set([dirname(this.path)]);
     try {
@@ -105,11 +103,9 @@ export class DeviceWatch {
         watcher.on('error', () => this.changed());
         this.watchers.push(watcher);
       }
-      return true;
     } catch {
       // No inotify here, or no watch left (fs.inotify.max_user_watches): the timer checks instead.
       for (const watcher of this.watchers.splice(0)) watcher.close();
-      return false;
     }
   }
 
@@ -123,10 +119,12 @@ export class DeviceWatch {
 
   private schedule(): void {
     if (this.stopped) return;
+    // Watched directories report changes; the timer is only a backstop then.
+    const intervalMs = this.watchers.length > 0 ? BACKSTOP_MS : POLL_MS;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.check();
-    }, this.intervalMs);
+    }, intervalMs);
   }
 
   private check(): void {
