@@ -116,7 +116,13 @@ describe('/metrics', () => {
     for (let code = 0; code < 100; code++) problems.count(`exception-${code}`);
     broker = await startEmbeddedBroker(port);
     await waitUntil(() => node!.uplink?.isConnected === true && node!.forwarder!.backlogTotals().packs === 0, 15_000);
-    const after = await scrape(node);
+    // The station keeps reading: any one scrape may catch a fresh pack on its way to the
+    // broker. A drained outbox shows empty between them; one that never drained never does.
+    let after = await scrape(node);
+    for (let tries = 0; tries < 50 && value(after, 'fieldnode_outbox_readings') !== 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await scrape(node);
+    }
     expect(value(after, 'fieldnode_problems_total', { board: 'station', kind: 'bad-line' })).toBe(1);
     const kinds = family(after, 'fieldnode_problems_total').metrics.filter((metric) => metric.labels?.['board'] === 'station');
     expect(kinds.length).toBe(MAX_KINDS_PER_BOARD + 1);
