@@ -3,7 +3,9 @@
  * The only file that touches cbor-x.
  */
 import { Decoder, Encoder, FLOAT32_OPTIONS } from 'cbor-x';
+import { halfBitsOf } from './half-float.js';
 import { senmlLabels, SenmlError, type SenmlField, type SenmlRecord } from './senml.js';
+import { writeExactPack } from './senml-writer.js';
 
 /** MQTT 5 content type of every data message. */
 export const SENML_CBOR_CONTENT_TYPE = 'application/senml+cbor';
@@ -42,6 +44,12 @@ const decoders: Record<FloatEncoding, Decoder> = {
 
 /** Encodes a pack: an array of maps whose keys are the RFC's integer labels. */
 export function encodeSenmlCbor(records: readonly SenmlRecord[], floats: FloatEncoding = 'exact'): Buffer {
+  // The usual pack (text, numbers, booleans) is written directly: the same bytes, without the garbage.
+  return (floats === 'exact' ? writeExactPack(records, labelOf) : undefined) ?? encodeWithCborX(records, floats);
+}
+
+/** encodeSenmlCbor through cbor-x, for every pack: what the direct writer must equal, byte for byte. */
+export function encodeWithCborX(records: readonly SenmlRecord[], floats: FloatEncoding): Buffer {
   const maps = new Array<Map<number | string, unknown>>(records.length);
   for (let index = 0; index < records.length; index++) {
     const record = records[index]!;
@@ -102,31 +110,6 @@ export function shortestExactFloats(bytes: Uint8Array): Buffer {
     from += length;
   }
   return output.subarray(0, to);
-}
-
-/**
- * The IEEE 754 binary16 bits of `value` when a half-precision float holds it exactly (zero,
- * integers to 2048, 21.5, 0.25...), else undefined. Infinities fit; NaN is left to float32.
- */
-export function halfBitsOf(value: number): number | undefined {
-  if (Number.isNaN(value)) return undefined;
-  const sign = value < 0 || Object.is(value, -0) ? 0x8000 : 0;
-  const magnitude = Math.abs(value);
-  if (magnitude === 0) return sign;
-  if (magnitude === Infinity) return sign | 0x7c00;
-  // Subnormal halves are multiples of 2^-24 below 2^-14.
-  if (magnitude < 2 ** -14) {
-    const units = magnitude * 2 ** 24;
-    return Number.isInteger(units) ? sign | units : undefined;
-  }
-  const exponent = Math.floor(Math.log2(magnitude));
-  // log2 may be off by one at the edges of a binade.
-  const e = magnitude >= 2 ** (exponent + 1) ? exponent + 1 : magnitude < 2 ** exponent ? exponent - 1 : exponent;
-  if (e > 15) return undefined;
-  const fraction = magnitude / 2 ** e - 1;
-  const mantissa = fraction * 1024;
-  if (!Number.isInteger(mantissa)) return undefined;
-  return sign | ((e + 15) << 10) | mantissa;
 }
 
 /** Decodes SenML-CBOR bytes into records with named fields; rejects anything that is not a pack. */

@@ -6,7 +6,7 @@
 import { Decoder as GenericCborDecoder } from 'cbor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { halfBitsOf } from '../../src/codec/cbor.js';
+import { halfBitsOf } from '../../src/codec/half-float.js';
 import { decodePack, encodeHistorical, encodePack, encodeSenmlCbor, SenmlError } from '../../src/codec/index.js';
 import { isSenmlUnit, SECONDARY_UNITS, SECONDARY_UNITS_VERSION, toPrimaryUnit } from '../../src/codec/units.js';
 import type { Reading } from '../../src/core/reading.js';
