@@ -83,17 +83,30 @@ function lookupFor(text: string, layout: LineLayout): FieldLookup | string {
  */
 export function parseKeyValues(text: string): FieldLookup | undefined {
   const pairs = new Map<string, string>();
-  for (const token of text.split(PAIR_SEPARATORS)) {
-    if (token === '') continue;
+  let start = 0;
+  while (start < text.length) {
+    // One pass over the line, without a regular expression: this runs for every line a board prints.
+    while (start < text.length && isPairSeparator(text.charCodeAt(start))) start++;
+    if (start === text.length) break;
+    let end = start;
+    while (end < text.length && !isPairSeparator(text.charCodeAt(end))) end++;
+    const token = text.slice(start, end);
     const separator = keySeparatorIndex(token);
     if (separator <= 0) return undefined;
     pairs.set(token.slice(0, separator), token.slice(separator + 1));
+    start = end;
   }
   if (pairs.size === 0) return undefined;
   return (field) => (field.key === undefined ? undefined : pairs.get(field.key));
 }
 
-const PAIR_SEPARATORS = /[\s,;]+/;
+/** Commas, semicolons and white space (what `\s` matches, Unicode spaces included) separate pairs. */
+function isPairSeparator(code: number): boolean {
+  if (code === 0x2c || code === 0x3b || code === 0x20 || (code >= 0x09 && code <= 0x0d)) return true;
+  return code >= 0x80 && WHITE_SPACE.test(String.fromCharCode(code));
+}
+
+const WHITE_SPACE = /\s/;
 
 function keySeparatorIndex(token: string): number {
   const equals = token.indexOf('=');
@@ -184,22 +197,20 @@ export function convertValue(raw: unknown, field: Pick<FieldSpec, 'as' | 'scale'
 
 function convertNumber(raw: unknown, scale: number, offset: number): { value: number } | string {
   let number: number;
-  let decimals: number;
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw)) return `not a finite number: ${raw}`;
     number = raw;
-    decimals = decimalPlaces(String(raw));
   } else if (typeof raw === 'string') {
     const text = raw.trim();
     if (!isDecimalNumber(text)) return `not a number: "${excerpt(raw)}"`;
     number = Number(text);
     if (!Number.isFinite(number)) return `out of range: ${excerpt(raw)}`;
-    decimals = decimalPlaces(text);
   } else {
     return `not a number: ${JSON.stringify(raw)}`;
   }
+  // The decimals matter only to round a scaled value; most fields are not scaled.
   if (scale === 1 && offset === 0) return { value: number };
-  return { value: scaleExactly(number, decimals, scale, offset) };
+  return { value: scaleExactly(number, decimalPlaces(typeof raw === 'string' ? raw.trim() : String(raw)), scale, offset) };
 }
 
 /**

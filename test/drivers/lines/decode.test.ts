@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { convertValue, decodeLine, scaleExactly, type FieldSpec, type LineLayout } from '../../../src/drivers/lines/decode.js';
+import { convertValue, decodeLine, parseKeyValues, scaleExactly, type FieldSpec, type LineLayout } from '../../../src/drivers/lines/decode.js';
 
 const field = (name: string, spec: Partial<FieldSpec>): FieldSpec => ({ name, as: 'number', scale: 1, offset: 0, ...spec });
 const kv: LineLayout = { format: 'kv', delimiter: ',' };
@@ -19,6 +20,30 @@ describe('lines decoder: key=value', () => {
     expect(values('t=21.53,h=55.2', kv, fields)).toEqual({ temperature: 21.53, humidity: 55.2 });
     expect(values('t:21.53 h:55.2', kv, fields)).toEqual({ temperature: 21.53, humidity: 55.2 });
     expect(values('h=55.2; t=-4', kv, fields)).toEqual({ temperature: -4, humidity: 55.2 });
+  });
+
+  it('splits pairs exactly as the rule says: runs of commas, semicolons and any white space (property)', () => {
+    // The rule written as a regular expression, independently of the scanner under test.
+    const byRule = (text: string) => {
+      const pairs = new Map<string, string>();
+      for (const token of text.split(/[\s,;]+/)) {
+        if (token === '') continue;
+        const at = [token.indexOf('='), token.indexOf(':')].filter((index) => index >= 0).sort((a, b) => a - b)[0] ?? -1;
+        if (at <= 0) return undefined;
+        pairs.set(token.slice(0, at), token.slice(at + 1));
+      }
+      return pairs.size === 0 ? undefined : pairs;
+    };
+    const piece = fc.oneof(fc.constantFrom(',', ';', ' ', '\t', '\r', '\u00a0', '\u2003', '\u3000', '\ufeff', '=', ':', 't', 'h', '21.5', '-4', 'é'), fc.string({ maxLength: 4, unit: 'binary' }));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }).map((pieces) => pieces.join('')), fc.array(fc.constantFrom('t', 'h', 'é', 'x'), { maxLength: 4 }), (text, keys) => {
+        const expected = byRule(text);
+        const lookup = parseKeyValues(text);
+        expect(lookup === undefined, JSON.stringify(text)).toBe(expected === undefined);
+        for (const key of keys) expect(lookup?.(field(key, { key }))).toBe(expected?.get(key));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it('keeps the unit of each field', () => {
