@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { expect, it } from 'vitest';
-import { GATHER_MS, HANG_UP, gatherWindowMs, hangupAware } from '../../src/transports/unix-serial-read.js';
+import { ANSWER_MS, GATHER_MS, HANG_UP, gatherWindowMs, hangupAware } from '../../src/transports/unix-serial-read.js';
 import { SerialTransport } from '../../src/transports/serial.js';
 import { createPtyPair, hasSocat } from '../../simulators/transports/pty.js';
 import { describeNeeding } from '../support/needs.js';
@@ -83,6 +83,7 @@ it('leaves ports without a descriptor (Windows, the mock binding) as they are', 
 it('lets bytes gather for at most a quarter of the tty buffer at the baud rate', () => {
   expect(gatherWindowMs(9600)).toBe(GATHER_MS);
   expect(gatherWindowMs(115_200)).toBe(GATHER_MS);
+  expect(gatherWindowMs(460_800)).toBe(22);
   expect(gatherWindowMs(1_000_000)).toBe(10);
   expect(gatherWindowMs(4_000_000)).toBe(2);
   expect(gatherWindowMs(undefined)).toBe(GATHER_MS);
@@ -111,4 +112,44 @@ describeNeeding(hasSocat(), 'socat', 'socat is not installed (apt-get install so
     // Read as each line came, it took 300 reads (and about six wakeups each); gathered, a few dozen.
     expect(chunks.length).toBeLessThan(lines.length / 4);
   });
+
+  it('reads an answer as its bytes come after the node wrote to the device, where a stream of the same bytes gathers', async () => {
+    const pty = await createPtyPair();
+    const transport = new SerialTransport({ path: pty.hostPath, baudRate: 115_200, watchDevice: false });
+    const chunks: string[] = [];
+    transport.onData((chunk) => chunks.push(chunk.toString()));
+    await transport.start();
+    const device = openSync(pty.devicePath, 'r+');
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Four parts 15 ms apart: on an idle machine all within one window of the first.
+    const sendParts = async (tag: string) => {
+      const start = performance.now();
+      for (let part = 0; part < 4; part++) {
+        if (part > 0) await sleep(15);
+        writeSync(device, `${tag}${part};`);
+      }
+      const spanMs = performance.now() - start;
+      for (let waited = 0; !chunks.join('').includes(`${tag}3;`) && waited < 5000; waited += 10) await sleep(10);
+      return spanMs;
+    };
+    try {
+      // Unasked: the first part is read at once, then at most once a window (a loaded machine spreads the parts further).
+      const streamSpanMs = await sendParts('s');
+      const streamReads = chunks.length;
+      await sleep(GATHER_MS * 3);
+      chunks.length = 0;
+      // Asked (a request went out): each part is read as it comes.
+      await transport.write(Buffer.from('?'));
+      await sendParts('a');
+      expect(chunks.join('')).toBe('a0;a1;a2;a3;');
+      expect(streamReads).toBeLessThanOrEqual(1 + Math.ceil(streamSpanMs / GATHER_MS));
+      expect(chunks.length).toBeGreaterThanOrEqual(3);
+      expect(4 * 15).toBeLessThan(ANSWER_MS);
+    } finally {
+      closeSync(device);
+      await transport.stop();
+      await pty.close();
+    }
+  });
 });
+
