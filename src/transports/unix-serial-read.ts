@@ -47,6 +47,14 @@ export const HANG_UP = 'the serial port hung up';
 export const GATHER_MS = 50;
 const GATHER_BYTES = 1024;
 
+/**
+ * A read this large took half of what the tty holds (4 KiB): the device outpaces the window (a
+ * native-USB board or a pty sending as fast as it may), and waiting would only stall it behind
+ * a full buffer, capping a burst at 4 KiB a window. The next read then goes at once. A UART
+ * never gets here: the window lets at most 1 KiB arrive at its baud rate.
+ */
+export const FLOOD_BYTES = 2048;
+
 /** The gathering window for a port at `baudRate` (see GATHER_MS). */
 export function gatherWindowMs(baudRate: number | undefined): number {
   if (!baudRate || !(baudRate > 0)) return GATHER_MS;
@@ -161,8 +169,9 @@ async function readOrHangUp(port: UnixPort, gathering: Gathering, buffer: Buffer
       throw hungUp();
     }
     const readAt = performance.now();
-    gathering.streaming = readAt - gathering.lastReadAt < gathering.gatherMs * STREAMING_FACTOR;
-    gathering.lastReadAt = readAt;
+    const flooded = bytesRead >= FLOOD_BYTES;
+    gathering.streaming = !flooded && readAt - gathering.lastReadAt < gathering.gatherMs * STREAMING_FACTOR;
+    gathering.lastReadAt = flooded ? -Infinity : readAt;
     return { buffer, bytesRead };
   }
 }

@@ -7,8 +7,9 @@ import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
+import { spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
-import { ANSWER_MS, GATHER_MS, HANG_UP, gatherWindowMs, hangupAware } from '../../src/transports/unix-serial-read.js';
+import { ANSWER_MS, FLOOD_BYTES, GATHER_MS, HANG_UP, gatherWindowMs, hangupAware } from '../../src/transports/unix-serial-read.js';
 import { SerialTransport } from '../../src/transports/serial.js';
 import { createPtyPair, hasSocat } from '../../simulators/transports/pty.js';
 import { describeNeeding } from '../support/needs.js';
@@ -147,6 +148,31 @@ describeNeeding(hasSocat(), 'socat', 'socat is not installed (apt-get install so
       expect(4 * 15).toBeLessThan(ANSWER_MS);
     } finally {
       closeSync(device);
+      await transport.stop();
+      await pty.close();
+    }
+  });
+
+  it('reads a flood at once instead of a window at a time, so a burst is not capped at 4 KiB a window', async () => {
+    const pty = await createPtyPair();
+    const transport = new SerialTransport({ path: pty.hostPath, baudRate: 115_200, watchDevice: false });
+    let received = 0;
+    transport.onData((chunk) => (received += chunk.length));
+    await transport.start();
+    // 400 KiB written as fast as the pty takes it, by another process (a blocking writer here would stall the reader).
+    const total = 400 * 1024;
+    const started = performance.now();
+    const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(process.argv[1], Buffer.alloc(${total}, 'x'))`, pty.devicePath], { stdio: 'ignore' });
+    try {
+      for (let waited = 0; received < total && waited < 20_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      const elapsedMs = performance.now() - started;
+      expect(received).toBe(total);
+      // Held to a window per read of at most the tty's 4 KiB, it would take 100 windows.
+      const cappedMs = (total / 4096) * GATHER_MS;
+      expect(elapsedMs, `${elapsedMs.toFixed(0)} ms`).toBeLessThan(cappedMs / 2);
+      expect(FLOOD_BYTES).toBeLessThan(4096);
+    } finally {
+      writer.kill();
       await transport.stop();
       await pty.close();
     }
