@@ -75,7 +75,7 @@ export function renderUnitFile(spec: ServiceSpec): string {
     '# process of the node: NotifyAccess=all lets systemd accept messages from it.',
     'Type=notify',
     'NotifyAccess=all',
-    `# ${NODE_FLAGS.join(' ')}: a small young generation and a ceiling on the old one keep memory low (see the README).`,
+    `# ${NODE_FLAGS.join(' ')}: a small young generation, a ceiling on the old one and one V8 helper thread keep memory low (see the README).`,
     `ExecStart=${execStart}`,
     `User=${spec.user}`,
     `Group=${spec.user}`,

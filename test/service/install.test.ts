@@ -77,7 +77,7 @@ describe('install-service', () => {
     expect(readFileSync(environmentFile, 'utf8')).toMatch(/^# .*\nFIELDNODE_BROKER_PASSWORD=\n$/s);
     const unit = readFileSync(join(unitDir, 'fieldnode.service'), 'utf8');
     expect(unit).toContain(`EnvironmentFile=${environmentFile}\n`);
-    expect(unit).toContain(`ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=128 /opt/fieldnode/dist/bin/fieldnode.js run ${configFile} --log-format json\n`);
+    expect(unit).toContain(`ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=128 --v8-pool-size=1 /opt/fieldnode/dist/bin/fieldnode.js run ${configFile} --log-format json\n`);
     expect(unit).toContain('SupplementaryGroups=dialout i2c\n');
     expect(said).toContain(`write the broker password after FIELDNODE_BROKER_PASSWORD= in ${environmentFile}, then start the node: sudo systemctl start fieldnode`);
     expect(said).toContain('follow its logs: journalctl -u fieldnode -f');

@@ -38,7 +38,7 @@ describe('the unit file', () => {
       '[Service]',
       'Type=notify',
       'NotifyAccess=all',
-      'ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=128 /opt/fieldnode/dist/bin/fieldnode.js run /etc/fieldnode/ws-01.yaml --log-format json',
+      'ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=128 --v8-pool-size=1 /opt/fieldnode/dist/bin/fieldnode.js run /etc/fieldnode/ws-01.yaml --log-format json',
       'User=fieldnode',
       'Group=fieldnode',
       'SupplementaryGroups=dialout gpio i2c',
