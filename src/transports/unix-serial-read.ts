@@ -95,7 +95,7 @@ function isUnixPort(port: object): port is UnixPort {
   return 'fd' in port && typeof port.fd === 'number' && 'poller' in port && typeof port.poller === 'object' && port.poller !== null;
 }
 
-/** The port itself for everything but read, so its close, write and state stay its own. */
+/** The port itself for everything but read and write, so its close and state stay its own; a write only marks that an answer may come. */
 function withHangupRead<Port extends UnixPort>(port: Port, gatherMs: number): Port {
   const gathering: Gathering = { gatherMs, lastReadAt: -Infinity, promptUntil: -Infinity };
   const hangupRead = (buffer: Buffer, offset: number, length: number) => readOrHangUp(port, gathering, buffer, offset, length);

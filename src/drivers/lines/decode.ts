@@ -197,20 +197,22 @@ export function convertValue(raw: unknown, field: Pick<FieldSpec, 'as' | 'scale'
 
 function convertNumber(raw: unknown, scale: number, offset: number): { value: number } | string {
   let number: number;
+  /** The number as written, for its decimals when it is scaled. */
+  let numeral: string | undefined;
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw)) return `not a finite number: ${raw}`;
     number = raw;
   } else if (typeof raw === 'string') {
-    const text = raw.trim();
-    if (!isDecimalNumber(text)) return `not a number: "${excerpt(raw)}"`;
-    number = Number(text);
+    numeral = raw.trim();
+    if (!isDecimalNumber(numeral)) return `not a number: "${excerpt(raw)}"`;
+    number = Number(numeral);
     if (!Number.isFinite(number)) return `out of range: ${excerpt(raw)}`;
   } else {
     return `not a number: ${JSON.stringify(raw)}`;
   }
   // The decimals matter only to round a scaled value; most fields are not scaled.
   if (scale === 1 && offset === 0) return { value: number };
-  return { value: scaleExactly(number, decimalPlaces(typeof raw === 'string' ? raw.trim() : String(raw)), scale, offset) };
+  return { value: scaleExactly(number, decimalPlaces(numeral ?? String(number)), scale, offset) };
 }
 
 /**
