@@ -210,9 +210,9 @@ export class FieldNode implements Lifecycle {
       start: () => {
         view.attach({
           boot,
-          totals: () => outbox.totals(),
+          totals: () => forwarder.backlogTotals(),
           held: () => forwarder.heldTotals(),
-          oldestCreatedAt: () => outbox.after(0, 1)[0]?.createdAt,
+          oldestCreatedAt: () => forwarder.oldestWaitingCreatedAt(),
           dropped: () => forwarder.stats.dropped,
           drain: () => forwarder.progress.status(),
         });

@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REMOVAL_DELAY_MS } from '../../src/outbox/forwarder.js';
 import type { Outbox } from '../../src/outbox/outbox.js';
 import { openSqliteOutbox } from '../../src/outbox/sqlite-outbox.js';
 import { bounds, setup, tick } from './forwarder-harness.js';
@@ -46,9 +47,9 @@ function countedOutbox() {
 }
 
 describe('forwarder writes', () => {
-  it('removes acknowledgements in the transaction of packs written in the same turn, else in one of their own', async () => {
+  it('removes acknowledged rows in the transaction of the next write, and alone only when no pack follows in time', async () => {
     const { outbox, counts } = countedOutbox();
-    const { uplink, forwarder, submit } = setup(outbox);
+    const { uplink, forwarder, clock, submit } = setup(outbox);
     await forwarder.start();
     submit(2);
     await tick();
@@ -59,12 +60,25 @@ describe('forwarder writes', () => {
     await tick();
     expect([counts.appends, counts.appendsRemoving, counts.removes]).toEqual([2, 1, 0]);
     expect(outbox.totals().packs).toBe(1);
-    // Acknowledged alone: a removal of its own, in the same turn.
+    // Acknowledged alone: the row waits for the next write, but is no longer counted as waiting to be sent.
     uplink.sent.shift()!.done();
     await tick();
-    expect([counts.appends, counts.removes]).toEqual([2, 1]);
-    expect(outbox.totals().packs).toBe(0);
-    expect(forwarder.stats.packsAcked).toBe(3);
+    expect([counts.appends, counts.removes, outbox.totals().packs, forwarder.backlogTotals().packs]).toEqual([2, 0, 1, 0]);
+    clock.advance(REMOVAL_DELAY_MS / 2);
+    submit(1);
+    await tick();
+    expect([counts.appends, counts.appendsRemoving, counts.removes, outbox.totals().packs]).toEqual([3, 2, 0, 1]);
+    // The fallback was stopped with nothing left to remove: no transaction of its own.
+    clock.advance(REMOVAL_DELAY_MS);
+    expect(counts.removes).toBe(0);
+    // Acknowledged and no pack follows: removed alone once the delay has passed.
+    uplink.sent.shift()!.done();
+    await tick();
+    clock.advance(REMOVAL_DELAY_MS - 1);
+    expect([counts.removes, outbox.totals().packs]).toEqual([0, 1]);
+    clock.advance(1);
+    expect([counts.removes, outbox.totals().packs]).toEqual([1, 0]);
+    expect(forwarder.stats.packsAcked).toBe(4);
   });
 
   it('no pack the broker acknowledges within the delay, and one sync for all that wait longer', async () => {

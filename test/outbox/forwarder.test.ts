@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodePack } from '../../src/codec/index.js';
+import { REMOVAL_DELAY_MS } from '../../src/outbox/forwarder.js';
 import { SANE_CLOCK_FLOOR_MS } from '../../src/outbox/outbox.js';
 import { openSqliteOutbox } from '../../src/outbox/sqlite-outbox.js';
 import { bounds, setup, tick } from './forwarder-harness.js';
 
 describe('forwarder', () => {
   it('numbers packs, keeps at most the window in flight, and removes what is acknowledged', async () => {
-    const { uplink, forwarder, outbox, submit } = setup();
+    const { uplink, forwarder, outbox, clock, submit } = setup();
     await forwarder.start();
     submit(6);
     await tick();
@@ -17,8 +18,11 @@ describe('forwarder', () => {
     for (const entry of uplink.sent.splice(0)) entry.done();
     await tick();
     expect(uplink.sent).toHaveLength(2);
-    expect(outbox.totals().packs).toBe(2);
+    expect(forwarder.backlogTotals()).toEqual({ packs: 2, readings: 4, bytes: outbox.totals().bytes - 4 * Buffer.byteLength('{"boot":3,"seq":1}') });
     expect(forwarder.stats.readingsAcked).toBe(8);
+    // No pack follows: the acknowledged rows go in a removal of their own.
+    clock.advance(REMOVAL_DELAY_MS);
+    expect(outbox.totals().packs).toBe(2);
   });
 
   it('takes packs in flight back at a disconnect and resends them marked historical', async () => {
