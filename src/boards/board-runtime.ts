@@ -10,7 +10,7 @@ import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import { Listeners } from '../core/listeners.js';
 import { ProblemCounter } from '../core/problems.js';
-import type { Reading } from '../core/reading.js';
+import { copyReading, type Reading } from '../core/reading.js';
 import type { BytesDriverInstance, DeviceBinding, DriverContext, DriverDefinition, DriverInstance } from '../drivers/driver.js';
 import { Batcher } from '../pipeline/batcher.js';
 import type { FilterChain } from '../pipeline/filters/chain.js';
@@ -64,7 +64,7 @@ export class BoardRuntime implements Lifecycle {
       emit: (reading) => {
         this.readings++;
         // Monotonic time dates the reading once the wall clock is trusted (see src/time/timeline.ts).
-        const stamped = reading.monotonic === undefined ? { ...reading, monotonic: clock.monotonic() } : reading;
+        const stamped = reading.monotonic === undefined ? copyReading(reading, { monotonic: clock.monotonic() }) : reading;
         if (this.chains) pushThrough(this.chains, stamped, toBatcher);
         else this.batcher.add(stamped);
         // Listeners (read-now) hear the device's own value, before filters that may hold it back.

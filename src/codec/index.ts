@@ -1,4 +1,4 @@
-import type { Reading } from '../core/reading.js';
+import { copyReading, type Reading } from '../core/reading.js';
 import { isSecondaryUnit, toPrimaryUnit } from './units.js';
 import { addFlagToEveryRecord, decodeSenmlCbor, encodeSenmlCbor, type FloatEncoding } from './cbor.js';
 import { CLOCK_FIELD, HISTORICAL_FIELD, packFromReadings, packSession, resolvePack, type PackSession, type ResolvedRecord, type SenmlRecord } from './senml.js';
@@ -23,7 +23,7 @@ export function encodePack(readings: readonly Reading[], baseName: string, sessi
 function inPrimaryUnit(reading: Reading): Reading {
   if (reading.unit === undefined || typeof reading.value !== 'number' || !isSecondaryUnit(reading.unit)) return reading;
   const converted = toPrimaryUnit(reading.value, reading.unit);
-  return { ...reading, value: converted.value, unit: converted.unit };
+  return copyReading(reading, { value: converted.value, unit: converted.unit });
 }
 
 /**

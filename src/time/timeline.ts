@@ -9,7 +9,7 @@
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
-import type { Reading } from '../core/reading.js';
+import { copyReading, type Reading } from '../core/reading.js';
 import type { TrustedTime } from '../core/trusted-time.js';
 
 export interface TimelinePolicy {
@@ -94,7 +94,7 @@ export class Timeline implements Lifecycle {
     if (readings.length === 0) return;
     const offset = this.options.time.offset();
     if (offset !== undefined && this.held.length === 0) {
-      deliver(readings.map((reading) => ({ ...reading, time: Math.round(monotonicOf(reading, offset) + offset) })));
+      deliver(readings.map((reading) => copyReading(reading, { time: Math.round(monotonicOf(reading, offset) + offset) })));
       return;
     }
     this.hold(board, readings, deliver);
@@ -109,7 +109,7 @@ export class Timeline implements Lifecycle {
     const held = this.held;
     this.held = [];
     this.heldCount = 0;
-    for (const entry of held) entry.deliver(entry.readings.map((reading) => ({ ...reading, time: Math.round(monotonicOf(reading, offset) + offset) })));
+    for (const entry of held) entry.deliver(entry.readings.map((reading) => copyReading(reading, { time: Math.round(monotonicOf(reading, offset) + offset) })));
   }
 
   private hold(board: string, readings: Reading[], deliver: Deliver): void {
@@ -171,7 +171,7 @@ export class Timeline implements Lifecycle {
     this.held = [];
     this.heldCount = 0;
     for (const entry of held) {
-      entry.deliver(entry.readings.map((reading) => ({ ...reading, time: Math.round(monotonicOf(reading, machine) + machine), clock: 'untrusted' as const })));
+      entry.deliver(entry.readings.map((reading) => copyReading(reading, { time: Math.round(monotonicOf(reading, machine) + machine), clock: 'untrusted' })));
     }
     return true;
   }

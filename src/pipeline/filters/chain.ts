@@ -5,7 +5,7 @@
  * compares each series with itself.
  */
 import type { Clock, TimerHandle } from '../../core/clock.js';
-import type { Reading } from '../../core/reading.js';
+import { copyReading, type Reading } from '../../core/reading.js';
 import { DeltaGate, ThrottleGate } from './gates.js';
 import { aggregate, throttleAverage } from './intervals.js';
 import { fitPolynomial } from './least-squares.js';
@@ -94,7 +94,7 @@ function stageFor(filter: Exclude<FilterConfig, { aggregate: unknown }>, next: E
     return numeric(next, (reading, value) => {
       const side = outside(value, min, max);
       if (side === undefined) next(reading);
-      else if (action === 'flag') next({ ...reading, outOfRange: side });
+      else if (action === 'flag') next(copyReading(reading, { outOfRange: side }));
     });
   }
   if ('median' in filter) return windowed(new SlidingWindow('median', filter.median), next);

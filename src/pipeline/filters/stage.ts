@@ -6,7 +6,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { ProblemCounter } from '../../core/problems.js';
-import type { Reading } from '../../core/reading.js';
+import { copyReading, type Reading } from '../../core/reading.js';
 
 /** Where a stage hands its readings. */
 export type Emit = (reading: Reading) => void;
@@ -27,11 +27,11 @@ export interface StageContext {
 
 /** The reading with another value: the rest (name, unit, time, flags) is the measurement's. */
 export function withValue(reading: Reading, value: number | string | boolean): Reading {
-  return { ...reading, value };
+  return copyReading(reading, { value });
 }
 
 /** A reading a filter makes itself (an average, a re-sent value): stamped now on both clocks. */
 export function made(name: string, unit: string | undefined, value: number | string | boolean, clock: Clock): Reading {
   const reading = { name, value, time: clock.now(), monotonic: clock.monotonic() };
-  return unit === undefined ? reading : { ...reading, unit };
+  return unit === undefined ? reading : copyReading(reading, { unit });
 }

@@ -6,7 +6,7 @@
  * reading, so a fast sensor costs no timer churn.
  */
 import type { TimerHandle } from '../../core/clock.js';
-import type { Reading } from '../../core/reading.js';
+import { copyReading, type Reading } from '../../core/reading.js';
 import { made, type Emit, type Stage, type StageContext } from './stage.js';
 
 /** Passes every reading, and re-sends the last one, stamped now, whenever `intervalMs` passes without a send. */
@@ -27,7 +27,7 @@ export function heartbeat(intervalMs: number, next: Emit, { clock }: StageContex
     timer = undefined;
     const elapsed = clock.monotonic() - sentAt;
     if (elapsed < intervalMs) arm(intervalMs - elapsed);
-    else if (last) send({ ...last, time: clock.now(), monotonic: clock.monotonic() });
+    else if (last) send(copyReading(last, { time: clock.now(), monotonic: clock.monotonic() }));
   };
   return {
     push: send,
