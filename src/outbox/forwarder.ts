@@ -398,6 +398,7 @@ export class Forwarder implements Lifecycle {
   private markForRemoval(pack: StoredPack): void {
     // Acknowledged: the broker has it, a power cut can no longer take it.
     this.unsynced.delete(pack.id);
+    if (this.unsynced.size === 0) this.cancelSync();
     this.acknowledged.add(pack.id, pack.readings, pack.payload.length);
     // The next commit removes it in its transaction; this timer only when no pack follows soon.
     this.removalTimer ??= this.options.clock.setTimeout(() => {
@@ -447,6 +448,12 @@ export class Forwarder implements Lifecycle {
       },
       Math.max(0, afterMs ?? oldest.value + syncDelayMs - clock.monotonic()),
     );
+  }
+
+  /** Nothing waits to be synced: the timer would wake the node for nothing. */
+  private cancelSync(): void {
+    this.options.clock.clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
   }
 
   private syncUnacknowledged(): void {

@@ -81,6 +81,29 @@ describe('forwarder writes', () => {
     expect(forwarder.stats.packsAcked).toBe(4);
   });
 
+  it('wakes for nothing while the broker keeps up: no sync, removal or other timer fires', async () => {
+    const { outbox, counts } = countedOutbox();
+    const { uplink, forwarder, clock, submit } = setup(outbox);
+    let fired = 0;
+    const setTimeout = clock.setTimeout.bind(clock);
+    clock.setTimeout = (callback, delayMs) =>
+      setTimeout(() => {
+        fired++;
+        callback();
+      }, delayMs);
+    await forwarder.start();
+    // A pack a second, acknowledged within 10 ms, as on a pole: 20 s of it.
+    for (let second = 0; second < 20; second++) {
+      submit(1);
+      await tick();
+      clock.advance(10);
+      for (const entry of uplink.sent.splice(0)) entry.done();
+      await tick();
+      clock.advance(990);
+    }
+    expect([fired, counts.syncs, counts.removes, forwarder.stats.packsAcked]).toEqual([0, 0, 0, 20]);
+  });
+
   it('no pack the broker acknowledges within the delay, and one sync for all that wait longer', async () => {
     const { outbox, counts } = countedOutbox();
     const { uplink, forwarder, clock, submit } = setup(outbox);
