@@ -1,8 +1,8 @@
 /**
- * Stored packs the broker has acknowledged whose rows are still on disk: removed with the
- * next write's transaction, not one of their own (see REMOVAL_DELAY_MS in forwarder.ts). What
- * they hold is kept here so that the backlog the node reports leaves them out: they are
- * delivered, not waiting.
+ * Stored packs the node is done with (the broker acknowledged them, or refused them for good)
+ * whose rows are still on disk: removed with the next write's transaction, not one of their
+ * own (see REMOVAL_DELAY_MS in forwarder.ts). What they hold is kept here so that the backlog
+ * the node reports leaves them out: they are not waiting to be sent.
  */
 export class AcknowledgedPacks {
   private readonly packs = new Map<number, { readonly readings: number; readonly bytes: number }>();
