@@ -14,10 +14,13 @@
  * a byte that follows another within the window waits for the rest. After the node writes to
  * the port (a Modbus or MH-Z19 request, a Firmata query) reads are prompt for a while
  * (ANSWER_MS), so an answer is never held back by the window, whatever the device's pace.
- * A read is only tried once the poller says the port is readable: Node's readSync reports
+ * A quiet port is read only once the poller says it is readable: Node's readSync reports
  * EAGAIN by throwing an error with a stack trace (15 to 30 µs), and trying blindly after
- * every line made two of those and an extra wakeup per line of a quiet port. Asking the
- * poller about a port that already holds bytes costs no wait: epoll answers at once.
+ * every line made two of those and an extra wakeup per line of a quiet port. A streaming
+ * port is read at once when its window has passed: it almost always holds bytes by then,
+ * and asking the poller first costs four system calls a read (libuv starts the watch, polls,
+ * and stops it again), with a promise and a listener, each read; the one empty read at the
+ * end of a stream sends the loop back to the poller.
  *
  * Hang-up. bindings-cpp 13's unixRead retries a zero-length read at once, without polling,
  * forever. A tty returns zero bytes only once it is hung up: when a pty's other end closes,
@@ -136,19 +139,22 @@ export const ANSWER_MS = 300;
 
 /**
  * Two reads this close together mean a port that streams: the next bytes are expected within
- * the window, so the loop waits the window out first and then asks the poller, which answers
- * at once (one wakeup a window). Further apart, the port is quiet: the poller is asked first,
- * so that nothing wakes the process until a byte arrives (one wakeup a line).
+ * the window, so the loop waits the window out first and then reads (one wakeup a window).
+ * Further apart, the port is quiet: the poller is asked first, so that nothing wakes the
+ * process until a byte arrives (one wakeup a line).
  */
 const STREAMING_FACTOR = 1.5;
 
 async function readOrHangUp(port: UnixPort, gathering: Gathering, buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
   for (;;) {
-    if (gathering.streaming) await gather(gathering);
-    // The poller of a port closed meanwhile is gone: asking it would throw.
-    if (!port.isOpen || port.fd === null) throw canceled();
-    await readable(port);
-    if (!gathering.streaming) await gather(gathering);
+    // While an answer is awaited its bytes trickle in: a blind read would mostly find none.
+    if (gathering.streaming && performance.now() >= gathering.promptUntil) await gather(gathering);
+    else {
+      // The poller of a port closed meanwhile is gone: asking it would throw.
+      if (!port.isOpen || port.fd === null) throw canceled();
+      await readable(port);
+      await gather(gathering);
+    }
     const fd = port.fd;
     if (!port.isOpen || fd === null) throw canceled();
     let bytesRead: number;
@@ -160,7 +166,8 @@ async function readOrHangUp(port: UnixPort, gathering: Gathering, buffer: Buffer
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (HUNG_UP_CODES.has(code)) throw hungUp(error as Error);
       if (!TRY_AGAIN.has(code)) throw error;
-      // The poller said readable and another reader (or a signal) came first: wait again.
+      // Nothing yet: the stream paused (or, after the poller said readable, another reader
+      // or a signal came first). The poller waits for the next byte.
       gathering.streaming = false;
       continue;
     }
@@ -170,7 +177,8 @@ async function readOrHangUp(port: UnixPort, gathering: Gathering, buffer: Buffer
     }
     const readAt = performance.now();
     const flooded = bytesRead >= FLOOD_BYTES;
-    gathering.streaming = !flooded && readAt - gathering.lastReadAt < gathering.gatherMs * STREAMING_FACTOR;
+    // A flood holds more at once: read again without a window, and without asking the poller.
+    gathering.streaming = flooded || readAt - gathering.lastReadAt < gathering.gatherMs * STREAMING_FACTOR;
     gathering.lastReadAt = flooded ? -Infinity : readAt;
     return { buffer, bytesRead };
   }

@@ -1,8 +1,9 @@
 /**
  * What reading a serial port costs in system calls, seen by strace in a real process reading
  * a socat pty through the real binding: a quiet port (a line every 100 ms) is read as each
- * line arrives and never tried while empty, and a streaming one (a line every millisecond) is read in
- * a few large reads. An empty read is not free: Node reports its EAGAIN as a thrown error.
+ * line arrives and never tried while empty, and a streaming one (a line every millisecond) is
+ * read in a few large reads, without a poller watch set up for each. An empty read is not
+ * free: Node reports its EAGAIN as a thrown error.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
@@ -33,27 +34,30 @@ function wholeCalls(trace: string): string[] {
   return calls;
 }
 
-/** The reads of the port's descriptor between two markers of the trace, and how many found nothing. */
-function readsBetween(trace: string, from: string, to: string): { reads: number; empty: number } {
+/**
+ * The reads of the port's descriptor between two markers of the trace, how many found nothing,
+ * and how often the port's poller watch was changed (epoll_ctl: added, or removed).
+ */
+function readsBetween(trace: string, from: string, to: string): { reads: number; empty: number; watches: number } {
   const lines = wholeCalls(trace);
   const open = lines.map((line) => /openat\(.*"[^"]*\/host", .*\)\s+= (\d+)$/.exec(line)).find(Boolean);
   if (!open) throw new Error('the trace has no open of the port');
   const fd = open[1]!;
   let inside = false;
-  const counts = { reads: 0, empty: 0 };
+  const counts = { reads: 0, empty: 0, watches: 0 };
   for (const line of lines) {
     if (line.includes(`"@${from}\\n"`)) inside = true;
     else if (line.includes(`"@${to}\\n"`)) inside = false;
     else if (inside && new RegExp(`^read\\(${fd},`).test(line)) {
       counts.reads++;
       if (line.includes('EAGAIN')) counts.empty++;
-    }
+    } else if (inside && new RegExp(`^epoll_ctl\\(\\d+, EPOLL_CTL_\\w+, ${fd},`).test(line)) counts.watches++;
   }
   return counts;
 }
 
 describeWithBinary('strace', 'strace', 'serial read system calls', () => {
-  it('reads a quiet port as lines arrive without trying it empty, and a streaming one in a few reads', { timeout: 60_000 }, async () => {
+  it('reads a quiet port as lines arrive without trying it empty, and a streaming one in a few reads without the poller', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fieldnode-read-syscalls-'));
     const pty = await createPtyPair({ hostPath: join(dir, 'host') });
     const script = `
@@ -67,7 +71,7 @@ describeWithBinary('strace', 'strace', 'serial read system calls', () => {
       process.stdin.on('data', (data) => { for (const marker of data.toString().split('\\n').filter(Boolean)) writeSync(1, '@' + marker + '\\n'); if (data.includes('end')) transport.stop().then(() => process.exit(0)); });
     `;
     const trace = join(dir, 'trace');
-    const child = spawn('strace', ['-f', '-e', 'trace=openat,read,write', '-o', trace, process.execPath, '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn('strace', ['-f', '-e', 'trace=openat,read,write,epoll_ctl', '-o', trace, process.execPath, '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (data: Buffer) => (output += data.toString()));
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -112,5 +116,7 @@ describeWithBinary('strace', 'strace', 'serial read system calls', () => {
     expect(quiet.reads).toBeLessThanOrEqual(quietLines * 2);
     expect(streaming.reads).toBeLessThan(streamingLines / 4);
     expect(streaming.empty).toBeLessThanOrEqual(2);
+    // A streaming port is read without asking the poller each time (three epoll_ctl calls a read).
+    expect(streaming.watches).toBeLessThan(streaming.reads);
   });
 });

@@ -82,22 +82,29 @@ function lookupFor(text: string, layout: LineLayout): FieldLookup | string {
  * whole line malformed, since a half-understood line is more likely noise than data.
  */
 export function parseKeyValues(text: string): FieldLookup | undefined {
-  const pairs = new Map<string, string>();
+  // One pass over the line, without a regular expression, a Map or a string per token: this
+  // runs for every line a board prints, and a line holds a handful of pairs, which a search
+  // from the end (a key given twice: the last one counts) finds faster than hashing each key.
+  const keys: string[] = [];
+  const values: string[] = [];
   let start = 0;
   while (start < text.length) {
-    // One pass over the line, without a regular expression: this runs for every line a board prints.
     while (start < text.length && isPairSeparator(text.charCodeAt(start))) start++;
     if (start === text.length) break;
     let end = start;
     while (end < text.length && !isPairSeparator(text.charCodeAt(end))) end++;
-    const token = text.slice(start, end);
-    const separator = keySeparatorIndex(token);
-    if (separator <= 0) return undefined;
-    pairs.set(token.slice(0, separator), token.slice(separator + 1));
+    const separator = keySeparatorIndex(text, start, end);
+    if (separator <= start) return undefined;
+    keys.push(text.slice(start, separator));
+    values.push(text.slice(separator + 1, end));
     start = end;
   }
-  if (pairs.size === 0) return undefined;
-  return (field) => (field.key === undefined ? undefined : pairs.get(field.key));
+  if (keys.length === 0) return undefined;
+  return (field) => {
+    if (field.key === undefined) return undefined;
+    for (let index = keys.length - 1; index >= 0; index--) if (keys[index] === field.key) return values[index];
+    return undefined;
+  };
 }
 
 /** Commas, semicolons and white space (what `\s` matches, Unicode spaces included) separate pairs. */
@@ -108,13 +115,17 @@ function isPairSeparator(code: number): boolean {
 
 const WHITE_SPACE = /\s/;
 
-function keySeparatorIndex(token: string): number {
-  const equals = token.indexOf('=');
-  const colon = token.indexOf(':');
-  if (equals < 0) return colon;
-  if (colon < 0) return equals;
-  return Math.min(equals, colon);
+/** Where the first `=` or `:` of the token `text[start, end)` is, or -1. */
+function keySeparatorIndex(text: string, start: number, end: number): number {
+  for (let index = start; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code === EQUALS || code === COLON) return index;
+  }
+  return -1;
 }
+
+const EQUALS = 0x3d;
+const COLON = 0x3a;
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
