@@ -39,15 +39,19 @@ export const HANG_UP = 'the serial port hung up';
 
 /**
  * How long bytes may gather after a read before the next one. Each read costs the node a
- * wakeup and a pass through the stream, the line framer and the driver: at 1,000 lines a
- * second CPU per reading fell by about 30 % from a 20 ms window to this one. The cost is
- * time: a line that follows another within one and a half windows (a device printing more
- * than about 13 lines a second) is read, and so dated, up to a window late. The kernel's tty
- * buffer holds 4 KiB and a UART without flow control loses what overflows it, so the window
- * never lets more than a quarter of it (1 KiB) arrive at the port's baud rate: 50 ms up to
- * 204,800 baud (8N1: ten bits a byte), 22 ms at 460,800, 10 ms at 1 Mbaud.
+ * wakeup and a pass through the stream, the line framer and the driver, and each wakeup of a
+ * small gateway (or a virtual machine) costs more than the work it brings: at 1,000 lines a
+ * second CPU per reading fell by about 30 % from a 20 ms window to 50 ms, and by about 15 %
+ * more from 50 ms to this one (fewer reads, and the packs of a read published together, so
+ * fewer wakeups for their acknowledgements). The cost is time: a line that follows another
+ * within a window (a device printing more than about 10 lines a second) is read, and so
+ * dated, up to a window late, still well inside a batch's second. The kernel's
+ * tty buffer holds 4 KiB and a UART without flow control loses what overflows it, so the
+ * window never lets more than a quarter of it (1 KiB) arrive at the port's baud rate: 100 ms
+ * up to 102,400 baud (8N1: ten bits a byte), 88 ms at 115,200, 22 ms at 460,800, 10 ms at
+ * 1 Mbaud.
  */
-export const GATHER_MS = 50;
+export const GATHER_MS = 100;
 const GATHER_BYTES = 1024;
 
 /**
@@ -138,21 +142,27 @@ interface Gathering {
 export const ANSWER_MS = 300;
 
 /**
- * Two reads this close together mean a port that streams: the next bytes are expected within
- * the window, so the loop waits the window out first and then reads (one wakeup a window).
- * Further apart, the port is quiet: the poller is asked first, so that nothing wakes the
- * process until a byte arrives (one wakeup a line).
+ * Two reads closer together than a window mean a port that streams: the next bytes are
+ * expected within the window, so the loop waits the window out first and then reads (one
+ * wakeup a window). While it streams, reads a window apart come up to this factor late on a
+ * loaded machine. Further apart, the port is quiet: the poller is asked first, so that
+ * nothing wakes the process until a byte arrives (one wakeup a line). A device printing a
+ * little slower than one line a window thus stays quiet: a read after each window would
+ * find nothing yet and cost a wakeup and an EAGAIN on top of the poller's.
  */
 const STREAMING_FACTOR = 1.5;
 
 async function readOrHangUp(port: UnixPort, gathering: Gathering, buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
   for (;;) {
+    /** When the poller said bytes had come (a quiet port): whether they came within a window of the last read. */
+    let cameAt: number | undefined;
     // While an answer is awaited its bytes trickle in: a blind read would mostly find none.
     if (gathering.streaming && performance.now() >= gathering.promptUntil) await gather(gathering);
     else {
       // The poller of a port closed meanwhile is gone: asking it would throw.
       if (!port.isOpen || port.fd === null) throw canceled();
       await readable(port);
+      cameAt = performance.now();
       await gather(gathering);
     }
     const fd = port.fd;
@@ -178,7 +188,11 @@ async function readOrHangUp(port: UnixPort, gathering: Gathering, buffer: Buffer
     const readAt = performance.now();
     const flooded = bytesRead >= FLOOD_BYTES;
     // A flood holds more at once: read again without a window, and without asking the poller.
-    gathering.streaming = flooded || readAt - gathering.lastReadAt < gathering.gatherMs * STREAMING_FACTOR;
+    // A quiet port starts streaming when bytes come within a window of the last read, so that
+    // the read a window later finds some; streaming reads a window apart (or a little more,
+    // on a loaded machine) keep it so.
+    gathering.streaming =
+      flooded || (cameAt === undefined ? readAt - gathering.lastReadAt < gathering.gatherMs * STREAMING_FACTOR : cameAt - gathering.lastReadAt < gathering.gatherMs);
     gathering.lastReadAt = flooded ? -Infinity : readAt;
     return { buffer, bytesRead };
   }

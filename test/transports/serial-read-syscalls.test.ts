@@ -99,7 +99,7 @@ describeWithBinary('strace', 'strace', 'serial read system calls', () => {
 
     const quietLines = 10;
     await phase('quiet', quietLines, 100);
-    const streamingLines = 300;
+    const streamingLines = 1000;
     await phase('streaming', streamingLines, 1);
     child.stdin.write('end\n');
     await exited;
@@ -116,7 +116,11 @@ describeWithBinary('strace', 'strace', 'serial read system calls', () => {
     expect(quiet.reads).toBeLessThanOrEqual(quietLines * 2);
     expect(streaming.reads).toBeLessThan(streamingLines / 4);
     expect(streaming.empty).toBeLessThanOrEqual(2);
-    // A streaming port is read without asking the poller each time (three epoll_ctl calls a read).
-    expect(streaming.watches).toBeLessThan(streaming.reads);
+    // A port read through the poller sets its watch up and takes it down (three epoll_ctl
+    // calls): here only until the port is seen streaming, not for each read. (The quiet
+    // phase's lines come a little slower than one a window: its port stays quiet, never
+    // read blind, so none of its reads is empty.)
+    expect(streaming.reads).toBeGreaterThanOrEqual(8);
+    expect(streaming.watches).toBeLessThanOrEqual(3 * 3);
   });
 });

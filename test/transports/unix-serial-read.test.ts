@@ -83,7 +83,7 @@ it('leaves ports without a descriptor (Windows, the mock binding) as they are', 
 
 it('lets bytes gather for at most a quarter of the tty buffer at the baud rate', () => {
   expect(gatherWindowMs(9600)).toBe(GATHER_MS);
-  expect(gatherWindowMs(115_200)).toBe(GATHER_MS);
+  expect(gatherWindowMs(115_200)).toBe(88);
   expect(gatherWindowMs(460_800)).toBe(22);
   expect(gatherWindowMs(1_000_000)).toBe(10);
   expect(gatherWindowMs(4_000_000)).toBe(2);
@@ -137,13 +137,13 @@ describeNeeding(hasSocat(), 'socat', 'socat is not installed (apt-get install so
       // Unasked: the first part is read at once, then at most once a window (a loaded machine spreads the parts further).
       const streamSpanMs = await sendParts('s');
       const streamReads = chunks.length;
-      await sleep(GATHER_MS * 3);
+      await sleep(gatherWindowMs(115_200) * 3);
       chunks.length = 0;
       // Asked (a request went out): each part is read as it comes.
       await transport.write(Buffer.from('?'));
       await sendParts('a');
       expect(chunks.join('')).toBe('a0;a1;a2;a3;');
-      expect(streamReads).toBeLessThanOrEqual(1 + Math.ceil(streamSpanMs / GATHER_MS));
+      expect(streamReads).toBeLessThanOrEqual(1 + Math.ceil(streamSpanMs / gatherWindowMs(115_200)));
       expect(chunks.length).toBeGreaterThanOrEqual(3);
       expect(4 * 15).toBeLessThan(ANSWER_MS);
     } finally {
@@ -168,7 +168,7 @@ describeNeeding(hasSocat(), 'socat', 'socat is not installed (apt-get install so
       const elapsedMs = performance.now() - started;
       expect(received).toBe(total);
       // Held to a window per read of at most the tty's 4 KiB, it would take 100 windows.
-      const cappedMs = (total / 4096) * GATHER_MS;
+      const cappedMs = (total / 4096) * gatherWindowMs(115_200);
       expect(elapsedMs, `${elapsedMs.toFixed(0)} ms`).toBeLessThan(cappedMs / 2);
       expect(FLOOD_BYTES).toBeLessThan(4096);
     } finally {
