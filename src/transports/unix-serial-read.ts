@@ -130,7 +130,7 @@ interface Gathering {
   lastReadAt: number;
   /** Until then reads do not wait for the window: the node wrote to the device, and an answer may be coming. */
   promptUntil: number;
-  /** The last read came soon after the one before it: more bytes are expected within the window. */
+  /** Bytes came soon after the last read: more are expected within the window (see STREAMING_FACTOR). */
   streaming?: boolean;
 }
 
@@ -141,8 +141,8 @@ interface Gathering {
 export const ANSWER_MS = 300;
 
 /**
- * Two reads closer together than a window mean a port that streams: the next bytes are
- * expected within the window, so the loop waits the window out first and then reads (one
+ * Bytes that come within a window of the last read mean a port that streams: the next ones
+ * are expected within the window, so the loop waits the window out first and then reads (one
  * wakeup a window). While it streams, reads a window apart come up to this factor late on a
  * loaded machine. Further apart, the port is quiet: the poller is asked first, so that
  * nothing wakes the process until a byte arrives (one wakeup a line). A device printing a
