@@ -18,6 +18,7 @@ const adapterFiles = [
   'src/uplink/mqtt-uplink.ts',
   'src/uplink/subscriber.ts',
   'src/uplink/load-mqtt.ts',
+  'src/uplink/mqtt-stream.ts',
   'src/consumer/sqlite-seen-store.ts',
   'src/uplink/embedded-broker.ts',
   'src/outbox/sqlite-outbox.ts',

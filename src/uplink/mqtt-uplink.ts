@@ -2,7 +2,8 @@
  * The node's MQTT connection through MQTT.js 5: connect with a will, reconnect with our own
  * backoff (MQTT.js retries at a fixed period), publish at QoS 1 with acknowledgements,
  * subscribe to commands. What to publish and when is decided by the outbox forwarder and
- * the session; durability lives in the outbox, not here. MQTT.js itself comes from load-mqtt.ts.
+ * the session; durability lives in the outbox, not here. MQTT.js itself comes from load-mqtt.ts,
+ * its client over TCP or TLS from mqtt-stream.ts.
  */
 import type { IClientOptions, IClientPublishOptions, MqttClient } from 'mqtt';
 import type { Clock, TimerHandle } from '../core/clock.js';
@@ -13,7 +14,8 @@ import { Listeners } from '../core/listeners.js';
 import type { TlsMaterial } from '../config/tls-files.js';
 import { explainBrokerError } from './broker-errors.js';
 import { failureCause, reconnectDelay } from './reconnect-policy.js';
-import { loadMqtt, SHARED_CLIENT_OPTIONS } from './load-mqtt.js';
+import { SHARED_CLIENT_OPTIONS } from './load-mqtt.js';
+import { connectMqtt } from './mqtt-stream.js';
 import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice, type ProtocolVersion } from './protocol.js';
 
 
@@ -179,7 +181,7 @@ export class MqttUplink implements Lifecycle {
 
   private connect(): MqttClient {
     const { url, logger } = this.options;
-    const client = loadMqtt().connect(url, this.clientOptions());
+    const client = connectMqtt(url, this.clientOptions());
     let wasConnected = false;
     /** The last error on this attempt: says whether the broker refused the node or was not there. */
     let failure: (Error & { code?: string | number }) | undefined;

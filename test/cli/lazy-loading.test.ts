@@ -1,7 +1,7 @@
 /**
  * A command line loads only what it uses: `--help` none of the runtime's libraries, a node of
- * serial boards none of the pin, Pi, embedded-broker or HTTP libraries (a Pi Zero has little
- * memory and a slow disk). Real `fieldnode` processes, with a preload that records every
+ * serial boards none of the pin, Pi, embedded-broker or HTTP libraries, nor MQTT.js's
+ * WebSocket and SOCKS transports (a Pi Zero has little memory and a slow disk). Real `fieldnode` processes, with a preload that records every
  * module they load, ES and CommonJS alike.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -89,6 +89,8 @@ describe('what a command line loads', () => {
       // What every node loads, so the record is known to work.
       for (const name of ['mqtt', 'better-sqlite3', 'zod', '@serialport/stream']) expect(loaded, name).toContain(name);
       for (const name of ON_DEMAND) expect(loaded, name).not.toContain(name);
+      // MQTT.js's WebSocket and SOCKS transports: an mqtt:// broker needs neither.
+      for (const name of ['ws', 'socks']) expect(loaded, name).not.toContain(name);
     });
   });
 
