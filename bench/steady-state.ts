@@ -236,6 +236,24 @@ async function latencyRun(broker: Broker, batching: object, linesPerSecond: numb
   return { sent: linesPerSecond * seconds * 4, received, p50: percentile(latencies, 50), p99: percentile(latencies, 99), earlyRss: early.rssMb, lateRss: late.rssMb, peakRss: rss.peak(), cpuPercent: costBetween(startCpu, late, 0).cpuPercent };
 }
 
+/**
+ * The libraries a node of serial boards loads, all of them, with nothing of fieldnode's own:
+ * the floor under the node's idle RSS that no code of its own can go below.
+ */
+const NODE_LIBRARIES = ['mqtt', 'zod', 'yaml', 'pino', 'cbor-x', 'better-sqlite3', 'crc', 'commander', '@serialport/bindings-cpp', '@serialport/stream', '@serialport/parser-readline'];
+
+/**
+ * An idle process with the unit's flags: bare Node.js, or one that has imported `libraries`
+ * (ES imports, as the node's are). Its RSS is read by the caller after the same warm-up as the
+ * idle node's, so V8's memory reducer has had the same time.
+ */
+function idleFloor(libraries: readonly string[]): { rssMb: () => number; stop: () => void } {
+  const source = `${libraries.map((name) => `await import(${JSON.stringify(name)});`).join('')}setInterval(() => {}, 1 << 30);`;
+  // From the package's root, so that the imports resolve as the node's do.
+  const child = spawn(process.execPath, [...gatewayFlags, '--input-type=module', '-e', source], { cwd: here('../..'), stdio: ['ignore', 'ignore', 'inherit'] });
+  return { rssMb: () => sampleProcess(child.pid!).rssMb, stop: () => void child.kill() };
+}
+
 /** Runs every steady-state figure against `broker` and prints them with their targets. */
 export async function runSteadyState(broker: Broker, seconds: number): Promise<void> {
   const nodeRedPeer = prepareNodeRed(say);
@@ -244,7 +262,13 @@ export async function runSteadyState(broker: Broker, seconds: number): Promise<v
   const naive = await steadyRun('naive', broker, 1000, seconds);
   const nodeRed = 'redJs' in nodeRedPeer ? await steadyRun('node-red', broker, 1000, seconds, nodeRedPeer) : undefined;
   const pole = await steadyRun('fieldnode', broker, 2.5, seconds);
+  // Started with the idle node, so that they have idled as long when they are read.
+  const bareFloor = idleFloor([]);
+  const libraryFloor = idleFloor(NODE_LIBRARIES);
   const idle = await steadyRun('fieldnode', broker, 0, seconds);
+  const floors = { bare: bareFloor.rssMb(), libraries: libraryFloor.rssMb() };
+  bareFloor.stop();
+  libraryFloor.stop();
   say('burst of 100,000 lines');
   const burstRun = await startGateway('fieldnode', broker);
   await burstRun.ready;
@@ -273,6 +297,8 @@ export async function runSteadyState(broker: Broker, seconds: number): Promise<v
     ['idle: share of a core', `${idle.cpuPercent.toFixed(2)} %`, ''],
     ['  wakeups/s', idle.wakeupsPerSecond.toFixed(1), ''],
     ['  RSS', `${idle.rssMb.toFixed(1)} MB`, 'target ≤ 60'],
+    ['  floor: bare Node.js', `${floors.bare.toFixed(1)} MB`, 'the same flags and idle time, nothing imported'],
+    ['  floor: the node\'s libraries', `${floors.libraries.toFixed(1)} MB`, `the same, with ${NODE_LIBRARIES.length} libraries imported and no fieldnode code`],
     ['burst 100,000 lines: peak RSS', `${burstRss.peak().toFixed(1)} MB`, `target ≤ 90; ${burstReceived}/400000 readings delivered`],
   ]);
 
