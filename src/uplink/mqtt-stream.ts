@@ -58,6 +58,34 @@ export function connectMqtt(url: string, options: IClientOptions): MqttClient {
 }
 
 /**
+ * connectMqtt, resolved once the broker accepts the connection, as MQTT.js's connectAsync: an
+ * error before that (refused, unreachable, a TLS failure) ends the client and rejects, and a
+ * client ended meanwhile resolves as it is.
+ */
+export function connectMqttAsync(url: string, options: IClientOptions): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = connectMqtt(url, options);
+    const settle = () => {
+      client.off('connect', onConnect);
+      client.off('end', onConnect);
+      client.off('error', onError);
+    };
+    const onConnect = () => {
+      settle();
+      resolve(client);
+    };
+    const onError = (error: Error) => {
+      settle();
+      client.end();
+      reject(error);
+    };
+    client.on('connect', onConnect);
+    client.on('end', onConnect);
+    client.on('error', onError);
+  });
+}
+
+/**
  * A TLS socket as MQTT.js's tls builder makes it: the host as SNI name unless it is an
  * address, the certificate checked unless `rejectUnauthorized: false`, and a TLS failure
  * (an untrusted certificate, a handshake refused) reported as the client's error.

@@ -8,7 +8,8 @@ import type { Logger } from '../core/logger.js';
 import { explainBrokerError, type OfferedCredentials } from './broker-errors.js';
 import type { TlsMaterial } from '../config/tls-files.js';
 import { identityOptions } from './mqtt-uplink.js';
-import { loadMqtt, SHARED_CLIENT_OPTIONS } from './load-mqtt.js';
+import { SHARED_CLIENT_OPTIONS } from './load-mqtt.js';
+import { connectMqttAsync } from './mqtt-stream.js';
 import { fallbackVersion, initialProtocolVersion, isProtocolRefusal, type ProtocolChoice } from './protocol.js';
 
 
@@ -98,11 +99,11 @@ async function connectNegotiating(url: string, options: SubscribeOptions): Promi
   };
   const choice = options.protocol ?? 'auto';
   const first = initialProtocolVersion(choice);
-  if (first === 4) return loadMqtt().connectAsync(url, { ...base, protocolVersion: 4 });
+  if (first === 4) return connectMqttAsync(url, { ...base, protocolVersion: 4 });
   try {
-    return await loadMqtt().connectAsync(url, { ...base, protocolVersion: 5, properties: { sessionExpiryInterval: expiry } });
+    return await connectMqttAsync(url, { ...base, protocolVersion: 5, properties: { sessionExpiryInterval: expiry } });
   } catch (error) {
     if (!isProtocolRefusal(error as Error & { code?: number }) || fallbackVersion(choice, first) === undefined) throw error;
-    return loadMqtt().connectAsync(url, { ...base, protocolVersion: 4 });
+    return connectMqttAsync(url, { ...base, protocolVersion: 4 });
   }
 }

@@ -92,6 +92,22 @@ describe('what a command line loads', () => {
       // MQTT.js's WebSocket and SOCKS transports: an mqtt:// broker needs neither.
       for (const name of ['ws', 'socks']) expect(loaded, name).not.toContain(name);
     });
+
+    it('tail watches the node without MQTT.js\'s WebSocket and SOCKS transports', async () => {
+      const log = join(directory, 'tail.log');
+      const config = writeStationConfig(join(directory, 'tailed.yaml'), { nodeId: 'tailed-node', dataDir: join(directory, 'tailed-data'), brokerUrl: broker.url, intervalMs: 20, maxReadings: 2 });
+      const tail = new RunningCli(['tail', '--broker', broker.url, '--node', 'tailed-node', '--json'], recording(log));
+      const node = new RunningCli(['run', config, '--log-format', 'json']);
+      try {
+        await waitUntil(() => tail.stdout.includes('"kind":"reading"'), 15_000, () => `a reading in tail's output; its stderr:\n${tail.stderr}`);
+      } finally {
+        await node.signal('SIGTERM');
+      }
+      expect(await tail.signal('SIGTERM')).toBe(0);
+      const loaded = packagesIn(log);
+      expect(loaded).toContain('mqtt');
+      for (const name of ['ws', 'socks']) expect(loaded, name).not.toContain(name);
+    });
   });
 
   it('a Firmata board loads johnny-five and firmata-io, the embedded broker aedes', async () => {
