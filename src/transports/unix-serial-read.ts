@@ -187,14 +187,21 @@ async function readOrHangUp(port: UnixPort, gathering: Gathering, buffer: Buffer
     const readAt = performance.now();
     const flooded = bytesRead >= FLOOD_BYTES;
     // A flood holds more at once: read again without a window, and without asking the poller.
-    // A quiet port starts streaming when bytes come within a window of the last read, so that
-    // the read a window later finds some; streaming reads a window apart (or a little more,
-    // on a loaded machine) keep it so.
-    gathering.streaming =
-      flooded || (cameAt === undefined ? readAt - gathering.lastReadAt < gathering.gatherMs * STREAMING_FACTOR : cameAt - gathering.lastReadAt < gathering.gatherMs);
+    gathering.streaming = flooded || streamsOn(gathering, readAt, cameAt);
     gathering.lastReadAt = flooded ? -Infinity : readAt;
     return { buffer, bytesRead };
   }
+}
+
+/**
+ * Whether the port streams after a read at `readAt`. A quiet port (the poller said bytes came
+ * at `cameAt`) starts streaming when they came within a window of the last read, so that the
+ * read a window later finds some; a streaming port (read blind, `cameAt` undefined) stays so
+ * while its reads are a window apart, or a little more on a loaded machine.
+ */
+function streamsOn(gathering: Gathering, readAt: number, cameAt: number | undefined): boolean {
+  if (cameAt !== undefined) return cameAt - gathering.lastReadAt < gathering.gatherMs;
+  return readAt - gathering.lastReadAt < gathering.gatherMs * STREAMING_FACTOR;
 }
 
 /** Lets the rest of a burst arrive: waits until the window after the last read has passed (not while an answer is awaited). */
