@@ -48,3 +48,9 @@ export function twinNamesInConfig(raw: unknown): string[] | undefined {
     return [typeof device === 'string' ? device : ''];
   });
 }
+
+/** Whether a config's boards give a `piSimulator`, read from its raw value (before validation). */
+export function piSimulatorInConfig(raw: unknown): boolean {
+  const boards = (raw as { boards?: unknown } | null | undefined)?.boards;
+  return Array.isArray(boards) && boards.some((board: unknown) => (board as { piSimulator?: unknown } | null)?.piSimulator !== undefined);
+}

@@ -17,6 +17,11 @@ export interface Catalog {
   readonly twins: Readonly<Record<string, TwinDefinition>>;
   /** The options of `boards[].piSimulator`, when a simulated Pi is registered. */
   readonly piSimulatorShape?: z.ZodRawShape;
+  /**
+   * Why there are no twins and no simulated Pi, when they were left out on purpose (a node whose
+   * config named none runs without them): a board that names one is refused with this reason.
+   */
+  readonly simulatorsLeftOut?: string;
   readonly links: LinkSources;
 }
 

@@ -40,7 +40,12 @@ export interface Composition {
 
 /**
  * The composition, loaded when a verb first needs it (memoized by the command line). With
- * `forConfigFile`, only what validating that file needs: its catalog may then lack the twins
- * the file does not name, and the hosting of twins and fleets (not memoized).
+ * `forConfigFile`, only what that file needs (not memoized): its catalog may then lack the twins
+ * the file does not name, and the hosting of twins and fleets. To `validate` it, the twins'
+ * options; to `run` it, the twins and simulated Pi it names behind their links, or none of the
+ * simulators at all when it names none (a node on real hardware carries no simulator code).
  */
-export type LoadComposition = (forConfigFile?: string) => Promise<Composition>;
+export type LoadComposition = (forConfigFile?: string, purpose?: CompositionPurpose) => Promise<Composition>;
+
+/** What a config file's composition is for: validating the file, or running it. */
+export type CompositionPurpose = 'validate' | 'run';

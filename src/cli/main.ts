@@ -25,8 +25,8 @@ import { registerValidate } from './validate.js';
  */
 export async function runCli(argv: readonly string[], composition: Composition | LoadComposition): Promise<void> {
   let loading: Promise<Composition> | undefined;
-  const load: LoadComposition = (forConfigFile) => {
-    if (forConfigFile !== undefined && typeof composition === 'function') return composition(forConfigFile);
+  const load: LoadComposition = (forConfigFile, purpose) => {
+    if (forConfigFile !== undefined && typeof composition === 'function') return composition(forConfigFile, purpose);
     return (loading ??= typeof composition === 'function' ? composition() : Promise.resolve(composition));
   };
   const program = new Command('fieldnode')

@@ -32,7 +32,7 @@ export function registerRun(program: Command, load: LoadComposition): void {
     .action(async (configFile: string | undefined, flags: RunFlags, command: Command) => {
       // A single read speaks through its report: only warnings and worse, unless asked for more.
       const level = flags.once && command.getOptionValueSource('logLevel') === 'default' ? 'warn' : flags.logLevel;
-      const [{ catalog }, { createLogger }] = await Promise.all([load(), import('./logger.js')]);
+      const [{ catalog }, { createLogger }] = await Promise.all([configFile === undefined ? load() : load(configFile, 'run'), import('./logger.js')]);
       const logger = createLogger({ level, ...(flags.logFormat ? { format: flags.logFormat } : {}) });
       try {
         if (flags.once) process.exit(await (await import('./run-once.js')).runOnce(configFile, flags, logger, catalog));

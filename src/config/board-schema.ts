@@ -26,12 +26,12 @@ function twinOptionsSchema(catalog: Catalog) {
     // `device` may be left out; the validated board always names its twin.
     return z.strictObject({ device: z.literal(twin.device).optional(), ...twin.optionsShape }).transform((options) => ({ ...options, device: twin.device }));
   });
-  if (variants.length === 0) return unavailable('no simulated devices are registered here: run the fieldnode command, which has them');
+  if (variants.length === 0) return unavailable(catalog.simulatorsLeftOut ?? 'no simulated devices are registered here: run the fieldnode command, which has them');
   return z.discriminatedUnion('device', variants as unknown as [typeof variants[number], ...typeof variants]);
 }
 
 function piSimulatorSchema(catalog: Catalog) {
-  return catalog.piSimulatorShape ? z.strictObject(catalog.piSimulatorShape) : unavailable('no simulated Pi is registered here: run the fieldnode command, which has one');
+  return catalog.piSimulatorShape ? z.strictObject(catalog.piSimulatorShape) : unavailable(catalog.simulatorsLeftOut ?? 'no simulated Pi is registered here: run the fieldnode command, which has one');
 }
 
 /** Where a board's link is: the keys beside id, device and sensors. */

@@ -93,6 +93,35 @@ describe('what a command line loads', () => {
       for (const name of ['ws', 'socks']) expect(loaded, name).not.toContain(name);
     });
 
+    it('runs real hardware without the simulators: no twin, mock port or simulated Pi is loaded', async () => {
+      const log = join(directory, 'hardware.log');
+      const config = join(directory, 'hardware.yaml');
+      const port = join(directory, 'no-such-port');
+      writeFileSync(
+        config,
+        `node: { id: hardware-node, site: test-site }
+dataDir: ${join(directory, 'hardware-data')}
+broker: { url: "${broker.url}" }
+boards:
+  - id: station
+    port: ${port}
+    device: { type: lines, baud: 9600 }
+    sensors:
+      - { name: temperature, unit: Cel, key: t }
+`,
+      );
+      const node = new RunningCli(['run', config, '--log-format', 'json'], recording(log));
+      // The port is missing: the node starts anyway, and says it is waiting for it.
+      await node.waitForStderr(/no-such-port/, 15_000);
+      expect(await node.signal('SIGTERM')).toBe(0);
+      const ours = readFileSync(log, 'utf8')
+        .split('\n')
+        .map((line) => /\/simulators\/(.+)\.js$/.exec(line)?.[1])
+        .filter((module) => module !== undefined);
+      // The composition root reads which twins the config names from this one alone.
+      expect(new Set(ours)).toEqual(new Set(['twin-loaders']));
+    });
+
     it('tail watches the node without MQTT.js\'s WebSocket and SOCKS transports', async () => {
       const log = join(directory, 'tail.log');
       const config = writeStationConfig(join(directory, 'tailed.yaml'), { nodeId: 'tailed-node', dataDir: join(directory, 'tailed-data'), brokerUrl: broker.url, intervalMs: 20, maxReadings: 2 });

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../src/config/json-schema.js';
+import { hardwareCatalog } from '../../src/catalog/catalog.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { loadConfigFile, parseConfig } from '../../src/config/load.js';
 import { readSecret } from '../../src/config/secret.js';
 import { driverRegistry } from '../../src/drivers/registry.js';
@@ -160,6 +162,28 @@ boards:
       ]),
     );
     expect(problems.join('\n')).not.toContain('secret');
+  });
+
+  it('refuses a twin or simulated Pi where the catalog left the simulators out, with its reason', () => {
+    const catalog = { ...hardwareCatalog, simulatorsLeftOut: 'started without simulators' };
+    const text = `${valid}  - id: twin
+    simulator: { device: weather-station }
+    device: { type: lines }
+    sensors: [{ name: t, key: t }]
+  - id: pi
+    piSimulator: {}
+    device: { type: bme280 }
+    sensors: [{ name: t, unit: Cel, field: temperature }]
+`;
+    const problems = (() => {
+      try {
+        parseConfig(text, 'reload-config', catalog);
+      } catch (error) {
+        return (error as ConfigError).problems.map((problem) => `${problem.path}: ${problem.message}`);
+      }
+      return [];
+    })();
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^boards\[1\]\.simulator.*: started without simulators$/), expect.stringMatching(/^boards\[2\]\.piSimulator.*: started without simulators$/)]));
   });
 
   it('reports a missing file as a config problem', () => {
