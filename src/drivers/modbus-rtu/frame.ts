@@ -14,7 +14,8 @@
  *   answer    slave  fn  2×qty  reg_hi reg_lo …            crc_lo crc_hi
  *   exception slave  fn|0x80  code                          crc_lo crc_hi
  */
-import { crc16modbus } from 'crc';
+// The one algorithm's module: the package's index loads all of its 28.
+import crc16modbus from 'crc/crc16modbus';
 import type { FrameLayout } from '../frames.js';
 
 /** Functions this driver reads with. */
