@@ -27,6 +27,22 @@ function packagesIn(log: string): Set<string> {
   return new Set(names);
 }
 
+/** A config `<name>.yaml` of node `<name>-node` with one board, `station`, whose other keys are `board` (indented as a board's). */
+function writeOneBoardConfig(name: string, brokerUrl: string, board: string): string {
+  const config = join(directory, `${name}.yaml`);
+  writeFileSync(
+    config,
+    `node: { id: ${name}-node, site: test-site }
+dataDir: ${join(directory, `${name}-data`)}
+broker: { url: "${brokerUrl}" }
+boards:
+  - id: station
+    ${board}
+`,
+  );
+  return config;
+}
+
 /** Environment that makes a `fieldnode` child record what it loads into `log`. */
 const recording = (log: string) => ({ NODE_OPTIONS: `--import=${RECORDER}`, FIELDNODE_LOAD_LOG: log });
 
@@ -95,21 +111,10 @@ describe('what a command line loads', () => {
 
     it('runs real hardware without the simulators: no twin, mock port or simulated Pi is loaded', async () => {
       const log = join(directory, 'hardware.log');
-      const config = join(directory, 'hardware.yaml');
-      const port = join(directory, 'no-such-port');
-      writeFileSync(
-        config,
-        `node: { id: hardware-node, site: test-site }
-dataDir: ${join(directory, 'hardware-data')}
-broker: { url: "${broker.url}" }
-boards:
-  - id: station
-    port: ${port}
+      const config = writeOneBoardConfig('hardware', broker.url, `port: ${join(directory, 'no-such-port')}
     device: { type: lines, baud: 9600 }
     sensors:
-      - { name: temperature, unit: Cel, key: t }
-`,
-      );
+      - { name: temperature, unit: Cel, key: t }`);
       const node = new RunningCli(['run', config, '--log-format', 'json'], recording(log));
       // The port is missing: the node starts anyway, and says it is waiting for it.
       await node.waitForStderr(/no-such-port/, 15_000);
@@ -141,20 +146,10 @@ boards:
 
   it('a Firmata board loads johnny-five and firmata-io, the embedded broker aedes', async () => {
     const log = join(directory, 'firmata.log');
-    const config = join(directory, 'firmata.yaml');
-    writeFileSync(
-      config,
-      `node: { id: pins-node, site: test-site }
-dataDir: ${join(directory, 'firmata-data')}
-broker: { url: "mqtt://127.0.0.1:1" }
-boards:
-  - id: uno
-    simulator: { device: firmata-board, seed: 3 }
+    const config = writeOneBoardConfig('firmata', 'mqtt://127.0.0.1:1', `simulator: { device: firmata-board, seed: 3 }
     device: { type: thermometer, intervalMs: 100 }
     sensors:
-      - { name: air, unit: Cel, pin: A0, controller: LM35 }
-`,
-    );
+      - { name: air, unit: Cel, pin: A0, controller: LM35 }`);
     const node = new RunningCli(['run', config, '--embedded-broker', '--no-tail', '--log-format', 'json'], recording(log));
     await node.waitForStderr(/"msg":"firmata board ready"/, 15_000);
     expect(await node.signal('SIGTERM')).toBe(0);
