@@ -4,6 +4,7 @@ import { parseDuration } from './duration.js';
 import { failWith } from './exit.js';
 import { LOG_FORMATS, LOG_LEVELS } from './log-options.js';
 import type { RunFlags } from './run-node.js';
+import { optimiseSooner } from '../service/node-flags.js';
 
 /** `fieldnode run [config]`: the main job. */
 export function registerRun(program: Command, load: LoadComposition): void {
@@ -30,6 +31,8 @@ export function registerRun(program: Command, load: LoadComposition): void {
     .addOption(new Option('--log-level <level>', 'how much to log').choices(LOG_LEVELS).default('info'))
     .addOption(new Option('--log-format <format>', 'pretty (default at a terminal) or json (JSON lines, for journald)').choices(LOG_FORMATS))
     .action(async (configFile: string | undefined, flags: RunFlags, command: Command) => {
+      // Before the runtime's code is loaded, so that all of it runs under the same budget.
+      optimiseSooner();
       // A single read speaks through its report: only warnings and worse, unless asked for more.
       const level = flags.once && command.getOptionValueSource('logLevel') === 'default' ? 'warn' : flags.logLevel;
       const [{ catalog }, { createLogger }] = await Promise.all([configFile === undefined ? load() : load(configFile, 'run'), import('./logger.js')]);
