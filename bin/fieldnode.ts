@@ -17,9 +17,9 @@ await runCli(process.argv, async (forConfigFile, purpose = 'validate') => {
     const [{ hardwareCatalog }, { readRawConfig }] = await Promise.all([import('../src/catalog/catalog.js'), import('../src/config/load.js')]);
     const raw = readRawConfig(forConfigFile);
     const names = twinNamesInConfig(raw);
-    // Running real hardware only: none of the simulators' code (twins, mock ports, the simulated Pi) is loaded.
-    if (purpose === 'run' && names?.length === 0 && !piSimulatorInConfig(raw)) return { catalog: { ...hardwareCatalog, simulatorsLeftOut: SIMULATORS_LEFT_OUT } };
     if (purpose === 'run') {
+      // Real hardware only: none of the simulators' code (twins, mock ports, the simulated Pi) is loaded.
+      if (names?.length === 0 && !piSimulatorInConfig(raw)) return { catalog: { ...hardwareCatalog, simulatorsLeftOut: SIMULATORS_LEFT_OUT } };
       const [{ simulationWith }, twins] = await Promise.all([import('../simulators/simulation-with.js'), loadBundledTwins(names)]);
       return { catalog: simulationWith(twins).catalog };
     }
