@@ -16,6 +16,12 @@ export interface ProcessSample {
   readonly cpuSeconds: number;
   readonly contextSwitches: number;
   readonly rssMb: number;
+  /**
+   * The part of the RSS that is the process's own (RssAnon: heap, stacks, malloc): what the
+   * rest is, pages of the node binary and libraries mapped from disk, is shared with every
+   * other Node.js process and can be dropped and read again under memory pressure.
+   */
+  readonly privateMb: number;
   readonly atMs: number;
 }
 
@@ -36,8 +42,9 @@ export function sampleProcess(pid: number): ProcessSample {
     runNanoseconds += Number(schedstat.split(' ')[0]);
     contextSwitches += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
   }
-  const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return { cpuSeconds: runNanoseconds / 1e9, contextSwitches, rssMb: rssKb / 1024, atMs: performance.now() };
+  const processStatus = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(processStatus)?.[1] ?? 0);
+  return { cpuSeconds: runNanoseconds / 1e9, contextSwitches, rssMb: kilobytes('VmRSS') / 1024, privateMb: kilobytes('RssAnon') / 1024, atMs: performance.now() };
 }
 
 /** The cost between two samples, per second of wall time and per reading. */
