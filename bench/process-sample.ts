@@ -40,11 +40,15 @@ export function sampleProcess(pid: number): ProcessSample {
     }
     // proc(5): the first field is the time spent on the CPU, in nanoseconds.
     runNanoseconds += Number(schedstat.split(' ')[0]);
-    contextSwitches += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    contextSwitches += statusField(status, 'voluntary_ctxt_switches') + statusField(status, 'nonvoluntary_ctxt_switches');
   }
   const processStatus = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kilobytes = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(processStatus)?.[1] ?? 0);
-  return { cpuSeconds: runNanoseconds / 1e9, contextSwitches, rssMb: kilobytes('VmRSS') / 1024, privateMb: kilobytes('RssAnon') / 1024, atMs: performance.now() };
+  return { cpuSeconds: runNanoseconds / 1e9, contextSwitches, rssMb: statusField(processStatus, 'VmRSS') / 1024, privateMb: statusField(processStatus, 'RssAnon') / 1024, atMs: performance.now() };
+}
+
+/** A number from a /proc status file (`Name:   value`, memory in kB); 0 when the kernel has no such field. */
+function statusField(status: string, field: string): number {
+  return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
 }
 
 /** The cost between two samples, per second of wall time and per reading. */
